@@ -1,0 +1,257 @@
+"""Composition root: the only place that builds concrete adapters and wires them together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.channels.console import ConsoleChat
+from bot.channels.webchat import WebChatApi
+from bot.content import load_content, load_intents
+from bot.core.errors import ConfigError, ServiceUnavailable
+from bot.core.pipeline import Classifier, Pipeline
+from bot.core.ports import Accepted
+from bot.core.router import NluRules
+from bot.core.types import Classification
+from bot.core.wib import format_wib
+from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
+from bot.nlu.client import RasaClient
+from bot.nlu.evaluation import evaluate
+from bot.nlu.metrics import Report
+from bot.nlu.server import ManagedRasaServer
+from bot.nlu.training import model_path, train
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.storage.inbox import SqlInbox
+from bot.storage.outbox import SqlOutbox
+from bot.storage.queries import Queries
+from bot.storage.schema import check_schema, upgrade
+from bot.web.server import create_app
+from handlers import HANDLERS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    db: Database
+    inbox: SqlInbox
+    outbox: SqlOutbox
+    queries: Queries
+    nlu: RasaClient
+    pipeline: Pipeline
+
+    async def process(self, accepted: Accepted) -> None:
+        await self.pipeline.process(accepted.message_id, accepted.citizen_id)
+
+
+@contextlib.asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[Database]:
+    """Connect, check the database answers and its schema is current."""
+    settings.path(settings.config.paths.var).mkdir(parents=True, exist_ok=True)
+    db = Database.connect(settings.database_url)
+    try:
+        await db.ping()
+        await check_schema(db.engine)
+        yield db
+    finally:
+        await db.close()
+
+
+@contextlib.asynccontextmanager
+async def open_nlu(settings: Settings) -> AsyncIterator[RasaClient]:
+    """A client for RASA_URL, or for a Rasa server started (and stopped) here."""
+    timeout = settings.config.nlu.request_timeout_seconds
+    if settings.rasa_url:
+        client = RasaClient(settings.rasa_url, timeout=timeout)
+        try:
+            await client.status()
+            yield client
+        finally:
+            await client.close()
+        return
+    project = settings.path(settings.config.paths.rasa_project)
+    model = model_path(project, settings.path(settings.config.paths.models))
+    if not model.is_file():
+        raise ConfigError(
+            f"no Rasa model for the current training data ({model.name}): run `polres nlu train`"
+        )
+    if not settings.rasa_executable.is_file():
+        raise ConfigError(f"{settings.rasa_executable} not found: run `make setup`")
+    log_path = settings.path(settings.config.paths.var) / "rasa.log"
+    log.info("starting a managed Rasa server for %s", model.name)
+    server = ManagedRasaServer(
+        settings.rasa_executable,
+        model,
+        log_path,
+        startup_timeout=settings.config.rasa.startup_timeout_seconds,
+    )
+    async with server:
+        log.info("managed Rasa server ready at %s", server.url)
+        client = RasaClient(server.url, timeout=timeout)
+        try:
+            yield client
+        finally:
+            await client.close()
+
+
+@contextlib.asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    data = settings.path(settings.config.paths.data)
+    content = load_content(data, settings.config.languages.supported)
+    intents = load_intents(data)
+    async with open_database(settings) as db, open_nlu(settings) as nlu:
+        inbox = SqlInbox(db)
+        nlu_config = settings.config.nlu
+        pipeline = Pipeline(
+            inbox=inbox,
+            classifier=Classifier(nlu, intents),
+            content=content,
+            handlers=HANDLERS,
+            rules=NluRules(nlu_config.confidence_threshold, nlu_config.emergency_threshold),
+            priorities=settings.config.escalation.priority,
+        )
+        yield Services(settings, db, inbox, SqlOutbox(db), Queries(db), nlu, pipeline)
+
+
+async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
+    """Run the HTTP server and the workers until SIGINT or SIGTERM."""
+    async with open_services(settings) as services:
+        config = settings.config
+        routes: list[web.RouteDef] = []
+        if config.channels.webchat:
+            routes += WebChatApi(
+                services.inbox, services.outbox, services.queries, services.process
+            ).routes()
+        app = create_web_app(services, routes)
+        inbox_worker = InboxWorker(services.inbox, services.pipeline, config.inbox.poll_seconds)
+        outbox_worker = OutboxWorker(
+            services.outbox,
+            senders={},
+            policy=RetryPolicy(config.outbox.max_attempts, config.outbox.retry_base_seconds),
+            poll_seconds=config.outbox.poll_seconds,
+        )
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, settings.host, settings.port)
+            try:
+                await site.start()
+            except OSError as error:
+                raise ServiceUnavailable(
+                    f"cannot listen on {settings.host}:{settings.port}: {error.strerror}"
+                ) from None
+            log.info("polres serving on http://%s:%s", settings.host, settings.port)
+            async with asyncio.TaskGroup() as workers:
+                inbox_task = workers.create_task(inbox_worker.run())
+                outbox_task = workers.create_task(outbox_worker.run())
+                if ready is not None:
+                    ready.set()
+                await _until_stopped()
+                log.info("stopping")
+                inbox_task.cancel()
+                outbox_task.cancel()
+        finally:
+            await runner.cleanup()
+
+
+def create_web_app(services: Services, routes: Sequence[web.RouteDef]) -> web.Application:
+    async def rasa_ready() -> None:
+        await services.nlu.status()
+
+    return create_app(
+        routes,
+        readiness={"database": services.db.ping, "rasa": rasa_ready},
+        webchat=services.settings.config.channels.webchat,
+    )
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def chat(settings: Settings, session: str) -> None:
+    async with open_services(settings) as services:
+        console = ConsoleChat(services.inbox, services.outbox, services.queries, services.process)
+        await console.run(session)
+
+
+async def classify(settings: Settings, lines: Iterable[str]) -> AsyncIterator[Classification]:
+    """Classify texts through the app's path (Rasa + intent table), in input order."""
+    intents = load_intents(settings.path(settings.config.paths.data))
+    limit = asyncio.Semaphore(settings.config.nlu.classify_concurrency)
+    async with open_nlu(settings) as nlu:
+        classifier = Classifier(nlu, intents)
+
+        async def one(text: str) -> Classification:
+            async with limit:
+                return await classifier.classify(text)
+
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= 256:
+                for result in await asyncio.gather(*map(one, batch)):
+                    yield result
+                batch.clear()
+        for result in await asyncio.gather(*map(one, batch)):
+            yield result
+
+
+async def train_model(settings: Settings, force: bool = False) -> tuple[Path, bool]:
+    """Train the model for the current data unless it exists; (path, whether it was trained)."""
+    project = settings.path(settings.config.paths.rasa_project)
+    models = settings.path(settings.config.paths.models)
+    existed = model_path(project, models).is_file()
+    path = await train(project, models, settings.rasa_executable, force=force)
+    return path, force or not existed
+
+
+async def evaluate_model(settings: Settings) -> Report:
+    return await evaluate(
+        settings.path(settings.config.paths.rasa_project),
+        settings.path(settings.config.paths.reports),
+        settings.rasa_executable,
+        load_intents(settings.path(settings.config.paths.data)),
+    )
+
+
+async def upgrade_database(settings: Settings) -> None:
+    settings.path(settings.config.paths.var).mkdir(parents=True, exist_ok=True)
+    await upgrade(settings.database_url)
+
+
+async def list_tickets(
+    settings: Settings, limit: int, status: str | None
+) -> list[dict[str, object]]:
+    async with open_database(settings) as db:
+        rows = await Queries(db).list_tickets(limit=limit, status=status)
+    return [
+        {
+            "code": row.code,
+            "category": row.category.value,
+            "urgent": row.urgent,
+            "priority": row.priority,
+            "status": row.status.value,
+            "created_at": row.created_at.isoformat(),
+            "created_wib": format_wib(row.created_at),
+            "first_message": row.first_message,
+        }
+        for row in rows
+    ]

@@ -1,0 +1,143 @@
+"""The web chat: a JSON API for the page at / (and any other simple HTTP client).
+
+POST /api/webchat/{session_id}/messages  {"text": "...", "id"?: "...", "location"?: {...}}
+    → {"replies": [{"id", "text", "buttons": [{"title", "payload"}], "created_at"}]}
+GET  /api/webchat/{session_id}/messages?after=<id>  → {"messages": [...]} (e.g. an officer's reply)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.core.errors import InvalidInput, NluUnavailable
+from bot.core.ports import Accepted, Inbox, Outbox, Transcript
+from bot.core.types import Inbound, Location, OutboundMessage
+
+CHANNEL = "webchat"
+MAX_TEXT = 4000
+MAX_BODY = 16 * 1024
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+log = logging.getLogger(__name__)
+
+Process = Callable[[Accepted], Awaitable[None]]
+
+
+def parse_message(session_id: str, body: Any) -> Inbound:
+    """Validate a POST body; raises InvalidInput with a message fit for the client."""
+    if not _SESSION_ID.match(session_id):
+        raise InvalidInput("session id must be 8-64 letters, digits, '-' or '_'")
+    if not isinstance(body, dict):
+        raise InvalidInput('body must be a JSON object such as {"text": "halo"}')
+    text = body.get("text", "")
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"text is longer than {MAX_TEXT} characters")
+    client_id = body.get("id")
+    if client_id is None:
+        client_id = uuid.uuid4().hex
+    elif not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+        raise InvalidInput("id must be a string of at most 64 letters, digits or -_.:")
+    location = _location(body.get("location"))
+    if not text.strip() and location is None:
+        raise InvalidInput("text must not be empty")
+    return Inbound(
+        channel=CHANNEL,
+        chat_id=session_id,
+        external_id=client_id,
+        text=text.strip(),
+        location=location,
+    )
+
+
+def _location(raw: Any) -> Location | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidInput("location must be an object with latitude and longitude")
+    latitude, longitude = _number(raw.get("latitude")), _number(raw.get("longitude"))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise InvalidInput("location is out of range")
+    return Location(latitude, longitude)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput("location latitude and longitude must be numbers")
+    return float(value)
+
+
+def message_json(message: OutboundMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "text": message.reply.text,
+        "buttons": [{"title": b.title, "payload": b.payload} for b in message.reply.buttons],
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+class WebChatApi:
+    def __init__(
+        self, inbox: Inbox, outbox: Outbox, transcript: Transcript, process: Process
+    ) -> None:
+        self.inbox = inbox
+        self.outbox = outbox
+        self.transcript = transcript
+        self.process = process
+
+    def routes(self) -> list[web.RouteDef]:
+        path = "/api/webchat/{session_id}/messages"
+        return [web.post(path, self.post_message), web.get(path, self.get_messages)]
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _error(413, "request body is too large")
+        try:
+            raw = await request.content.read(MAX_BODY + 1)
+            if len(raw) > MAX_BODY:
+                return _error(413, "request body is too large")
+            inbound = parse_message(request.match_info["session_id"], json.loads(raw or b"null"))
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "body is not valid JSON")
+        except InvalidInput as error:
+            return _error(400, str(error))
+        accepted = await self.inbox.accept(inbound)
+        try:
+            await self.process(accepted)
+        except NluUnavailable:
+            # Stored and acknowledged: the inbox worker answers once Rasa is back.
+            log.warning("message %s waits for the NLU", accepted.message_id)
+            return web.json_response({"replies": [], "pending": True}, status=202)
+        replies = await self.transcript.replies_to(accepted.message_id)
+        await self._delivered(replies)
+        return web.json_response({"replies": [message_json(m) for m in replies]})
+
+    async def get_messages(self, request: web.Request) -> web.Response:
+        session_id = request.match_info["session_id"]
+        if not _SESSION_ID.match(session_id):
+            return _error(400, "session id must be 8-64 letters, digits, '-' or '_'")
+        after = request.query.get("after", "0")
+        if not after.isdigit() or len(after) > 18:
+            return _error(400, "after must be a message id (a non-negative integer)")
+        messages = await self.transcript.outbound_after(CHANNEL, session_id, int(after))
+        await self._delivered(messages)
+        return web.json_response({"messages": [message_json(m) for m in messages]})
+
+    async def _delivered(self, messages: Sequence[OutboundMessage]) -> None:
+        """The web chat is a pull channel: a reply handed to the client counts as sent."""
+        now = datetime.now(UTC)
+        for message in messages:
+            await self.outbox.mark_sent(message.id, now)
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)

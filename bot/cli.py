@@ -1,0 +1,155 @@
+"""The `polres` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot import app
+from bot.core.errors import PolresError
+from bot.logs import setup_logging
+from bot.settings import Settings, load_settings
+
+EXIT_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        settings = load_settings(args.config)
+        setup_logging(settings.log_level)
+        asyncio.run(args.run(settings, args))
+    except PolresError as error:
+        print(f"polres: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="polres", description="Polres citizen chatbot: serve, chat, classify, train."
+    )
+    parser.add_argument("--config", type=Path, help="config file (default ./config.yml)")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the web chat, API and workers")
+    serve.set_defaults(run=_serve)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--session", default=None, help="conversation id (default: your user name)")
+    chat.set_defaults(run=_chat)
+
+    classify = commands.add_parser("classify", help="classify texts, one per line, as JSON lines")
+    classify.add_argument("file", nargs="?", type=Path, help="input file (default: stdin)")
+    classify.set_defaults(run=_classify)
+
+    nlu = commands.add_parser("nlu", help="train and evaluate the Rasa NLU model").add_subparsers(
+        title="nlu commands", metavar="COMMAND", required=True
+    )
+    train = nlu.add_parser("train", help="train the model for the current data (if missing)")
+    train.add_argument("--force", action="store_true", help="train even if the model exists")
+    train.set_defaults(run=_nlu_train)
+    evaluate = nlu.add_parser("evaluate", help="held-out evaluation with metrics and a PNG")
+    evaluate.set_defaults(run=_nlu_evaluate)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(
+        title="db commands", metavar="COMMAND", required=True
+    )
+    db.add_parser("upgrade", help="migrate the database to the current schema").set_defaults(
+        run=_db_upgrade
+    )
+
+    tickets = commands.add_parser("tickets", help="the escalation queue").add_subparsers(
+        title="tickets commands", metavar="COMMAND", required=True
+    )
+    listing = tickets.add_parser("list", help="list tickets, most urgent first")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--status", help="only tickets with this status")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.set_defaults(run=_tickets_list)
+    return parser
+
+
+async def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    await app.serve(settings)
+
+
+async def _chat(settings: Settings, args: argparse.Namespace) -> None:
+    await app.chat(settings, args.session or getpass.getuser())
+
+
+async def _classify(settings: Settings, args: argparse.Namespace) -> None:
+    with _open_input(args.file) as stream:
+        lines = (line.rstrip("\r\n") for line in stream)
+        async for result in app.classify(settings, (line for line in lines if line.strip())):
+            print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+
+
+async def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
+    model, trained = await app.train_model(settings, force=args.force)
+    print(f"{'trained' if trained else 'up to date'}: {model}")
+
+
+async def _nlu_evaluate(settings: Settings, args: argparse.Namespace) -> None:
+    report = await app.evaluate_model(settings)
+    print(report.as_text())
+
+
+async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
+    await app.upgrade_database(settings)
+    print("database schema is up to date")
+
+
+async def _tickets_list(settings: Settings, args: argparse.Namespace) -> None:
+    rows = await app.list_tickets(settings, limit=args.limit, status=args.status)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    print(
+        f"{'CODE':<13} {'CATEGORY':<12} {'URGENT':<6} {'STATUS':<9} {'CREATED (WIB)':<20} FIRST MESSAGE"
+    )
+    for row in rows:
+        print(
+            f"{row['code']:<13} {row['category']:<12} {'yes' if row['urgent'] else 'no':<6} "
+            f"{row['status']:<9} {row['created_wib']:<20} {row['first_message'][:60]}"
+        )
+
+
+class _open_input:
+    """stdin or a file, as a context manager."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.stream: TextIO | None = None
+
+    def __enter__(self) -> Iterator[str]:
+        if self.path is None:
+            return iter(sys.stdin)
+        try:
+            self.stream = self.path.open(encoding="utf-8")
+        except OSError as error:
+            raise PolresError(f"cannot read {self.path}: {error.strerror}") from None
+        return iter(self.stream)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.stream is not None:
+            self.stream.close()
+
+
+if __name__ == "__main__":
+    logging.captureWarnings(True)
+    sys.exit(main())

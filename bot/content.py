@@ -1,0 +1,70 @@
+"""Load citizen-facing text and the intent table from data/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.content import Content, FaqAnswer, IntentTable, Texts
+from bot.core.errors import ContentError
+from bot.core.types import Category, IntentSpec
+
+
+def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
+    languages = tuple(languages)
+    texts = {lang: _flatten(_read(data_dir / "messages" / f"{lang}.yml")) for lang in languages}
+    faq: dict[str, FaqAnswer] = {}
+    for path in sorted((data_dir / "faq").glob("*.yml")):
+        raw = _read(path)
+        topic = raw.get("topic")
+        if topic != path.stem:
+            raise ContentError(f"{path}: topic must be '{path.stem}', found {topic!r}")
+        for part in ("title", "answer"):
+            missing = [lang for lang in languages if not (raw.get(part) or {}).get(lang)]
+            if missing:
+                raise ContentError(f"{path}: {part} is missing for {', '.join(missing)}")
+        faq[topic] = FaqAnswer(topic, raw["title"], raw["answer"])
+    return Content(texts=Texts(texts), faq=faq)
+
+
+def load_intents(data_dir: Path) -> IntentTable:
+    path = data_dir / "intents.yml"
+    raw = _read(path)
+    specs: dict[str, IntentSpec] = {}
+    for name, row in (raw.get("intents") or {}).items():
+        try:
+            specs[name] = IntentSpec(
+                name=name,
+                category=Category(row["category"]),
+                handler=row["handler"],
+                faq_topic=row.get("faq_topic"),
+                urgent=bool(row.get("urgent", False)),
+            )
+        except (KeyError, ValueError, TypeError) as error:
+            raise ContentError(f"{path}: intent {name}: {error}") from None
+    return IntentTable(specs, fallback_intent=str(raw.get("fallback_intent")))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(f"{path} is missing") from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
+    if not isinstance(raw, dict):
+        raise ContentError(f"{path}: expected a mapping at the top")
+    return raw
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat

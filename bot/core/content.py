@@ -1,0 +1,84 @@
+"""Citizen-facing text (loaded from data/ by the app) and the intent table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.core.errors import ContentError
+from bot.core.types import Category, Classification, IntentScore, IntentSpec, Parse
+
+DEFAULT_LANGUAGE = "id"
+
+
+@dataclass(frozen=True)
+class FaqAnswer:
+    topic: str
+    title: Mapping[str, str]
+    answer: Mapping[str, str]
+
+
+class Texts:
+    """Bot phrases per language, keyed by dotted names such as `report.ask_where`."""
+
+    def __init__(self, by_language: Mapping[str, Mapping[str, str]]) -> None:
+        if DEFAULT_LANGUAGE not in by_language:
+            raise ContentError(f"texts for the default language '{DEFAULT_LANGUAGE}' are missing")
+        self._by_language = by_language
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._by_language)
+
+    def get(self, language: str, key: str, **values: object) -> str:
+        table = self._by_language.get(language, self._by_language[DEFAULT_LANGUAGE])
+        template = table.get(key) or self._by_language[DEFAULT_LANGUAGE].get(key)
+        if template is None:
+            raise ContentError(f"text '{key}' is missing for language '{language}'")
+        return template.format(**values) if values else template
+
+
+@dataclass(frozen=True)
+class Content:
+    texts: Texts
+    faq: Mapping[str, FaqAnswer]
+
+    def faq_answer(self, topic: str, language: str) -> str:
+        answer = self.faq[topic].answer
+        return answer.get(language) or answer[DEFAULT_LANGUAGE]
+
+
+class IntentTable:
+    """Maps NLU intents to category, FAQ topic, urgency and handler (data/intents.yml)."""
+
+    def __init__(self, specs: Mapping[str, IntentSpec], fallback_intent: str) -> None:
+        if fallback_intent not in specs:
+            raise ContentError(f"fallback intent '{fallback_intent}' is not in the intent table")
+        self.specs = specs
+        self.fallback_intent = fallback_intent
+
+    def spec(self, intent: str) -> IntentSpec:
+        return self.specs.get(intent) or self.specs[self.fallback_intent]
+
+    def classify(self, text: str, parse: Parse) -> Classification:
+        spec = self.spec(parse.intent)
+        return Classification(
+            text=text,
+            intent=spec.name,
+            confidence=parse.confidence,
+            category=spec.category,
+            faq_topic=spec.faq_topic,
+            urgent=spec.urgent,
+            ranking=parse.ranking,
+            model_version=parse.model_version,
+        )
+
+    def best_in_category(
+        self, ranking: tuple[IntentScore, ...], category: Category
+    ) -> IntentSpec | None:
+        """The highest-ranked intent of a category the citizen chose, if any was ranked."""
+        for score in ranking:
+            spec = self.specs.get(score.name)
+            if spec is not None and spec.category is category and not spec.urgent:
+                return spec
+        return None

@@ -1,0 +1,35 @@
+"""What a handler sees and returns. Handlers are pure: context in, Outcome out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.core.content import Content, IntentTable
+from bot.core.types import Classification, DialogState, Outcome, StoredMessage, TicketSummary
+
+
+@dataclass(frozen=True)
+class Context:
+    message: StoredMessage
+    language: str
+    content: Content
+    intents: IntentTable
+    # The code a ticket opened in this turn will get (chosen before the handler runs so the
+    # reply can quote it).
+    ticket_code: str
+    classification: Classification | None = None
+    state: DialogState | None = None
+    command: str | None = None
+    tickets: Sequence[TicketSummary] = ()
+
+    @property
+    def text(self) -> str:
+        return self.message.text.strip()
+
+    def t(self, key: str, **values: object) -> str:
+        """A bot phrase in the citizen's language."""
+        return self.content.texts.get(self.language, key, **values)
+
+
+Handler = Callable[[Context], Outcome]

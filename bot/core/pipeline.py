@@ -1,0 +1,110 @@
+"""The one flow: inbox message → dialog or NLU → handler → one committed decision."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from bot.core.content import Content, IntentTable
+from bot.core.handling import Context, Handler
+from bot.core.language import detect_language
+from bot.core.ports import Decision, Inbox, NluClient, Turn
+from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
+from bot.core.tickets import new_ticket_code, ticket_priority
+from bot.core.types import Classification, Outcome
+
+
+class Classifier:
+    """NLU parse + intent table = category, FAQ topic and urgency of a text."""
+
+    def __init__(self, nlu: NluClient, intents: IntentTable) -> None:
+        self.nlu = nlu
+        self.intents = intents
+
+    async def classify(self, text: str) -> Classification:
+        return self.intents.classify(text, await self.nlu.parse(text))
+
+
+class Pipeline:
+    def __init__(
+        self,
+        inbox: Inbox,
+        classifier: Classifier,
+        content: Content,
+        handlers: Mapping[str, Handler],
+        rules: NluRules,
+        priorities: Mapping[str, int],
+        code_factory: Callable[[], str] = new_ticket_code,
+    ) -> None:
+        self.inbox = inbox
+        self.classifier = classifier
+        self.content = content
+        self.handlers = handlers
+        self.rules = rules
+        self.priorities = priorities
+        self.code_factory = code_factory
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def process(self, message_id: int, citizen_id: int) -> bool:
+        """Process one accepted message; False when it was already processed.
+
+        Messages of one citizen are processed one at a time, so dialog state stays consistent.
+        Raises NluUnavailable (the message stays in the inbox for a later try).
+        """
+        lock = self._locks.get(citizen_id)
+        if lock is None:
+            lock = self._locks[citizen_id] = asyncio.Lock()
+        async with lock:
+            turn = await self.inbox.load_turn(message_id)
+            if turn is None:
+                return False
+            await self.inbox.commit(message_id, await self.decide(turn))
+            return True
+
+    async def decide(self, turn: Turn) -> Decision:
+        message = turn.message
+        command = parse_command(message.text)
+        language = message.citizen.language
+        if command is None:
+            language = detect_language(message.text) or language
+        context = Context(
+            message=message,
+            language=language,
+            content=self.content,
+            intents=self.classifier.intents,
+            ticket_code=self.code_factory(),
+            state=turn.state,
+            tickets=turn.tickets,
+        )
+        if command is not None and command in COMMAND_HANDLERS:
+            name = COMMAND_HANDLERS[command]
+            # Only /batal may see the open dialog; any other command starts afresh.
+            state = turn.state if name == "cancel" else None
+            context = replace(context, command=command, state=state)
+            outcome = self.handlers[name](context)
+        elif turn.state is not None:
+            context = replace(context, command=command)
+            outcome = self.handlers[turn.state.dialog](context)
+        else:
+            outcome = Outcome(reroute=True)
+        classification: Classification | None = None
+        if outcome.reroute:
+            name = "fallback"
+            if message.text.strip() and command is None:
+                classification = await self.classifier.classify(message.text)
+                spec = self.classifier.intents.spec(classification.intent)
+                name = handler_for_classification(classification, spec.handler, self.rules)
+            context = replace(context, state=None, command=command, classification=classification)
+            outcome = self.handlers[name](context)
+        ticket = outcome.ticket
+        return Decision(
+            outcome=outcome,
+            classification=classification,
+            language=language,
+            ticket_code=context.ticket_code,
+            ticket_priority=(
+                ticket_priority(ticket.category, ticket.urgent, self.priorities) if ticket else None
+            ),
+        )

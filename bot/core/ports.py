@@ -1,0 +1,104 @@
+"""Ports: what the core needs from the outside, implemented by bot/storage, bot/nlu, bot/channels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.types import (
+    Classification,
+    DialogState,
+    Inbound,
+    OutboundMessage,
+    Outcome,
+    Parse,
+    StoredMessage,
+    TicketSummary,
+)
+
+
+class NluClient(Protocol):
+    async def parse(self, text: str) -> Parse:
+        """Classify one text; raises NluUnavailable when the server cannot be reached."""
+        ...
+
+
+@dataclass(frozen=True)
+class Accepted:
+    message_id: int
+    citizen_id: int
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Everything stored that one turn of the pipeline needs, read in one go."""
+
+    message: StoredMessage
+    state: DialogState | None
+    tickets: Sequence[TicketSummary]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The pipeline's result for one inbound message, committed in one transaction."""
+
+    outcome: Outcome
+    classification: Classification | None
+    language: str
+    ticket_code: str
+    ticket_priority: int | None
+
+
+class Inbox(Protocol):
+    async def accept(self, inbound: Inbound) -> Accepted:
+        """Store a message durably; a redelivery (same channel + external id) is a duplicate."""
+        ...
+
+    async def pending(self, limit: int) -> Sequence[Accepted]:
+        """Accepted messages not processed yet, oldest first."""
+        ...
+
+    async def load_turn(self, message_id: int) -> Turn | None:
+        """The message with its citizen, dialog state and tickets; None once processed."""
+        ...
+
+    async def commit(self, message_id: int, decision: Decision) -> None:
+        """Store the decision (ticket, state, replies as outbox rows, audit) and mark processed."""
+        ...
+
+
+class Outbox(Protocol):
+    async def due(
+        self, channels: Sequence[str], now: datetime, limit: int
+    ) -> Sequence[OutboundMessage]:
+        """Outbound messages waiting to be sent on these channels."""
+        ...
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None: ...
+
+    async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
+        """Record a failed attempt; `retry_at` None gives up for good."""
+        ...
+
+
+class Transcript(Protocol):
+    """Reads outbound messages back, for channels whose clients fetch them (web chat, console)."""
+
+    async def replies_to(self, message_id: int) -> Sequence[OutboundMessage]: ...
+
+    async def outbound_after(
+        self, channel: str, chat_id: str, after_id: int, limit: int = 50
+    ) -> Sequence[OutboundMessage]: ...
+
+
+class Sender(Protocol):
+    """Delivers one outbound message on one channel."""
+
+    channel: str
+
+    async def send(self, message: OutboundMessage) -> None:
+        """Raises bot.core.errors.DeliveryError on failure."""
+        ...

@@ -1,0 +1,202 @@
+"""Domain types shared by channels, handlers, storage and NLU."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Category(StrEnum):
+    QUESTION = "question"
+    CRIME_REPORT = "crime_report"
+    FEEDBACK = "feedback"
+    OTHER = "other"
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    CLAIMED = "claimed"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Media:
+    """An attachment kept by reference (Telegram file_id, WhatsApp media id, URL)."""
+
+    kind: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a citizen, as a channel adapter parsed it."""
+
+    channel: str
+    chat_id: str
+    external_id: str
+    text: str = ""
+    media: tuple[Media, ...] = ()
+    location: Location | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntentScore:
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What the NLU server said about one text."""
+
+    intent: str
+    confidence: float
+    ranking: tuple[IntentScore, ...] = ()
+    model_version: str | None = None
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    """One row of data/intents.yml: what an intent means and which handler answers it."""
+
+    name: str
+    category: Category
+    handler: str
+    faq_topic: str | None = None
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class Classification:
+    text: str
+    intent: str
+    confidence: float
+    category: Category
+    faq_topic: str | None
+    urgent: bool
+    ranking: tuple[IntentScore, ...] = ()
+    model_version: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The `polres classify` line format."""
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "category": self.category.value,
+            "faq_topic": self.faq_topic,
+            "urgent": self.urgent,
+        }
+
+
+@dataclass(frozen=True)
+class DialogState:
+    """Where a citizen is in a multi-step dialog; `data` must be JSON-serialisable."""
+
+    dialog: str
+    step: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Citizen:
+    id: int
+    channel: str
+    chat_id: str
+    language: str
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    code: str
+    category: Category
+    urgent: bool
+    status: TicketStatus
+    created_at: datetime
+    summary: str
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    category: Category
+    urgent: bool
+    summary: str
+    faq_topic: str | None = None
+    intent: str | None = None
+    confidence: float | None = None
+    details: Mapping[str, str] = field(default_factory=dict)
+    location: Location | None = None
+    media: tuple[Media, ...] = ()
+    anonymous: bool = False
+
+
+@dataclass(frozen=True)
+class TicketUpdate:
+    """Adds what a citizen sent after a ticket was opened (e.g. the location of an emergency)."""
+
+    code: str
+    note: str = ""
+    location: Location | None = None
+    media: tuple[Media, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A handler's whole decision for one turn; stored in one transaction."""
+
+    replies: tuple[Reply, ...] = ()
+    state: DialogState | None = None
+    ticket: NewTicket | None = None
+    ticket_update: TicketUpdate | None = None
+    needs_review: bool = False
+    # Set by a dialog that does not understand the message: the pipeline drops the
+    # dialog state and routes the message as a fresh one.
+    reroute: bool = False
+    # The citizen picked a category for an earlier low-confidence message.
+    clarified: tuple[int, Category] | None = None
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """An inbound message as the pipeline reads it back from the inbox."""
+
+    id: int
+    citizen: Citizen
+    text: str
+    media: tuple[Media, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    id: int
+    channel: str
+    chat_id: str
+    reply: Reply
+    created_at: datetime
+    attempts: int = 0  # failed sends so far

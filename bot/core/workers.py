@@ -1,0 +1,113 @@
+"""Background loops: the inbox worker (retries unprocessed messages) and the outbox sender."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.core.errors import DeliveryError, NluUnavailable
+from bot.core.pipeline import Pipeline
+from bot.core.ports import Inbox, Outbox, Sender
+from bot.core.types import OutboundMessage
+
+log = logging.getLogger(__name__)
+
+
+class InboxWorker:
+    """Processes every accepted message that is still unprocessed (after a crash, or while the
+    NLU was down). Channels that answer at once (web chat) process their own messages too; the
+    pipeline makes that safe."""
+
+    def __init__(self, inbox: Inbox, pipeline: Pipeline, poll_seconds: float) -> None:
+        self.inbox = inbox
+        self.pipeline = pipeline
+        self.poll_seconds = poll_seconds
+        self.wake = asyncio.Event()
+
+    async def run_once(self, limit: int = 100) -> int:
+        done = 0
+        for item in await self.inbox.pending(limit):
+            if await self.pipeline.process(item.message_id, item.citizen_id):
+                done += 1
+        return done
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except NluUnavailable as error:
+                log.warning("inbox waits: %s", error)
+            except Exception:
+                log.exception("inbox worker failed; retrying")
+            await _sleep_or_wake(self.wake, self.poll_seconds)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    base_seconds: float
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter; never earlier than the platform's retry_after."""
+        backoff = self.base_seconds * 2 ** (attempt - 1) * (0.5 + random.random() / 2)
+        return float(max(backoff, retry_after or 0.0))
+
+
+class OutboxWorker:
+    """Sends outbound messages through the channel senders, retrying failures with backoff."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        senders: Mapping[str, Sender],
+        policy: RetryPolicy,
+        poll_seconds: float,
+    ) -> None:
+        self.outbox = outbox
+        self.senders = senders
+        self.policy = policy
+        self.poll_seconds = poll_seconds
+        self.wake = asyncio.Event()
+
+    async def run_once(self, limit: int = 100) -> int:
+        if not self.senders:
+            return 0
+        sent = 0
+        now = datetime.now(UTC)
+        for message in await self.outbox.due(tuple(self.senders), now, limit):
+            sent += await self._send(message)
+        return sent
+
+    async def _send(self, message: OutboundMessage) -> int:
+        try:
+            await self.senders[message.channel].send(message)
+        except DeliveryError as error:
+            attempt = message.attempts + 1
+            retry_at = None
+            if error.retryable and attempt < self.policy.max_attempts:
+                delay = self.policy.delay(attempt, error.retry_after)
+                retry_at = datetime.now(UTC) + timedelta(seconds=delay)
+            await self.outbox.mark_failed(message.id, str(error), retry_at)
+            log.warning("send of message %s failed (attempt %s): %s", message.id, attempt, error)
+            return 0
+        await self.outbox.mark_sent(message.id, datetime.now(UTC))
+        return 1
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("outbox worker failed; retrying")
+            await _sleep_or_wake(self.wake, self.poll_seconds)
+
+
+async def _sleep_or_wake(event: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout=seconds)
+    event.clear()

@@ -1,0 +1,1 @@
+"""NLU adapter: Rasa HTTP client, managed Rasa server, training and evaluation."""

@@ -1,0 +1,272 @@
+"""Typed settings: non-secret ones from config.yml, secrets and endpoints from the environment.
+
+`.env` beside config.yml is read first (python-dotenv); real environment variables win.
+Every problem is a ConfigError whose message names the key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
+
+import yaml
+from dotenv import load_dotenv
+
+from bot.core.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Languages:
+    default: str = "id"
+    supported: tuple[str, ...] = ("id", "en")
+
+
+@dataclass(frozen=True)
+class Nlu:
+    confidence_threshold: float = 0.5
+    emergency_threshold: float = 0.3
+    request_timeout_seconds: float = 10.0
+    classify_concurrency: int = 8
+
+
+@dataclass(frozen=True)
+class Escalation:
+    priority: Mapping[str, int] = field(
+        default_factory=lambda: {
+            "urgent": 1,
+            "crime_report": 2,
+            "question": 3,
+            "feedback": 4,
+            "other": 5,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Channels:
+    webchat: bool = True
+
+
+@dataclass(frozen=True)
+class Inbox:
+    poll_seconds: float = 2.0
+
+
+@dataclass(frozen=True)
+class Outbox:
+    poll_seconds: float = 0.5
+    max_attempts: int = 8
+    retry_base_seconds: float = 2.0
+
+
+@dataclass(frozen=True)
+class Rasa:
+    startup_timeout_seconds: float = 240.0
+
+
+@dataclass(frozen=True)
+class Paths:
+    rasa_project: Path = Path("rasa_project")
+    models: Path = Path("rasa_project/models")
+    rasa_venv: Path = Path(".venv-rasa")
+    data: Path = Path("data")
+    var: Path = Path("var")
+    reports: Path = Path("reports")
+
+
+@dataclass(frozen=True)
+class FileConfig:
+    """The shape of config.yml."""
+
+    languages: Languages = field(default_factory=Languages)
+    nlu: Nlu = field(default_factory=Nlu)
+    escalation: Escalation = field(default_factory=Escalation)
+    channels: Channels = field(default_factory=Channels)
+    inbox: Inbox = field(default_factory=Inbox)
+    outbox: Outbox = field(default_factory=Outbox)
+    rasa: Rasa = field(default_factory=Rasa)
+    paths: Paths = field(default_factory=Paths)
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    config: FileConfig
+    database_url: str
+    rasa_url: str | None
+    host: str
+    port: int
+    secret_key: str
+    log_level: str
+
+    def path(self, relative: Path) -> Path:
+        return relative if relative.is_absolute() else self.root / relative
+
+    @property
+    def rasa_executable(self) -> Path:
+        return self.path(self.config.paths.rasa_venv) / "bin" / "rasa"
+
+
+ENV_VARIABLES = (
+    "DATABASE_URL",
+    "RASA_URL",
+    "POLRES_HOST",
+    "POLRES_PORT",
+    "POLRES_SECRET_KEY",
+    "POLRES_LOG_LEVEL",
+    "POLRES_CONFIG",
+)
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+def load_settings(config_path: Path | None = None) -> Settings:
+    path = config_path or Path(os.environ.get("POLRES_CONFIG") or "config.yml")
+    if not path.is_file():
+        raise ConfigError(
+            f"config file {path} not found: run polres from the project folder or set POLRES_CONFIG"
+        )
+    root = path.resolve().parent
+    load_dotenv(root / ".env", override=False)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
+    config = _build(FileConfig, raw, "")
+    _check(config)
+    return Settings(
+        root=root,
+        config=config,
+        database_url=database_url(os.environ.get("DATABASE_URL"), root / config.paths.var),
+        rasa_url=_rasa_url(os.environ.get("RASA_URL")),
+        host=os.environ.get("POLRES_HOST") or "127.0.0.1",
+        port=_port(os.environ.get("POLRES_PORT")),
+        secret_key=_secret_key(os.environ.get("POLRES_SECRET_KEY")),
+        log_level=_log_level(os.environ.get("POLRES_LOG_LEVEL")),
+    )
+
+
+def database_url(value: str | None, var_dir: Path) -> str:
+    """Normalise DATABASE_URL to an async driver; default a SQLite file under var/."""
+    if not value:
+        return f"sqlite+aiosqlite:///{var_dir / 'polres.db'}"
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme not in _DRIVERS:
+        raise ConfigError(
+            "DATABASE_URL: expected sqlite:///path or postgresql+asyncpg://user@host/db, "
+            f"got scheme '{scheme}'"
+        )
+    return f"{_DRIVERS[scheme]}://{rest}"
+
+
+def _rasa_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"RASA_URL: expected an http(s) URL such as http://127.0.0.1:5005, got {value!r}"
+        )
+    return value.rstrip("/")
+
+
+def _port(value: str | None) -> int:
+    if not value:
+        return 8080
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"POLRES_PORT: expected a port number 1-65535, got {value!r}")
+    return int(value)
+
+
+def _secret_key(value: str | None) -> str:
+    if not value:
+        return secrets.token_urlsafe(32)
+    if len(value) < 32:
+        raise ConfigError("POLRES_SECRET_KEY: must be at least 32 characters long")
+    return value
+
+
+def _log_level(value: str | None) -> str:
+    level = (value or "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise ConfigError(
+            f"POLRES_LOG_LEVEL: expected one of {', '.join(_LOG_LEVELS)}, got {value!r}"
+        )
+    return level
+
+
+def _check(config: FileConfig) -> None:
+    nlu = config.nlu
+    for name in ("confidence_threshold", "emergency_threshold"):
+        if not 0.0 <= getattr(nlu, name) <= 1.0:
+            raise ConfigError(f"config.yml: nlu.{name}: expected a number between 0 and 1")
+    if nlu.classify_concurrency < 1:
+        raise ConfigError("config.yml: nlu.classify_concurrency: expected at least 1")
+    missing = {"urgent", "crime_report", "question", "feedback", "other"} - set(
+        config.escalation.priority
+    )
+    if missing:
+        raise ConfigError(f"config.yml: escalation.priority: missing {', '.join(sorted(missing))}")
+    if config.languages.default not in config.languages.supported:
+        raise ConfigError("config.yml: languages.default: must be one of languages.supported")
+
+
+def _build(kind: Any, raw: Any, where: str) -> Any:
+    """Check a YAML value against a type hint, naming the key on any mismatch."""
+    label = where or "top level"
+    if is_dataclass(kind):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"config.yml: {label}: expected a mapping")
+        hints = get_type_hints(kind)
+        known = {f.name for f in fields(kind)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ConfigError(f"config.yml: unknown key {_join(where, str(unknown[0]))}")
+        values = {name: _build(hints[name], raw[name], _join(where, name)) for name in raw}
+        return kind(**values)  # type: ignore[operator]
+    origin = get_origin(kind)
+    if origin is tuple:
+        if not isinstance(raw, list):
+            raise ConfigError(f"config.yml: {label}: expected a list")
+        item = get_args(kind)[0]
+        return tuple(_build(item, value, f"{where}[{i}]") for i, value in enumerate(raw))
+    if origin is Mapping:
+        if not isinstance(raw, dict):
+            raise ConfigError(f"config.yml: {label}: expected a mapping")
+        value_kind = get_args(kind)[1]
+        return {str(k): _build(value_kind, v, _join(where, str(k))) for k, v in raw.items()}
+    return _scalar(kind, raw, label)
+
+
+def _scalar(kind: Any, raw: Any, label: str) -> Any:
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+    elif kind is int:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+    elif kind is float:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
+    elif kind is str:
+        if isinstance(raw, str):
+            return raw
+    elif kind is Path and isinstance(raw, str) and raw:
+        return Path(raw)
+    name = getattr(kind, "__name__", str(kind))
+    raise ConfigError(f"config.yml: {label}: expected {name}, got {raw!r}")
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name

@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: models, Alembic migrations and the repositories implementing core ports."""

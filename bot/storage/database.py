@@ -1,0 +1,116 @@
+"""The database connection: one async engine and its session factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import URL, event, make_url, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bot.core.errors import ConfigError, ServiceUnavailable
+
+# What a DATABASE_URL may name, and the async driver each one runs on.
+DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+SQLITE_BUSY_TIMEOUT_MS = 5000
+PG_CONNECT_TIMEOUT_S = 10
+
+
+def parse_url(url: str | URL) -> URL:
+    """The URL with its async driver; raises ConfigError (without the password) when unusable."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL: expected e.g. sqlite+aiosqlite:///polres.db "
+            "or postgresql+asyncpg://user:password@host/polres"
+        ) from None
+    driver = DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ConfigError(
+            f"DATABASE_URL names unknown database driver {parsed.drivername!r}: "
+            "use sqlite+aiosqlite or postgresql+asyncpg"
+        )
+    return parsed.set(drivername=driver)
+
+
+def describe(url: URL) -> str:
+    """Where a database lives, for messages: host/database or file path, never the password."""
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite {url.database or ':memory:'}"
+    return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+class Database:
+    """An async engine plus `sessions`, a session factory that keeps objects usable after commit."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            engine, expire_on_commit=False
+        )
+
+    @classmethod
+    def connect(cls, url: str | URL) -> Database:
+        """Build the engine (no connection is made yet: `ping` checks the database is there)."""
+        parsed = parse_url(url)
+        sqlite = parsed.get_backend_name() == "sqlite"
+        connect_args = {} if sqlite else {"timeout": PG_CONNECT_TIMEOUT_S}
+        try:
+            engine = create_async_engine(
+                parsed, pool_pre_ping=not sqlite, connect_args=connect_args
+            )
+        except (ArgumentError, ImportError) as error:
+            raise ConfigError(f"DATABASE_URL for {describe(parsed)} is unusable: {error}") from None
+        if sqlite:
+            event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    def insert(self, entity: Any) -> postgresql.Insert | sqlite.Insert:
+        """An INSERT with this dialect's ON CONFLICT clauses."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(entity)
+
+    async def ping(self) -> None:
+        """SELECT 1; raises ServiceUnavailable naming the database when it cannot be reached."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # drivers raise their own types while connecting
+            raise ServiceUnavailable(
+                f"database {describe(self.engine.url)} cannot be reached: {self._reason(error)}"
+            ) from error
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    def _reason(self, error: BaseException) -> str:
+        cause = error.orig if isinstance(error, DBAPIError) and error.orig else error
+        lines = str(cause).strip().splitlines()
+        reason = lines[0] if lines else type(cause).__name__
+        password = self.engine.url.password
+        return reason.replace(password, "***") if password else reason

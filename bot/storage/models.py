@@ -1,0 +1,180 @@
+"""SQLAlchemy tables: citizens, messages (inbox and outbox), tickets, dialog states, audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.core.types import TicketStatus
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; always returns them timezone-aware in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored without a zone")
+        value = value.astimezone(UTC)
+        # SQLite has no time zones: store the UTC wall time.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _values(*values: str) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Citizen(Base):
+    __tablename__ = "citizens"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    unreachable: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    """One message either way: inbound rows are the inbox, outbound rows the outbox."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        CheckConstraint(f"direction IN ({_values('in', 'out')})", name="direction"),
+        CheckConstraint(
+            f"delivery_status IN ({_values('pending', 'sent', 'failed')})", name="delivery_status"
+        ),
+        Index("ix_messages_outbox", "direction", "delivery_status", "next_attempt_at"),
+        Index("ix_messages_inbox", "direction", "processed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[Any]] = mapped_column(default=list)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    buttons: Mapped[list[Any]] = mapped_column(default=list)
+    in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Inbound: classification, set when the pipeline commits its decision.
+    processed_at: Mapped[datetime | None]
+    intent: Mapped[str | None] = mapped_column(String(100))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    category: Mapped[str | None] = mapped_column(String(32))
+    faq_topic: Mapped[str | None] = mapped_column(String(100))
+    urgent: Mapped[bool | None]
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    ranking: Mapped[list[Any] | None]
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    clarified_category: Mapped[str | None] = mapped_column(String(32))
+    # Outbound: delivery.
+    delivery_status: Mapped[str | None] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_values(*TicketStatus)})", name="status"),
+        Index("ix_tickets_queue", "status", "priority", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    priority: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default=TicketStatus.NEW.value)
+    faq_topic: Mapped[str | None] = mapped_column(String(100))
+    intent: Mapped[str | None] = mapped_column(String(100))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    media: Mapped[list[Any]] = mapped_column(default=list)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    assigned_to: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+
+
+class DialogStateRow(Base):
+    __tablename__ = "dialog_states"
+
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), primary_key=True)
+    dialog: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,60 @@
+"""The outbox: outbound messages waiting for the sender, with retries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+
+from bot.core.types import OutboundMessage
+from bot.storage import models
+from bot.storage.database import Database
+from bot.storage.rows import outbound_of, select_outbound
+
+
+class SqlOutbox:
+    """Implements bot.core.ports.Outbox."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def due(
+        self, channels: Sequence[str], now: datetime, limit: int
+    ) -> Sequence[OutboundMessage]:
+        if not channels:
+            return []
+        async with self.db.sessions() as session:
+            rows = await session.execute(
+                select_outbound()
+                .where(
+                    models.Message.delivery_status == "pending",
+                    models.Message.channel.in_(channels),
+                    models.Message.next_attempt_at <= now,
+                )
+                .order_by(models.Message.id)
+                .limit(limit)
+            )
+            return [outbound_of(message, chat_id) for message, chat_id in rows.tuples()]
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None:
+        await self._set(
+            message_id,
+            delivery_status="sent",
+            sent_at=now,
+            attempts=models.Message.attempts + 1,
+            last_error=None,
+        )
+
+    async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
+        """Count the attempt; `retry_at` None marks the message failed for good."""
+        retry = {"next_attempt_at": retry_at} if retry_at else {"delivery_status": "failed"}
+        await self._set(message_id, attempts=models.Message.attempts + 1, last_error=error, **retry)
+
+    async def _set(self, message_id: int, **values: object) -> None:
+        async with self.db.sessions.begin() as session:
+            await session.execute(
+                update(models.Message)
+                .where(models.Message.id == message_id, models.Message.direction == "out")
+                .values(**values)
+            )

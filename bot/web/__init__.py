@@ -1,0 +1,1 @@
+"""The HTTP server: web chat page, health checks (later: the officers' dashboard)."""

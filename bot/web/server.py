@@ -1,0 +1,73 @@
+"""The aiohttp application: web chat page and API, health and readiness checks."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
+
+from aiohttp import web
+
+STATIC = Path(__file__).parent / "static"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+Check = Callable[[], Awaitable[None]]
+
+
+@web.middleware
+async def security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def create_app(
+    routes: Iterable[web.RouteDef], readiness: Mapping[str, Check], webchat: bool = True
+) -> web.Application:
+    """`readiness` maps a dependency name to a check that raises when it is not usable."""
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app.add_routes(list(routes))
+    app.add_routes([web.get("/healthz", healthz), web.get("/readyz", _readyz(readiness))])
+    if webchat:
+        app.add_routes([web.get("/", index), web.static("/static", STATIC)])
+    return app
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def _readyz(readiness: Mapping[str, Check]) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def readyz(request: web.Request) -> web.Response:
+        names = list(readiness)
+        results = await asyncio.gather(
+            *(asyncio.wait_for(readiness[name](), 5) for name in names), return_exceptions=True
+        )
+        checks = {
+            name: "ok" if result is None else f"unavailable: {_reason(result)}"
+            for name, result in zip(names, results, strict=True)
+        }
+        ready = all(value == "ok" for value in checks.values())
+        return web.json_response(
+            {"status": "ready" if ready else "degraded", "checks": checks},
+            status=200 if ready else 503,
+        )
+
+    return readyz
+
+
+def _reason(result: object) -> str:
+    if isinstance(result, TimeoutError):
+        return "timed out"
+    return str(result) or result.__class__.__name__

@@ -1,0 +1,102 @@
+// Web chat client: posts messages, renders replies and buttons, polls for officers' replies.
+"use strict";
+
+const POLL_MS = 3000;
+const log = document.getElementById("log");
+const form = document.getElementById("composer");
+const input = document.getElementById("text");
+const sendButton = document.getElementById("send");
+const session = sessionId();
+const base = `/api/webchat/${session}/messages`;
+let lastId = Number(localStorage.getItem(`polres-last-${session}`) || 0);
+
+function sessionId() {
+  let id = localStorage.getItem("polres-session");
+  if (!id) {
+    id = crypto.randomUUID().replaceAll("-", "");
+    localStorage.setItem("polres-session", id);
+  }
+  return id;
+}
+
+function bubble(kind, text) {
+  const item = document.createElement("li");
+  item.className = `msg ${kind}`;
+  item.textContent = text; // never innerHTML: replies may quote citizen text
+  log.appendChild(item);
+  log.scrollTop = log.scrollHeight;
+  return item;
+}
+
+function showReply(reply) {
+  if (reply.id <= lastId) return;
+  lastId = reply.id;
+  localStorage.setItem(`polres-last-${session}`, String(lastId));
+  const item = bubble("bot", reply.text);
+  if (reply.buttons && reply.buttons.length) {
+    const row = document.createElement("div");
+    row.className = "buttons";
+    for (const button of reply.buttons) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = button.title;
+      b.addEventListener("click", () => send({ text: button.payload }, button.title));
+      row.appendChild(b);
+    }
+    item.appendChild(row);
+  }
+}
+
+async function send(body, shown) {
+  bubble("me", shown);
+  sendButton.disabled = true;
+  body.id = crypto.randomUUID(); // lets the server drop a retried duplicate
+  try {
+    const response = await fetch(base, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json();
+    if (!response.ok) {
+      bubble("note", data.error || "Pesan tidak terkirim.");
+    } else if (data.pending) {
+      bubble("note", "Pesan diterima, balasan akan segera muncul.");
+    }
+    (data.replies || []).forEach(showReply);
+  } catch (error) {
+    bubble("note", "Koneksi terputus. Coba lagi sebentar.");
+  } finally {
+    sendButton.disabled = false;
+    input.focus();
+  }
+}
+
+async function poll() {
+  try {
+    const response = await fetch(`${base}?after=${lastId}`);
+    if (response.ok) (await response.json()).messages.forEach(showReply);
+  } catch (error) {
+    // offline for a moment: try again at the next tick
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  send({ text }, text);
+});
+
+document.getElementById("share-location").addEventListener("click", () => {
+  if (!navigator.geolocation) return bubble("note", "Browser tidak mendukung lokasi.");
+  navigator.geolocation.getCurrentPosition(
+    (p) => send({ location: { latitude: p.coords.latitude, longitude: p.coords.longitude } }, "📍 Lokasi dibagikan"),
+    () => bubble("note", "Lokasi tidak dapat diambil."),
+  );
+});
+
+if (lastId === 0) send({ text: "/start" }, "Mulai");
+else poll();
+setInterval(poll, POLL_MS);

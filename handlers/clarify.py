@@ -1,0 +1,97 @@
+"""Low confidence: ask whether the message is a question, a report or feedback, then route it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.handling import Context, Handler
+from bot.core.types import (
+    Button,
+    Category,
+    Classification,
+    DialogState,
+    IntentScore,
+    Outcome,
+    Reply,
+)
+from handlers import crime_report, escalate, faq, feedback, status
+
+DIALOG = "clarify"
+CHOICE_WORDS = {
+    Category.QUESTION: frozenset({"pertanyaan", "tanya", "bertanya", "question", "ask"}),
+    Category.CRIME_REPORT: frozenset({"laporan", "lapor", "melapor", "report", "kejadian"}),
+    Category.FEEDBACK: frozenset({"saran", "pengaduan", "keluhan", "kritik", "feedback"}),
+}
+_QUESTION_HANDLERS: dict[str, Handler] = {
+    "faq": faq.handle,
+    "status": status.handle,
+    "escalate": escalate.handle,
+}
+
+
+def handle(context: Context) -> Outcome:
+    if context.state is None:
+        return _ask(context)
+    choice = _choice(context)
+    if choice is None:
+        return Outcome(reroute=True)
+    data = context.state.data
+    original = replace(context, message=replace(context.message, text=str(data["text"])))
+    ranking = tuple(IntentScore(str(name), float(score)) for name, score in data["ranking"])
+    outcome = _route(original, choice, ranking)
+    return replace(outcome, clarified=(int(data["message_id"]), choice))
+
+
+def _ask(context: Context) -> Outcome:
+    classification = context.classification
+    ranking = classification.ranking if classification else ()
+    buttons = (
+        Button(context.t("clarify.question"), "/pilih question"),
+        Button(context.t("clarify.report"), "/pilih crime_report"),
+        Button(context.t("clarify.feedback"), "/pilih feedback"),
+    )
+    state = DialogState(
+        DIALOG,
+        "choose",
+        {
+            "message_id": context.message.id,
+            "text": context.text,
+            "ranking": [[score.name, score.confidence] for score in ranking],
+        },
+    )
+    return Outcome(
+        replies=(Reply(context.t("clarify.ask"), buttons),), state=state, needs_review=True
+    )
+
+
+def _choice(context: Context) -> Category | None:
+    words = context.text.lower().replace("/pilih", " ").split()
+    for category, vocabulary in CHOICE_WORDS.items():
+        if category.value in words or vocabulary.intersection(words):
+            return category
+    return None
+
+
+def _route(context: Context, category: Category, ranking: tuple[IntentScore, ...]) -> Outcome:
+    """Answer the original message as the category the citizen chose."""
+    clean = replace(context, state=None, command=None)
+    if category is Category.CRIME_REPORT:
+        return crime_report.handle(replace(clean, classification=None))
+    if category is Category.FEEDBACK:
+        return feedback.handle(replace(clean, classification=None))
+    spec = context.intents.best_in_category(ranking, Category.QUESTION)
+    if spec is None:
+        return escalate.handle(replace(clean, classification=None))
+    score = next(s.confidence for s in ranking if s.name == spec.name)
+    chosen = Classification(
+        text=context.text,
+        intent=spec.name,
+        confidence=score,
+        category=spec.category,
+        faq_topic=spec.faq_topic,
+        urgent=False,
+        ranking=ranking,
+    )
+    return _QUESTION_HANDLERS.get(spec.handler, escalate.handle)(
+        replace(clean, classification=chosen)
+    )

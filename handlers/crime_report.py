@@ -1,0 +1,164 @@
+"""The crime-report dialog: what, where, when, photos, anonymity, confirmation → ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core.handling import Context
+from bot.core.types import (
+    Button,
+    Category,
+    DialogState,
+    Location,
+    Media,
+    NewTicket,
+    Outcome,
+    Reply,
+)
+from handlers.common import menu_buttons, summarize, yes_no
+
+DIALOG = "crime_report"
+
+
+def handle(context: Context) -> Outcome:
+    data: dict[str, Any] = dict(context.state.data) if context.state else {}
+    _collect_attachments(context, data)
+    if context.state is None:
+        return _start(context, data)
+    step = context.state.step
+    text = context.text
+    if step == "what":
+        if not text:
+            return _ask(context, "what", data, "report.need_text")
+        data["what"] = text
+        return _ask(context, "where", data)
+    if step == "where":
+        if text:
+            data["where"] = text
+        elif "latitude" not in data:
+            return _ask(context, "where", data, "report.need_text")
+        return _ask(context, "when", data)
+    if step == "when":
+        if not text:
+            return _ask(context, "when", data, "report.need_text")
+        data["when"] = text
+        return _ask(context, "photo", data)
+    if step == "photo":
+        if context.message.media and not text:
+            return _reply(context, "photo", data, context.t("report.photo_received"))
+        return _ask(context, "anonymous", data)
+    if step == "anonymous":
+        answer = yes_no(text)
+        if answer is None:
+            return _ask(context, "anonymous", data, "report.need_choice")
+        data["anonymous"] = answer
+        return _ask(context, "confirm", data)
+    answer = yes_no(text)
+    if answer is None:
+        return _ask(context, "confirm", data, "report.need_choice")
+    if not answer:
+        return Outcome(replies=(Reply(context.t("cancel.done"), menu_buttons(context)),))
+    return _submit(context, data)
+
+
+def _start(context: Context, data: dict[str, Any]) -> Outcome:
+    """From /lapor: ask what happened. From the NLU: the message already says what happened."""
+    classification = context.classification
+    if classification is not None:
+        data.update(intent=classification.intent, confidence=classification.confidence)
+    if context.command is not None or not context.text:
+        return _ask(context, "what", data)
+    data["what"] = context.text
+    return _ask(context, "where", data)
+
+
+def _collect_attachments(context: Context, data: dict[str, Any]) -> None:
+    location = context.message.location
+    if location is not None:
+        data.update(latitude=location.latitude, longitude=location.longitude)
+    if context.message.media:
+        photos = list(data.get("photos", []))
+        photos.extend({"kind": m.kind, "ref": m.ref} for m in context.message.media)
+        data["photos"] = photos
+
+
+_PROMPTS: Mapping[str, str] = {
+    "what": "report.ask_what",
+    "where": "report.ask_where",
+    "when": "report.ask_when",
+    "photo": "report.ask_photo",
+    "anonymous": "report.ask_anonymous",
+}
+
+
+def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None = None) -> Outcome:
+    """Ask for a step, after a notice (e.g. "please type it in words") when there is one."""
+    if step == "confirm":
+        prompt = context.t("report.confirm", **_summary_fields(context, data))
+    else:
+        prompt = context.t(_PROMPTS[step])
+    return _reply(context, step, data, f"{context.t(notice)}\n{prompt}" if notice else prompt)
+
+
+def _reply(context: Context, step: str, data: dict[str, Any], text: str) -> Outcome:
+    return Outcome(
+        replies=(Reply(text, _step_buttons(context, step)),), state=DialogState(DIALOG, step, data)
+    )
+
+
+def _step_buttons(context: Context, step: str) -> tuple[Button, ...]:
+    if step == "photo":
+        return (Button(context.t("button.skip"), "/lewati"),)
+    if step == "confirm":
+        return (
+            Button(context.t("button.send"), "/kirim"),
+            Button(context.t("button.cancel"), "/batal"),
+        )
+    if step == "anonymous":
+        return (
+            Button(context.t("button.accept"), "/ya"),
+            Button(context.t("button.decline"), "/tidak"),
+        )
+    return ()
+
+
+def _place(context: Context, data: Mapping[str, Any]) -> str:
+    parts = [str(data["where"])] if data.get("where") else []
+    if "latitude" in data:
+        parts.append(
+            context.t(
+                "report.shared_location", latitude=data["latitude"], longitude=data["longitude"]
+            )
+        )
+    return "; ".join(parts) or "-"
+
+
+def _summary_fields(context: Context, data: Mapping[str, Any]) -> dict[str, object]:
+    identity = "report.identity_anonymous" if data.get("anonymous") else "report.identity_named"
+    return {
+        "what": data.get("what", "-"),
+        "where": _place(context, data),
+        "when": data.get("when", "-"),
+        "photos": len(data.get("photos", [])),
+        "identity": context.t(identity),
+    }
+
+
+def _submit(context: Context, data: Mapping[str, Any]) -> Outcome:
+    location = (
+        Location(float(data["latitude"]), float(data["longitude"])) if "latitude" in data else None
+    )
+    ticket = NewTicket(
+        category=Category.CRIME_REPORT,
+        urgent=False,
+        summary=summarize(str(data.get("what", ""))),
+        intent=data.get("intent"),
+        confidence=data.get("confidence"),
+        details={k: str(data[k]) for k in ("what", "where", "when") if data.get(k)},
+        location=location,
+        media=tuple(Media(p["kind"], p["ref"]) for p in data.get("photos", [])),
+        anonymous=bool(data.get("anonymous")),
+    )
+    reply = Reply(context.t("report.created", code=context.ticket_code), menu_buttons(context))
+    return Outcome(replies=(reply,), ticket=ticket)

@@ -1,0 +1,46 @@
+"""Danger now: 110/112 in the very first reply and an urgent ticket, no questions first."""
+
+from __future__ import annotations
+
+from bot.core.handling import Context
+from bot.core.types import Category, DialogState, NewTicket, Outcome, Reply, TicketUpdate
+from handlers.common import summarize
+
+DIALOG = "emergency"
+# Later messages (address, location, photos) are added to the ticket this many times.
+MAX_FOLLOW_UPS = 3
+
+
+def handle(context: Context) -> Outcome:
+    if context.state is not None:
+        return _follow_up(context)
+    classification = context.classification
+    ticket = NewTicket(
+        category=Category.CRIME_REPORT,
+        urgent=True,
+        summary=summarize(context.text),
+        intent=classification.intent if classification else None,
+        confidence=classification.confidence if classification else None,
+        details={"what": context.text},
+        location=context.message.location,
+        media=context.message.media,
+    )
+    state = DialogState(DIALOG, "follow_up", {"code": context.ticket_code, "count": 0})
+    reply = Reply(context.t("emergency.now", code=context.ticket_code))
+    return Outcome(replies=(reply,), ticket=ticket, state=state)
+
+
+def _follow_up(context: Context) -> Outcome:
+    assert context.state is not None
+    code = str(context.state.data["code"])
+    count = int(context.state.data.get("count", 0)) + 1
+    update = TicketUpdate(
+        code=code, note=context.text, location=context.message.location, media=context.message.media
+    )
+    state = (
+        DialogState(DIALOG, "follow_up", {"code": code, "count": count})
+        if count < MAX_FOLLOW_UPS
+        else None
+    )
+    reply = Reply(context.t("emergency.followup", code=code))
+    return Outcome(replies=(reply,), ticket_update=update, state=state)

@@ -1,0 +1,17 @@
+"""Greetings, thanks, goodbyes, chit-chat and the menu commands."""
+
+from __future__ import annotations
+
+from bot.core.handling import Context
+from bot.core.types import Outcome, Reply
+from handlers.common import menu_reply
+
+_SHORT_ANSWERS = frozenset({"thanks", "goodbye"})
+
+
+def handle(context: Context) -> Outcome:
+    intent = context.classification.intent if context.classification else None
+    if intent in _SHORT_ANSWERS:
+        return Outcome(replies=(Reply(context.t(f"smalltalk.{intent}")),))
+    intro = context.t(f"smalltalk.{intent}") if intent == "greet" else None
+    return Outcome(replies=(menu_reply(context, intro),))

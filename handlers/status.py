@@ -1,0 +1,33 @@
+"""The status of the citizen's own tickets — never of another chat's."""
+
+from __future__ import annotations
+
+from bot.core.handling import Context
+from bot.core.tickets import find_ticket_code
+from bot.core.types import Outcome, Reply, TicketSummary
+from bot.core.wib import format_wib
+
+LISTED = 5
+
+
+def handle(context: Context) -> Outcome:
+    code = find_ticket_code(context.text)
+    if code is not None:
+        ticket = next((t for t in context.tickets if t.code == code), None)
+        text = _line(context, ticket) if ticket else context.t("status.not_found", code=code)
+    elif context.tickets:
+        lines = [_line(context, t) for t in context.tickets[:LISTED]]
+        text = "\n".join([context.t("status.header"), *lines])
+    else:
+        text = context.t("status.none")
+    return Outcome(replies=(Reply(text),))
+
+
+def _line(context: Context, ticket: TicketSummary) -> str:
+    return context.t(
+        "status.ticket",
+        code=ticket.code,
+        category=context.t(f"category.{ticket.category.value}"),
+        status=context.t(f"status.{ticket.status.value}"),
+        created=format_wib(ticket.created_at),
+    )
