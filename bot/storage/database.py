@@ -74,21 +74,21 @@ class Database:
     def connect(cls, url: str | URL) -> Database:
         """Build the engine (no connection is made yet: `ping` checks the database is there)."""
         parsed = parse_url(url)
-        sqlite = parsed.get_backend_name() == "sqlite"
-        connect_args = {} if sqlite else {"timeout": PG_CONNECT_TIMEOUT_S}
+        is_sqlite = parsed.get_backend_name() == "sqlite"
+        connect_args = {} if is_sqlite else {"timeout": PG_CONNECT_TIMEOUT_S}
         try:
             engine = create_async_engine(
-                parsed, pool_pre_ping=not sqlite, connect_args=connect_args
+                parsed, pool_pre_ping=not is_sqlite, connect_args=connect_args
             )
         except (ArgumentError, ImportError) as error:
             raise ConfigError(f"DATABASE_URL for {describe(parsed)} is unusable: {error}") from None
-        if sqlite:
+        if is_sqlite:
             event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         return cls(engine)
 
     @property
     def dialect(self) -> str:
-        """ "sqlite" or "postgresql"."""
+        """The SQLAlchemy dialect name: sqlite or postgresql."""
         return self.engine.dialect.name
 
     def insert(self, entity: Any) -> postgresql.Insert | sqlite.Insert:

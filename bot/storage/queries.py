@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
+from bot.core.errors import InvalidInput
 from bot.core.types import Category, OutboundMessage, TicketStatus
 from bot.storage import models
 from bot.storage.database import Database
@@ -53,10 +54,9 @@ class Queries:
             .limit(limit)
         )
 
-    async def list_tickets(
-        self, limit: int = 100, status: TicketStatus | None = None
-    ) -> list[TicketRow]:
-        """Tickets, most urgent priority first, then oldest first."""
+    async def list_tickets(self, limit: int = 100, status: str | None = None) -> list[TicketRow]:
+        """Tickets, most urgent priority first, then oldest first; raises InvalidInput for an
+        unknown `status` (a TicketStatus value)."""
         first_message = (
             select(models.Message.text)
             .where(models.Message.ticket_id == models.Ticket.id, models.Message.direction == "in")
@@ -69,7 +69,7 @@ class Queries:
             models.Ticket.priority, models.Ticket.created_at, models.Ticket.id
         )
         if status is not None:
-            query = query.where(models.Ticket.status == status.value)
+            query = query.where(models.Ticket.status == _ticket_status(status).value)
         async with self.db.sessions() as session:
             rows = await session.execute(query.limit(limit))
             return [
@@ -101,3 +101,11 @@ class Queries:
         async with self.db.sessions() as session:
             rows = await session.execute(query)
             return [outbound_of(message, chat_id) for message, chat_id in rows.tuples()]
+
+
+def _ticket_status(status: str) -> TicketStatus:
+    try:
+        return TicketStatus(status)
+    except ValueError:
+        known = ", ".join(TicketStatus)
+        raise InvalidInput(f"unknown ticket status {status!r}: use one of {known}") from None

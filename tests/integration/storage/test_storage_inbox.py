@@ -73,7 +73,7 @@ CRIME = NewTicket(
 
 async def count(db: Database, *where: ColumnElement[bool]) -> int:
     async with db.sessions() as session:
-        found = await session.scalar(select(func.count()).select_from(models.Message).where(*where))  # type: ignore[arg-type]
+        found = await session.scalar(select(func.count()).select_from(models.Message).where(*where))
         return found or 0
 
 

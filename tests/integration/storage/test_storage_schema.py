@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -51,14 +53,15 @@ async def test_ping_succeeds_on_a_migrated_database(db: Database) -> None:
     await db.ping()
 
 
-async def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path: object) -> None:
+async def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
     db = Database.connect(f"sqlite+aiosqlite:///{tmp_path}/pragmas.db")
     try:
         async with db.engine.connect() as connection:
-            pragma = lambda name: connection.scalar(text(f"PRAGMA {name}"))  # noqa: E731
-            assert await pragma("journal_mode") == "wal"
-            assert await pragma("foreign_keys") == 1
-            assert await pragma("busy_timeout") == 5000
+            pragmas = [
+                await connection.scalar(text(f"PRAGMA {name}"))
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            ]
+        assert pragmas == ["wal", 1, 5000]
     finally:
         await db.close()
 
@@ -91,7 +94,7 @@ async def test_unreachable_postgres_names_host_but_not_password() -> None:
     assert "\n" not in message
 
 
-async def test_unreachable_sqlite_file_names_the_path(tmp_path: object) -> None:
+async def test_unreachable_sqlite_file_names_the_path(tmp_path: Path) -> None:
     path = f"{tmp_path}/missing/dir/polres.db"
     db = Database.connect(f"sqlite+aiosqlite:///{path}")
     try:

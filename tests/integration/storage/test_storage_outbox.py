@@ -1,0 +1,105 @@
+"""SqlOutbox: due messages, delivery and retries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.core.ports import Decision
+from bot.core.types import Inbound, Outcome, Reply
+from bot.storage import models
+from bot.storage.database import Database
+from bot.storage.inbox import SqlInbox
+from bot.storage.outbox import SqlOutbox
+
+SOON = timedelta(seconds=1)
+
+
+async def queue(inbox: SqlInbox, channel: str, *texts: str) -> datetime:
+    """Queue replies to a fresh inbound message on `channel`; returns a time they are due by."""
+    accepted = await inbox.accept(
+        Inbound(channel=channel, chat_id=f"{channel}-chat", external_id=f"{channel}-{texts[0]}")
+    )
+    outcome = Outcome(replies=tuple(Reply(text) for text in texts))
+    await inbox.commit(accepted.message_id, Decision(outcome, None, "id", "PL-X", None))
+    return datetime.now(UTC) + SOON
+
+
+async def delivery(db: Database, message_id: int) -> tuple[str | None, int, str | None]:
+    async with db.sessions() as session:
+        row = await session.get_one(models.Message, message_id)
+        return row.delivery_status, row.attempts, row.last_error
+
+
+async def test_due_filters_by_channel_and_orders_by_id(inbox: SqlInbox, outbox: SqlOutbox) -> None:
+    await queue(inbox, "telegram", "satu", "dua")
+    await queue(inbox, "whatsapp", "tiga")
+    now = await queue(inbox, "telegram", "empat")
+    due = await outbox.due(["telegram"], now, limit=10)
+    assert [message.reply.text for message in due] == ["satu", "dua", "empat"]
+    assert [message.id for message in due] == sorted(message.id for message in due)
+    assert {message.chat_id for message in due} == {"telegram-chat"}
+    assert [m.reply.text for m in await outbox.due(["telegram"], now, limit=2)] == ["satu", "dua"]
+    assert len(await outbox.due(["telegram", "whatsapp"], now, limit=10)) == 4
+    assert await outbox.due([], now, limit=10) == []
+
+
+async def test_nothing_is_due_before_next_attempt(inbox: SqlInbox, outbox: SqlOutbox) -> None:
+    now = await queue(inbox, "telegram", "satu")
+    assert await outbox.due(["telegram"], now - timedelta(minutes=1), limit=10) == []
+
+
+async def test_sent_message_is_no_longer_due(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    now = await queue(inbox, "telegram", "satu", "dua")
+    first, second = await outbox.due(["telegram"], now, limit=10)
+    await outbox.mark_sent(first.id, now)
+    assert [message.id for message in await outbox.due(["telegram"], now, 10)] == [second.id]
+    assert await delivery(db, first.id) == ("sent", 1, None)
+    async with db.sessions() as session:
+        sent_at = (await session.get_one(models.Message, first.id)).sent_at
+    assert sent_at == now
+    assert sent_at.tzinfo == UTC
+
+
+async def test_failed_attempt_is_retried_at_the_given_time(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    now = await queue(inbox, "telegram", "satu")
+    [message] = await outbox.due(["telegram"], now, limit=10)
+    retry_at = now + timedelta(minutes=5)
+    await outbox.mark_failed(message.id, "429 Too Many Requests", retry_at)
+    assert await delivery(db, message.id) == ("pending", 1, "429 Too Many Requests")
+    assert await outbox.due(["telegram"], retry_at - SOON, limit=10) == []
+    assert [m.id for m in await outbox.due(["telegram"], retry_at, limit=10)] == [message.id]
+    await outbox.mark_failed(message.id, "timeout", retry_at + timedelta(minutes=5))
+    assert await delivery(db, message.id) == ("pending", 2, "timeout")
+
+
+async def test_failure_without_retry_gives_up(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    now = await queue(inbox, "telegram", "satu")
+    [message] = await outbox.due(["telegram"], now, limit=10)
+    await outbox.mark_failed(message.id, "403 Forbidden: bot was blocked by the user", None)
+    assert await delivery(db, message.id) == (
+        "failed",
+        1,
+        "403 Forbidden: bot was blocked by the user",
+    )
+    assert await outbox.due(["telegram"], now + timedelta(days=1), limit=10) == []
+
+
+async def test_mark_sent_ignores_inbound_ids(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    await queue(inbox, "telegram", "satu")
+    async with db.sessions() as session:
+        inbound_id = await session.scalar(
+            select(models.Message.id).where(models.Message.direction == "in")
+        )
+    assert inbound_id is not None
+    await outbox.mark_sent(inbound_id, datetime.now(UTC))
+    assert await delivery(db, inbound_id) == (None, 0, None)
