@@ -163,9 +163,9 @@ def database_url(value: str | None, var_dir: Path) -> str:
         return f"sqlite+aiosqlite:///{var_dir / 'polres.db'}"
     scheme, sep, rest = value.partition("://")
     if not sep or scheme not in _DRIVERS:
+        got = f"scheme '{scheme}'" if sep else "no scheme"
         raise ConfigError(
-            "DATABASE_URL: expected sqlite:///path or postgresql+asyncpg://user@host/db, "
-            f"got scheme '{scheme}'"
+            f"DATABASE_URL: expected sqlite:///path or postgresql+asyncpg://user@host/db, got {got}"
         )
     return f"{_DRIVERS[scheme]}://{rest}"
 
@@ -174,7 +174,11 @@ def _rasa_url(value: str | None) -> str | None:
     if not value:
         return None
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
         raise ConfigError(
             f"RASA_URL: expected an http(s) URL such as http://127.0.0.1:5005, got {value!r}"
         )

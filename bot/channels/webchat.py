@@ -33,7 +33,7 @@ Process = Callable[[Accepted], Awaitable[None]]
 
 def parse_message(session_id: str, body: Any) -> Inbound:
     """Validate a POST body; raises InvalidInput with a message fit for the client."""
-    if not _SESSION_ID.match(session_id):
+    if not _SESSION_ID.fullmatch(session_id):
         raise InvalidInput("session id must be 8-64 letters, digits, '-' or '_'")
     if not isinstance(body, dict):
         raise InvalidInput('body must be a JSON object such as {"text": "halo"}')
@@ -45,7 +45,7 @@ def parse_message(session_id: str, body: Any) -> Inbound:
     client_id = body.get("id")
     if client_id is None:
         client_id = uuid.uuid4().hex
-    elif not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+    elif not isinstance(client_id, str) or not _CLIENT_ID.fullmatch(client_id):
         raise InvalidInput("id must be a string of at most 64 letters, digits or -_.:")
     location = _location(body.get("location"))
     if not text.strip() and location is None:
@@ -123,7 +123,7 @@ class WebChatApi:
 
     async def get_messages(self, request: web.Request) -> web.Response:
         session_id = request.match_info["session_id"]
-        if not _SESSION_ID.match(session_id):
+        if not _SESSION_ID.fullmatch(session_id):
             return _error(400, "session id must be 8-64 letters, digits, '-' or '_'")
         after = request.query.get("after", "0")
         if not after.isdigit() or len(after) > 18:

@@ -12,7 +12,8 @@ from bot.core.types import Category
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_PREFIX = "PL"
 _CODE_IN_TEXT = re.compile(
-    rf"\b{CODE_PREFIX}[-\s]?([{CODE_ALPHABET}]{{4}})[-\s]?([{CODE_ALPHABET}]{{4}})\b", re.IGNORECASE
+    rf"\b{CODE_PREFIX}([-\s]?)([{CODE_ALPHABET}]{{4}})[-\s]?([{CODE_ALPHABET}]{{4}})\b",
+    re.IGNORECASE,
 )
 
 
@@ -23,9 +24,16 @@ def new_ticket_code() -> str:
 
 
 def find_ticket_code(text: str) -> str | None:
-    """The first ticket code in a message, normalised, however the citizen typed it."""
-    match = _CODE_IN_TEXT.search(text.upper())
-    return f"{CODE_PREFIX}-{match.group(1)}-{match.group(2)}" if match else None
+    """The first ticket code in a message, normalised, however the citizen typed it.
+
+    Without a separator after the prefix the code must hold a digit, so "please send"
+    is not read as PL-EASE-SEND.
+    """
+    for match in _CODE_IN_TEXT.finditer(text.upper()):
+        separated, first, second = match.groups()
+        if separated or any(c.isdigit() for c in first + second):
+            return f"{CODE_PREFIX}-{first}-{second}"
+    return None
 
 
 def ticket_priority(category: Category, urgent: bool, priorities: Mapping[str, int]) -> int:

@@ -1,0 +1,73 @@
+"""rasa_project/domain.yml, data/intents.yml, the handler registry and data/faq must agree."""
+
+from pathlib import Path
+
+import yaml
+
+from bot.content import load_content, load_intents
+from bot.core.types import Category
+from handlers import HANDLERS
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("id", "en")
+
+
+def domain_intents() -> set[str]:
+    return set(yaml.safe_load((ROOT / "rasa_project" / "domain.yml").read_text())["intents"])
+
+
+def trained_intents() -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / "rasa_project" / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text()).get("nlu", []):
+            if "intent" in block:
+                names.add(block["intent"])
+    return names
+
+
+def test_every_domain_intent_is_in_the_intent_table_and_back():
+    assert domain_intents() == set(load_intents(ROOT / "data").specs)
+
+
+def test_every_trained_intent_is_in_the_domain():
+    assert trained_intents() == domain_intents()
+
+
+def test_every_intent_has_a_registered_handler():
+    table = load_intents(ROOT / "data")
+    missing = {name: spec.handler for name, spec in table.specs.items() if spec.handler not in HANDLERS}
+    assert missing == {}
+
+
+def test_every_faq_topic_has_an_answer_in_every_language():
+    table = load_intents(ROOT / "data")
+    content = load_content(ROOT / "data", LANGUAGES)
+    topics = {spec.faq_topic for spec in table.specs.values() if spec.faq_topic}
+    assert topics == set(content.faq)
+    for topic in topics:
+        for language in LANGUAGES:
+            assert content.faq_answer(topic, language).strip(), (topic, language)
+            assert len(content.faq_answer(topic, language)) < 4096  # one chat message
+
+
+def test_faq_topics_belong_to_questions_and_urgency_to_crime_reports():
+    for spec in load_intents(ROOT / "data").specs.values():
+        if spec.faq_topic:
+            assert spec.category is Category.QUESTION, spec.name
+        if spec.urgent:
+            assert spec.category is Category.CRIME_REPORT, spec.name
+
+
+def test_message_catalogues_have_the_same_keys_in_every_language():
+    texts = {
+        lang: yaml.safe_load((ROOT / "data" / "messages" / f"{lang}.yml").read_text())
+        for lang in LANGUAGES
+    }
+
+    def keys(tree: dict, prefix: str = "") -> set[str]:
+        found: set[str] = set()
+        for key, value in tree.items():
+            found |= keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key}
+        return found
+
+    assert keys(texts["id"]) == keys(texts["en"])

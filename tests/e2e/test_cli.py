@@ -1,0 +1,105 @@
+"""The `polres` command as a user runs it: errors, classify, chat, schema checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import free_port, polres_env, run_polres
+
+CLASSIFY_KEYS = ["text", "intent", "confidence", "category", "faq_topic", "urgent"]
+
+
+def assert_one_line_error(result, *words: str) -> None:
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("POLRES_PORT", "eighty"),
+        ("DATABASE_URL", "mysql://root@localhost/x"),
+        ("RASA_URL", "ftp://rasa"),
+        ("POLRES_SECRET_KEY", "short"),
+        ("POLRES_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_environment_value_is_one_readable_error(tmp_path: Path, variable: str, value: str) -> None:
+    result = run_polres("tickets", "list", env=polres_env(tmp_path, **{variable: value}))
+    assert_one_line_error(result, variable)
+
+
+def test_unknown_config_key_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text("nlu:\n  confidence_treshold: 0.4\n")
+    result = run_polres("--config", str(config), "tickets", "list", env=polres_env(tmp_path))
+    assert_one_line_error(result, "nlu.confidence_treshold")
+
+
+def test_unreachable_rasa_is_named(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run_polres("classify", env=polres_env(tmp_path, RASA_URL=url), stdin="halo\n")
+    assert_one_line_error(result, url)
+
+
+def test_unreachable_database_is_named(tmp_path: Path) -> None:
+    port = free_port()
+    env = polres_env(tmp_path, DATABASE_URL=f"postgresql+asyncpg://nobody@127.0.0.1:{port}/x")
+    result = run_polres("tickets", "list", env=env)
+    assert_one_line_error(result, f"127.0.0.1:{port}")
+
+
+def test_serve_refuses_an_outdated_schema(tmp_path: Path, rasa_url: str) -> None:
+    env = polres_env(tmp_path, RASA_URL=rasa_url, POLRES_PORT=str(free_port()))
+    result = run_polres("serve", env=env)
+    assert_one_line_error(result, "polres db upgrade")
+
+
+@pytest.mark.rasa
+def test_classify_prints_one_json_object_per_line(tmp_path: Path, rasa_url: str) -> None:
+    lines = [
+        "syarat perpanjang SIM C apa aja min",
+        "TOLONG ada maling masuk rumah saya sekarang",
+        "pelayanan SKCK kemarin cepat sekali, terima kasih pak",
+        "halo",
+    ]
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(lines) + "\n")
+    result = run_polres("classify", str(source), env=polres_env(tmp_path, RASA_URL=rasa_url))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [list(row) for row in rows] == [CLASSIFY_KEYS] * 4
+    assert [row["text"] for row in rows] == lines
+    assert (rows[0]["category"], rows[0]["faq_topic"]) == ("question", "sim")
+    assert (rows[1]["category"], rows[1]["urgent"]) == ("crime_report", True)
+    assert rows[2]["category"] == "feedback"
+    assert (rows[3]["category"], rows[3]["faq_topic"]) == ("other", None)
+
+
+@pytest.mark.rasa
+def test_classify_starts_and_stops_its_own_rasa_when_rasa_url_is_unset(
+    tmp_path: Path, rasa_model: Path
+) -> None:
+    result = run_polres(
+        "classify", env=polres_env(tmp_path), stdin="cara bikin skck\n", timeout=400
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["faq_topic"] == "skck"
+
+
+@pytest.mark.rasa
+def test_console_chat(tmp_path: Path, rasa_url: str) -> None:
+    env = polres_env(tmp_path, RASA_URL=rasa_url)
+    assert run_polres("db", "upgrade", env=env).returncode == 0
+    result = run_polres("chat", "--session", "tester", env=env, stdin="/start\n1\nbatal\n")
+    assert result.returncode == 0, result.stderr
+    assert "[1] Lapor kejadian" in result.stdout
+    assert "Silakan ceritakan apa yang terjadi" in result.stdout
+    assert "dibatalkan" in result.stdout

@@ -1,0 +1,143 @@
+"""The web chat through a real `polres serve`, with the real Rasa server and SQLite."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.core.tickets import find_ticket_code
+from tests.e2e.conftest import Server, run_polres
+
+pytestmark = pytest.mark.rasa
+
+
+async def post(server: Server, session: str, body: Any, raw: bytes | None = None) -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.url}/api/webchat/{session}/messages"
+        data = raw if raw is not None else json.dumps(body).encode()
+        async with http.post(url, data=data, headers={"Content-Type": "application/json"}) as r:
+            return r.status, await r.json()
+
+
+async def say(server: Server, session: str, text: str) -> list[dict[str, Any]]:
+    status, body = await post(server, session, {"text": text})
+    assert status == 200, body
+    return body["replies"]
+
+
+def new_session() -> str:
+    return uuid.uuid4().hex
+
+
+def tickets(server: Server) -> list[dict[str, Any]]:
+    listed = run_polres("tickets", "list", "--json", env=server.env)
+    assert listed.returncode == 0, listed.stderr
+    return [json.loads(line) for line in listed.stdout.splitlines()]
+
+
+async def test_health_readiness_and_page(server: Server) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{server.url}/healthz") as r:
+            assert r.status == 200
+        async with http.get(f"{server.url}/readyz") as r:
+            assert r.status == 200
+            assert (await r.json())["checks"] == {"database": "ok", "rasa": "ok"}
+        async with http.get(f"{server.url}/") as r:
+            assert r.status == 200
+            assert "Polres" in await r.text()
+            assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+
+
+async def test_faq_answer_in_the_citizens_language(server: Server) -> None:
+    [reply] = await say(server, new_session(), "min gimana cara bikin skck buat daftar kerja?")
+    assert "SKCK" in reply["text"]
+    assert "Ada lagi" in reply["text"]
+    assert {"title": "Tanya petugas", "payload": "/petugas"} in reply["buttons"]
+    [reply] = await say(server, new_session(), "How can I renew my driving license?")
+    assert "Anything else" in reply["text"]
+
+
+async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server: Server) -> None:
+    session = new_session()
+    [reply] = await say(server, session, "motor saya dicuri tadi malam di parkiran pasar")
+    assert "Di mana" in reply["text"]
+    [reply] = await say(server, session, "Parkiran Pasar Baru, Jl. Merdeka 10")
+    assert "Kapan" in reply["text"]
+    [reply] = await say(server, session, "tadi malam sekitar jam 11")
+    assert [b["payload"] for b in reply["buttons"]] == ["/lewati"]
+    [reply] = await say(server, session, "/lewati")
+    assert [b["payload"] for b in reply["buttons"]] == ["/ya", "/tidak"]
+    [reply] = await say(server, session, "/tidak")
+    assert "Parkiran Pasar Baru" in reply["text"]
+    [reply] = await say(server, session, "/kirim")
+    code = find_ticket_code(reply["text"])
+    assert code is not None
+    [ticket] = [t for t in tickets(server) if t["code"] == code]
+    assert (ticket["category"], ticket["urgent"], ticket["status"]) == ("crime_report", False, "new")
+    [status] = await say(server, session, f"/status {code}")
+    assert code in status["text"] and "menunggu petugas" in status["text"]
+    [other] = await say(server, new_session(), f"/status {code}")
+    assert "tidak ditemukan" in other["text"]
+
+
+async def test_cancel_leaves_the_dialog_without_a_ticket(server: Server) -> None:
+    session = new_session()
+    await say(server, session, "/lapor")
+    [reply] = await say(server, session, "batal")
+    assert "dibatalkan" in reply["text"]
+    [status] = await say(server, session, "/status")
+    assert "Belum ada laporan" in status["text"]
+
+
+async def test_emergency_gets_110_at_once_and_an_urgent_ticket_first_in_queue(server: Server) -> None:
+    session = new_session()
+    replies = await say(server, session, "TOLONG ada orang bawa pisau masuk rumah saya sekarang!!")
+    assert "110" in replies[0]["text"] and "112" in replies[0]["text"]
+    code = find_ticket_code(replies[0]["text"])
+    queue = tickets(server)
+    assert queue[0]["code"] == code
+    assert queue[0]["urgent"] is True
+
+
+async def test_redelivered_message_is_processed_once(server: Server) -> None:
+    session = new_session()
+    body = {"text": "pelayanan di polres sangat lambat dan petugasnya tidak ramah", "id": "m-1"}
+    first_status, first = await post(server, session, body)
+    second_status, second = await post(server, session, body)
+    assert first_status == second_status == 200
+    assert first["replies"] == second["replies"]
+    code = find_ticket_code(first["replies"][0]["text"])
+    assert [t["category"] for t in tickets(server) if t["code"] == code] == ["feedback"]
+
+
+async def test_later_messages_are_fetched_after_an_id(server: Server) -> None:
+    session = new_session()
+    [first] = await say(server, session, "halo")
+    [second] = await say(server, session, "terima kasih")
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.url}/api/webchat/{session}/messages"
+        async with http.get(url, params={"after": str(first["id"])}) as r:
+            assert r.status == 200
+            assert [m["id"] for m in (await r.json())["messages"]] == [second["id"]]
+        async with http.get(url, params={"after": "x"}) as r:
+            assert r.status == 400
+
+
+@pytest.mark.parametrize(
+    ("session", "raw", "status"),
+    [
+        ("short", b'{"text": "halo"}', 400),
+        (uuid.uuid4().hex, b"{not json", 400),
+        (uuid.uuid4().hex, b'{"text": 5}', 400),
+        (uuid.uuid4().hex, b'["halo"]', 400),
+        (uuid.uuid4().hex, json.dumps({"text": "x" * 20000}).encode(), 413),
+    ],
+)
+async def test_bad_requests_get_a_clear_4xx(server: Server, session: str, raw: bytes, status: int) -> None:
+    got, body = await post(server, session, None, raw=raw)
+    assert got == status
+    assert body["error"]

@@ -1,0 +1,100 @@
+from collections.abc import Callable
+
+import pytest
+
+from bot.core.content import IntentTable
+from bot.core.router import (
+    COMMAND_HANDLERS,
+    NluRules,
+    handler_for_classification,
+    parse_command,
+)
+from bot.core.types import Classification, Parse
+from handlers import HANDLERS
+
+RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("/lapor@PolresBot x", "/lapor"),
+        ("/lapor", "/lapor"),
+        ("  /STATUS PL-7K3M-Q9XD ", "/status"),
+        ("/pilih feedback", "/pilih"),
+        ("Batal", "/batal"),
+        ("batal.", "/batal"),
+        ("CANCEL!", "/batal"),
+        ("gak jadi", "/batal"),
+        ("tidak jadi", "/batal"),
+    ],
+)
+def test_parse_command(text: str, command: str) -> None:
+    assert parse_command(text) == command
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["halo min", "", "   ", "saya mau batal laporan kemarin", "lapor", "PL-7K3M-Q9XD", "a/b"],
+)
+def test_plain_text_is_no_command(text: str) -> None:
+    assert parse_command(text) is None
+
+
+def test_every_command_names_a_known_handler() -> None:
+    assert set(COMMAND_HANDLERS.values()) <= set(HANDLERS)
+    assert COMMAND_HANDLERS["/batal"] == COMMAND_HANDLERS["/cancel"] == "cancel"
+
+
+Classify = Callable[[str, float], Classification]
+
+
+@pytest.fixture
+def classify(intents: IntentTable) -> Classify:
+    return lambda intent, confidence: intents.classify("teks", Parse(intent, confidence))
+
+
+def test_confident_classification_goes_to_its_handler(classify: Classify) -> None:
+    assert handler_for_classification(classify("faq_skck", 0.9), "faq", RULES) == "faq"
+
+
+def test_confidence_exactly_at_the_threshold_is_enough(classify: Classify) -> None:
+    assert handler_for_classification(classify("faq_skck", 0.5), "faq", RULES) == "faq"
+
+
+def test_low_confidence_asks_the_citizen(classify: Classify) -> None:
+    assert handler_for_classification(classify("faq_skck", 0.49), "faq", RULES) == "clarify"
+    assert handler_for_classification(classify("crime_report", 0.2), "crime_report", RULES) == (
+        "clarify"
+    )
+
+
+def test_urgent_above_the_emergency_threshold_wins_below_the_normal_one(
+    classify: Classify,
+) -> None:
+    emergency = classify("emergency", 0.35)
+    assert emergency.urgent
+    assert handler_for_classification(emergency, "emergency", RULES) == "emergency"
+    assert handler_for_classification(classify("emergency", 0.3), "emergency", RULES) == (
+        "emergency"
+    )
+
+
+def test_urgent_below_the_emergency_threshold_asks_the_citizen(classify: Classify) -> None:
+    assert handler_for_classification(classify("emergency", 0.29), "emergency", RULES) == (
+        "clarify"
+    )
+
+
+def test_the_emergency_threshold_does_not_apply_to_other_intents(classify: Classify) -> None:
+    assert handler_for_classification(classify("crime_report", 0.35), "crime_report", RULES) == (
+        "clarify"
+    )
+
+
+def test_thresholds_come_from_the_rules(classify: Classify) -> None:
+    strict = NluRules(confidence_threshold=0.95, emergency_threshold=0.9)
+    assert handler_for_classification(classify("faq_skck", 0.9), "faq", strict) == "clarify"
+    assert handler_for_classification(classify("emergency", 0.85), "emergency", strict) == (
+        "clarify"
+    )

@@ -1,0 +1,177 @@
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.core import workers
+from bot.core.errors import DeliveryError
+from bot.core.types import OutboundMessage, Reply
+from bot.core.workers import OutboxWorker, RetryPolicy
+
+POLICY = RetryPolicy(max_attempts=5, base_seconds=2.0)
+
+
+def test_delay_grows_exponentially_within_the_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers.random, "random", lambda: 0.0)
+    assert [POLICY.delay(attempt, None) for attempt in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, 8.0]
+    monkeypatch.setattr(workers.random, "random", lambda: 1.0)
+    assert [POLICY.delay(attempt, None) for attempt in (1, 2, 3, 4)] == [2.0, 4.0, 8.0, 16.0]
+
+
+def test_delay_is_never_earlier_than_retry_after() -> None:
+    for attempt in (1, 2, 3):
+        assert POLICY.delay(attempt, 30.0) == 30.0
+
+
+def test_delay_keeps_a_longer_backoff_than_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers.random, "random", lambda: 1.0)
+    assert POLICY.delay(6, 5.0) == 64.0
+
+
+@dataclass
+class FakeOutbox:
+    messages: list[OutboundMessage]
+    sent: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str, datetime | None]] = field(default_factory=list)
+    asked_channels: list[tuple[str, ...]] = field(default_factory=list)
+
+    async def due(
+        self, channels: Sequence[str], now: datetime, limit: int
+    ) -> Sequence[OutboundMessage]:
+        self.asked_channels.append(tuple(channels))
+        return [m for m in self.messages if m.channel in channels][:limit]
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None:
+        self.sent.append(message_id)
+
+    async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
+        self.failed.append((message_id, error, retry_at))
+
+
+@dataclass
+class FakeSender:
+    channel: str = "telegram"
+    error: DeliveryError | None = None
+    delivered: list[OutboundMessage] = field(default_factory=list)
+
+    async def send(self, message: OutboundMessage) -> None:
+        if self.error is not None:
+            raise self.error
+        self.delivered.append(message)
+
+
+def outbound(message_id: int = 1, attempts: int = 0, channel: str = "telegram") -> OutboundMessage:
+    return OutboundMessage(
+        id=message_id,
+        channel=channel,
+        chat_id="42",
+        reply=Reply("halo"),
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        attempts=attempts,
+    )
+
+
+def worker(outbox: FakeOutbox, sender: FakeSender) -> OutboxWorker:
+    return OutboxWorker(outbox, {sender.channel: sender}, POLICY, poll_seconds=0.01)
+
+
+async def test_a_delivered_message_is_marked_sent() -> None:
+    outbox = FakeOutbox([outbound(1), outbound(2)])
+    sender = FakeSender()
+
+    assert await worker(outbox, sender).run_once() == 2
+
+    assert outbox.sent == [1, 2]
+    assert outbox.failed == []
+    assert [m.id for m in sender.delivered] == [1, 2]
+    assert outbox.asked_channels == [("telegram",)]
+
+
+async def test_a_retryable_failure_is_retried_no_earlier_than_retry_after() -> None:
+    outbox = FakeOutbox([outbound(1)])
+    sender = FakeSender(error=DeliveryError("429 too many", retryable=True, retry_after=30))
+    before = datetime.now(UTC)
+
+    assert await worker(outbox, sender).run_once() == 0
+
+    assert outbox.sent == []
+    [(message_id, error, retry_at)] = outbox.failed
+    assert message_id == 1
+    assert error == "429 too many"
+    assert retry_at is not None
+    assert retry_at >= before + timedelta(seconds=30)
+    assert retry_at <= datetime.now(UTC) + timedelta(seconds=31)
+
+
+async def test_a_retryable_failure_without_retry_after_backs_off() -> None:
+    outbox = FakeOutbox([outbound(1, attempts=2)])
+    sender = FakeSender(error=DeliveryError("timeout", retryable=True))
+    before = datetime.now(UTC)
+
+    await worker(outbox, sender).run_once()
+
+    [(_, _, retry_at)] = outbox.failed
+    assert retry_at is not None
+    # Third attempt: 2 s * 2**2 = 8 s, jitter 50-100 %.
+    assert before + timedelta(seconds=4) <= retry_at <= datetime.now(UTC) + timedelta(seconds=8)
+
+
+async def test_a_non_retryable_failure_gives_up() -> None:
+    outbox = FakeOutbox([outbound(1)])
+    sender = FakeSender(error=DeliveryError("chat not found", retryable=False, retry_after=30))
+
+    await worker(outbox, sender).run_once()
+
+    assert outbox.failed == [(1, "chat not found", None)]
+    assert outbox.sent == []
+
+
+async def test_the_last_allowed_attempt_gives_up() -> None:
+    outbox = FakeOutbox([outbound(1, attempts=POLICY.max_attempts - 1)])
+    sender = FakeSender(error=DeliveryError("502", retryable=True))
+
+    await worker(outbox, sender).run_once()
+
+    assert outbox.failed == [(1, "502", None)]
+
+
+async def test_attempts_beyond_max_attempts_give_up() -> None:
+    outbox = FakeOutbox([outbound(1, attempts=POLICY.max_attempts + 3)])
+    sender = FakeSender(error=DeliveryError("502", retryable=True, retry_after=1))
+
+    await worker(outbox, sender).run_once()
+
+    assert outbox.failed == [(1, "502", None)]
+
+
+async def test_the_attempt_before_the_last_is_still_retried() -> None:
+    outbox = FakeOutbox([outbound(1, attempts=POLICY.max_attempts - 2)])
+    sender = FakeSender(error=DeliveryError("502", retryable=True))
+
+    await worker(outbox, sender).run_once()
+
+    [(_, _, retry_at)] = outbox.failed
+    assert retry_at is not None
+
+
+async def test_one_failure_does_not_stop_the_others() -> None:
+    outbox = FakeOutbox([outbound(1, channel="whatsapp"), outbound(2)])
+    failing = FakeSender(channel="whatsapp", error=DeliveryError("down", retryable=True))
+    working = FakeSender()
+    outbox_worker = OutboxWorker(
+        outbox, {"whatsapp": failing, "telegram": working}, POLICY, poll_seconds=0.01
+    )
+
+    assert await outbox_worker.run_once() == 1
+
+    assert outbox.sent == [2]
+    assert [m for m, _, _ in outbox.failed] == [1]
+
+
+async def test_no_senders_sends_nothing() -> None:
+    outbox = FakeOutbox([outbound(1)])
+
+    assert await OutboxWorker(outbox, {}, POLICY, poll_seconds=0.01).run_once() == 0
+
+    assert outbox.asked_channels == []

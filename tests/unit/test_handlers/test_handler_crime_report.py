@@ -1,0 +1,284 @@
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.core.content import Content
+from bot.core.handling import Context
+from bot.core.types import Category, DialogState, Location, Media, Outcome
+from handlers import crime_report
+
+MakeContext = Callable[..., Context]
+
+
+def step(outcome: Outcome) -> tuple[str, str, dict[str, Any]]:
+    assert outcome.state is not None
+    return outcome.state.dialog, outcome.state.step, dict(outcome.state.data)
+
+
+def text_of(outcome: Outcome) -> str:
+    [reply] = outcome.replies
+    return reply.text
+
+
+def test_the_lapor_command_asks_what_happened(make_context: MakeContext, content: Content) -> None:
+    outcome = crime_report.handle(make_context("/lapor", command="/lapor"))
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_what")
+    assert step(outcome) == ("crime_report", "what", {})
+    assert outcome.ticket is None
+
+
+def test_a_classified_report_already_says_what_happened(
+    make_context: MakeContext, content: Content
+) -> None:
+    outcome = crime_report.handle(
+        make_context("rumah saya kemalingan semalam", intent="crime_report", confidence=0.8)
+    )
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_where")
+    assert step(outcome) == (
+        "crime_report",
+        "where",
+        {"what": "rumah saya kemalingan semalam", "intent": "crime_report", "confidence": 0.8},
+    )
+
+
+def test_what_step_needs_words(make_context: MakeContext, content: Content) -> None:
+    state = DialogState("crime_report", "what", {})
+
+    outcome = crime_report.handle(make_context("", state=state, media=(Media("photo", "f1"),)))
+
+    texts = content.texts
+    assert text_of(outcome) == (
+        f"{texts.get('id', 'report.need_text')}\n{texts.get('id', 'report.ask_what')}"
+    )
+    assert step(outcome)[1] == "what"
+    assert step(outcome)[2]["photos"] == [{"kind": "photo", "ref": "f1"}]
+
+
+def test_what_step_moves_to_where(make_context: MakeContext) -> None:
+    outcome = crime_report.handle(
+        make_context("  dompet dicopet di bus  ", state=DialogState("crime_report", "what", {}))
+    )
+
+    assert step(outcome) == ("crime_report", "where", {"what": "dompet dicopet di bus"})
+
+
+def test_where_step_takes_an_address(make_context: MakeContext, content: Content) -> None:
+    state = DialogState("crime_report", "where", {"what": "dicopet"})
+
+    outcome = crime_report.handle(make_context("terminal kota", state=state))
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_when")
+    assert step(outcome) == ("crime_report", "when", {"what": "dicopet", "where": "terminal kota"})
+
+
+def test_where_step_takes_a_shared_location(make_context: MakeContext, content: Content) -> None:
+    state = DialogState("crime_report", "where", {"what": "dicopet"})
+
+    outcome = crime_report.handle(make_context("", state=state, location=Location(-6.175, 106.827)))
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_when")
+    assert step(outcome) == (
+        "crime_report",
+        "when",
+        {"what": "dicopet", "latitude": -6.175, "longitude": 106.827},
+    )
+
+
+def test_where_step_without_address_or_location_asks_again(
+    make_context: MakeContext, content: Content
+) -> None:
+    state = DialogState("crime_report", "where", {"what": "dicopet"})
+
+    outcome = crime_report.handle(make_context("", state=state))
+
+    assert text_of(outcome).startswith(content.texts.get("id", "report.need_text"))
+    assert step(outcome)[1] == "where"
+
+
+def test_when_step_moves_to_photo_with_a_skip_button(
+    make_context: MakeContext, content: Content
+) -> None:
+    state = DialogState("crime_report", "when", {"what": "dicopet", "where": "pasar"})
+
+    outcome = crime_report.handle(make_context("kemarin sore", state=state))
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_photo")
+    assert step(outcome)[1] == "photo"
+    assert step(outcome)[2]["when"] == "kemarin sore"
+    [reply] = outcome.replies
+    assert [(b.title, b.payload) for b in reply.buttons] == [("Lewati", "/lewati")]
+
+
+def test_when_step_needs_words(make_context: MakeContext) -> None:
+    state = DialogState("crime_report", "when", {"what": "dicopet"})
+
+    assert step(crime_report.handle(make_context("", state=state)))[1] == "when"
+
+
+def test_photo_step_collects_photos_until_skipped(
+    make_context: MakeContext, content: Content
+) -> None:
+    state = DialogState("crime_report", "photo", {"what": "dicopet"})
+
+    first = crime_report.handle(make_context("", state=state, media=(Media("photo", "f1"),)))
+
+    assert text_of(first) == content.texts.get("id", "report.photo_received")
+    _, name, data = step(first)
+    assert name == "photo"
+    assert data["photos"] == [{"kind": "photo", "ref": "f1"}]
+
+    second = crime_report.handle(
+        make_context(
+            "",
+            state=DialogState("crime_report", "photo", data),
+            media=(Media("photo", "f2"), Media("video", "v3")),
+        )
+    )
+    _, name, data = step(second)
+    assert name == "photo"
+    assert [p["ref"] for p in data["photos"]] == ["f1", "f2", "v3"]
+
+    skipped = crime_report.handle(
+        make_context("/lewati", state=DialogState("crime_report", "photo", data), command="/lewati")
+    )
+    assert text_of(skipped) == content.texts.get("id", "report.ask_anonymous")
+    _, name, data = step(skipped)
+    assert name == "anonymous"
+    assert len(data["photos"]) == 3
+    [reply] = skipped.replies
+    assert [b.payload for b in reply.buttons] == ["/ya", "/tidak"]
+
+
+def test_a_photo_with_a_caption_moves_on(make_context: MakeContext) -> None:
+    state = DialogState("crime_report", "photo", {"what": "dicopet"})
+
+    outcome = crime_report.handle(
+        make_context("ini fotonya", state=state, media=(Media("photo", "f1"),))
+    )
+
+    _, name, data = step(outcome)
+    assert name == "anonymous"
+    assert data["photos"] == [{"kind": "photo", "ref": "f1"}]
+
+
+@pytest.mark.parametrize(("answer", "anonymous"), [("/ya", True), ("iya", True), ("/tidak", False)])
+def test_anonymous_step_records_the_answer_and_asks_to_confirm(
+    make_context: MakeContext, content: Content, answer: str, anonymous: bool
+) -> None:
+    data = {
+        "what": "dicopet",
+        "where": "pasar",
+        "when": "kemarin",
+        "photos": [{"kind": "photo", "ref": "f"}],
+    }
+    state = DialogState("crime_report", "anonymous", data)
+
+    outcome = crime_report.handle(make_context(answer, state=state))
+
+    _, name, new_data = step(outcome)
+    assert name == "confirm"
+    assert new_data["anonymous"] is anonymous
+    identity = "report.identity_anonymous" if anonymous else "report.identity_named"
+    assert text_of(outcome) == content.texts.get(
+        "id",
+        "report.confirm",
+        what="dicopet",
+        where="pasar",
+        when="kemarin",
+        photos=1,
+        identity=content.texts.get("id", identity),
+    )
+    [reply] = outcome.replies
+    assert [b.payload for b in reply.buttons] == ["/kirim", "/batal"]
+
+
+def test_anonymous_step_needs_a_choice(make_context: MakeContext, content: Content) -> None:
+    state = DialogState("crime_report", "anonymous", {"what": "dicopet"})
+
+    outcome = crime_report.handle(make_context("terserah", state=state))
+
+    assert text_of(outcome).startswith(content.texts.get("id", "report.need_choice"))
+    assert step(outcome)[1] == "anonymous"
+
+
+def test_confirm_shows_a_shared_location(make_context: MakeContext, content: Content) -> None:
+    data = {"what": "dicopet", "when": "kemarin", "latitude": -6.5, "longitude": 106.75}
+    state = DialogState("crime_report", "anonymous", data)
+
+    outcome = crime_report.handle(make_context("no", language="en", state=state))
+
+    shared = content.texts.get("en", "report.shared_location", latitude=-6.5, longitude=106.75)
+    assert f"Where: {shared}" in text_of(outcome)
+    assert "Photos: 0" in text_of(outcome)
+
+
+def test_confirm_submits_the_ticket(make_context: MakeContext) -> None:
+    data = {
+        "what": "motor dicuri",
+        "where": "pasar",
+        "when": "kemarin",
+        "latitude": -6.5,
+        "longitude": 106.75,
+        "photos": [{"kind": "photo", "ref": "f1"}],
+        "anonymous": True,
+        "intent": "crime_report",
+        "confidence": 0.77,
+    }
+
+    outcome = crime_report.handle(
+        make_context("/kirim", state=DialogState("crime_report", "confirm", data))
+    )
+
+    ticket = outcome.ticket
+    assert ticket is not None
+    assert ticket.category is Category.CRIME_REPORT
+    assert not ticket.urgent
+    assert ticket.summary == "motor dicuri"
+    assert ticket.details == {"what": "motor dicuri", "where": "pasar", "when": "kemarin"}
+    assert ticket.location == Location(-6.5, 106.75)
+    assert ticket.media == (Media("photo", "f1"),)
+    assert ticket.anonymous is True
+    assert (ticket.intent, ticket.confidence) == ("crime_report", 0.77)
+    assert outcome.state is None
+    assert "PL-7K3M-Q9XD" in text_of(outcome)
+    assert "/status PL-7K3M-Q9XD" in text_of(outcome)
+
+
+def test_confirm_no_cancels(make_context: MakeContext, content: Content) -> None:
+    state = DialogState("crime_report", "confirm", {"what": "x"})
+
+    outcome = crime_report.handle(make_context("tidak", state=state))
+
+    assert outcome.ticket is None
+    assert outcome.state is None
+    assert text_of(outcome) == content.texts.get("id", "cancel.done")
+
+
+def test_confirm_needs_a_choice(make_context: MakeContext) -> None:
+    state = DialogState("crime_report", "confirm", {"what": "x"})
+
+    outcome = crime_report.handle(make_context("hmm", state=state))
+
+    assert outcome.ticket is None
+    assert step(outcome)[1] == "confirm"
+
+
+def test_a_long_story_is_shortened_in_the_summary(make_context: MakeContext) -> None:
+    story = "kejadian " * 100
+    state = DialogState("crime_report", "confirm", {"what": story.strip()})
+
+    ticket = crime_report.handle(make_context("ya", state=state)).ticket
+
+    assert ticket is not None
+    assert len(ticket.summary) == 200
+    assert ticket.summary.endswith("…")
+    assert ticket.details["what"] == story.strip()
+
+
+def test_the_dialog_speaks_english(make_context: MakeContext, content: Content) -> None:
+    outcome = crime_report.handle(make_context("/lapor", language="en", command="/lapor"))
+
+    assert text_of(outcome) == content.texts.get("en", "report.ask_what")

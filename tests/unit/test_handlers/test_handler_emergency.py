@@ -1,0 +1,85 @@
+from collections.abc import Callable
+
+from bot.core.content import Content
+from bot.core.handling import Context
+from bot.core.types import Category, DialogState, Location, Media
+from handlers import emergency
+
+MakeContext = Callable[..., Context]
+
+
+def test_first_reply_gives_110_and_112_and_opens_an_urgent_ticket(
+    make_context: MakeContext,
+) -> None:
+    text = "tolong ada orang ditusuk di depan rumah saya"
+    outcome = emergency.handle(
+        make_context(text, intent="emergency", confidence=0.6, location=Location(-7.0, 110.4))
+    )
+
+    [reply] = outcome.replies
+    assert "110" in reply.text
+    assert "112" in reply.text
+    assert "PL-7K3M-Q9XD" in reply.text
+    ticket = outcome.ticket
+    assert ticket is not None
+    assert ticket.urgent
+    assert ticket.category is Category.CRIME_REPORT
+    assert ticket.details == {"what": text}
+    assert ticket.location == Location(-7.0, 110.4)
+    assert (ticket.intent, ticket.confidence) == ("emergency", 0.6)
+    assert outcome.state == DialogState(
+        "emergency", "follow_up", {"code": "PL-7K3M-Q9XD", "count": 0}
+    )
+
+
+def test_english_emergency_reply(make_context: MakeContext) -> None:
+    outcome = emergency.handle(
+        make_context("help someone is breaking in", language="en", intent="emergency")
+    )
+
+    text = outcome.replies[0].text
+    assert text.startswith("🚨 EMERGENCY")
+    assert "110" in text
+    assert "112" in text
+
+
+def test_follow_up_adds_to_the_open_ticket(make_context: MakeContext, content: Content) -> None:
+    state = DialogState("emergency", "follow_up", {"code": "PL-AAAA-BBBB", "count": 0})
+
+    outcome = emergency.handle(
+        make_context(
+            "jl. melati no 5",
+            state=state,
+            location=Location(-6.9, 107.6),
+            media=(Media("photo", "p1"),),
+            ticket_code="PL-CCCC-DDDD",
+        )
+    )
+
+    update = outcome.ticket_update
+    assert update is not None
+    assert update.code == "PL-AAAA-BBBB"
+    assert update.note == "jl. melati no 5"
+    assert update.location == Location(-6.9, 107.6)
+    assert update.media == (Media("photo", "p1"),)
+    assert outcome.ticket is None
+    assert outcome.replies[0].text == content.texts.get(
+        "id", "emergency.followup", code="PL-AAAA-BBBB"
+    )
+    assert outcome.state == DialogState(
+        "emergency", "follow_up", {"code": "PL-AAAA-BBBB", "count": 1}
+    )
+
+
+def test_follow_ups_stop_after_the_limit(make_context: MakeContext) -> None:
+    state = DialogState("emergency", "follow_up", {"code": "PL-AAAA-BBBB", "count": 0})
+    for expected in range(1, emergency.MAX_FOLLOW_UPS):
+        outcome = emergency.handle(make_context("lagi", state=state))
+        assert outcome.state is not None
+        assert outcome.state.data["count"] == expected
+        state = outcome.state
+
+    last = emergency.handle(make_context("lagi", state=state))
+
+    assert last.ticket_update is not None
+    assert last.state is None

@@ -1,0 +1,57 @@
+from collections.abc import Callable
+
+import pytest
+
+from bot.core.content import Content
+from bot.core.handling import Context
+from handlers import smalltalk
+
+MakeContext = Callable[..., Context]
+MENU_PAYLOADS = ["/lapor", "/status", "/saran", "/petugas"]
+
+
+def test_greet_says_hello_and_shows_the_menu(make_context: MakeContext, content: Content) -> None:
+    outcome = smalltalk.handle(make_context("pagi min", intent="greet"))
+
+    [reply] = outcome.replies
+    assert reply.text == (
+        f"{content.texts.get('id', 'smalltalk.greet')}\n\n{content.texts.get('id', 'menu.text')}"
+    )
+    assert [b.payload for b in reply.buttons] == MENU_PAYLOADS
+
+
+@pytest.mark.parametrize("intent", ["thanks", "goodbye"])
+def test_thanks_and_goodbye_get_a_short_answer(
+    make_context: MakeContext, content: Content, intent: str
+) -> None:
+    outcome = smalltalk.handle(make_context("makasih", language="en", intent=intent))
+
+    [reply] = outcome.replies
+    assert reply.text == content.texts.get("en", f"smalltalk.{intent}")
+    assert reply.buttons == ()
+
+
+@pytest.mark.parametrize("command", ["/start", "/help", "/menu"])
+def test_menu_commands_show_the_menu(
+    make_context: MakeContext, content: Content, command: str
+) -> None:
+    outcome = smalltalk.handle(make_context(command, command=command))
+
+    [reply] = outcome.replies
+    assert reply.text == content.texts.get("id", "menu.text")
+    assert "110" in reply.text
+    assert [b.payload for b in reply.buttons] == MENU_PAYLOADS
+    assert outcome.state is None
+
+
+def test_chit_chat_shows_the_menu_in_english(make_context: MakeContext, content: Content) -> None:
+    outcome = smalltalk.handle(make_context("are you a robot", language="en", intent="smalltalk"))
+
+    [reply] = outcome.replies
+    assert reply.text == content.texts.get("en", "menu.text")
+    assert [b.title for b in reply.buttons] == [
+        "Report an incident",
+        "Check report status",
+        "Suggestion / complaint",
+        "Ask an officer",
+    ]
