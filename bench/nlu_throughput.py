@@ -78,7 +78,9 @@ async def main(messages: int, concurrency: int, rounds: int) -> int:
             for name, call in paths.items():
                 results[name].append(await measure(call, inputs, concurrency))
 
-    print(f"{messages} messages x {rounds} rounds, concurrency {concurrency}, server {nlu.base_url}")
+    print(
+        f"{messages} messages x {rounds} rounds, concurrency {concurrency}, server {nlu.base_url}"
+    )
     summary: dict[str, float] = {}
     for name, runs in results.items():
         rate = statistics.median(r[0] for r in runs)

@@ -1,1 +1,1 @@
-"""NLU adapter: Rasa HTTP client, managed Rasa server, training and evaluation."""
+"""Rasa adapter: HTTP client, managed server process, training and evaluation."""

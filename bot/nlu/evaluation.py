@@ -29,15 +29,21 @@ __all__ = [
 async def predict(
     client: RasaClient, examples: Sequence[Example], concurrency: int = 8
 ) -> list[Parse]:
-    """Classify examples concurrently, at most `concurrency` requests in flight, in order."""
+    """Classify examples concurrently, at most `concurrency` requests in flight, in order.
+
+    The first failure (e.g. NluUnavailable) cancels the rest and is raised as is.
+    """
     slots = asyncio.Semaphore(concurrency)
 
     async def one(example: Example) -> Parse:
         async with slots:
             return await client.parse(example.text)
 
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(one(example)) for example in examples]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(example)) for example in examples]
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
     return [task.result() for task in tasks]
 
 
@@ -74,10 +80,17 @@ async def evaluate(
     async with server, RasaClient(server.url) as client:
         parses = await predict(client, test_split, concurrency)
 
-    pairs = [(example.intent, parse.intent) for example, parse in zip(test_split, parses, strict=True)]
+    pairs = [
+        (example.intent, parse.intent) for example, parse in zip(test_split, parses, strict=True)
+    ]
     report = compute_metrics(pairs, intents)
     misclassified = [
-        {"text": e.text, "gold": e.intent, "predicted": p.intent, "confidence": round(p.confidence, 4)}
+        {
+            "text": e.text,
+            "gold": e.intent,
+            "predicted": p.intent,
+            "confidence": round(p.confidence, 4),
+        }
         for e, p in zip(test_split, parses, strict=True)
         if e.intent != p.intent
     ]

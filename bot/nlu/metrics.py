@@ -86,10 +86,10 @@ def compute_metrics(pairs: Sequence[Pair], intents: IntentTable) -> Report:
         examples=len(pairs),
         intent_accuracy=_ratio(sum(g == p for g, p in pairs), len(pairs)),
         per_intent=label_scores(pairs),
-        category_macro_f1=_ratio(
-            sum(s.f1 for s in category_scores.values()), len(category_scores)
+        category_macro_f1=_ratio(sum(s.f1 for s in category_scores.values()), len(category_scores)),
+        faq_topic_accuracy=_ratio(
+            sum(g.faq_topic == p.faq_topic for g, p in questions), len(questions)
         ),
-        faq_topic_accuracy=_ratio(sum(g.faq_topic == p.faq_topic for g, p in questions), len(questions)),
         urgent_recall=_ratio(both_urgent, gold_urgent),
         urgent_precision=_ratio(both_urgent, predicted_urgent),
     )
@@ -138,7 +138,9 @@ def plot_confusion(pairs: Sequence[Pair], labels: Sequence[str], path: Path) -> 
         for column, count in enumerate(values):
             if count:
                 colour = "white" if count > peak / 2 else "black"
-                axes.text(column, row, count, ha="center", va="center", fontsize=7, color=colour)
+                axes.text(
+                    column, row, str(count), ha="center", va="center", fontsize=7, color=colour
+                )
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=120)
 

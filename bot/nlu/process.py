@@ -11,6 +11,7 @@ import sys
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.core.errors import PolresError
 
@@ -42,13 +43,12 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
     return hook
 
 
-async def spawn(executable: Path | str, args: list[str], log_path: Path) -> asyncio.subprocess.Process:
+async def spawn(
+    executable: Path | str, args: list[str], log_path: Path
+) -> asyncio.subprocess.Process:
     """Start Rasa in its own process group, in the log's folder, with output to `log_path`."""
-    program = str(executable)
-    if os.sep in program:  # a path, not a name looked up on PATH
-        program = str(Path(program).resolve())
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
+    program, log = await asyncio.to_thread(_program_and_log, executable, log_path)
+    with log:
         try:
             return await asyncio.create_subprocess_exec(
                 program,
@@ -65,14 +65,21 @@ async def spawn(executable: Path | str, args: list[str], log_path: Path) -> asyn
             raise PolresError(f"cannot start Rasa ({program}): {error}") from error
 
 
+def _program_and_log(executable: Path | str, log_path: Path) -> tuple[str, BinaryIO]:
+    """An absolute program path (bare names are looked up on PATH) and a fresh log file."""
+    program = str(executable)
+    if os.sep in program:
+        program = os.path.abspath(program)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    return program, log_path.open("wb")
+
+
 async def stop_group(process: asyncio.subprocess.Process, grace: float = 10.0) -> None:
     """SIGTERM the process group, SIGKILL it after `grace` seconds; returns once reaped."""
     if process.returncode is None:
         _signal_group(process.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(process.wait(), grace)
-        except TimeoutError:
-            pass
     # Children left behind by the leader die with the group.
     _signal_group(process.pid, signal.SIGKILL)
     await process.wait()

@@ -120,4 +120,6 @@ class ManagedRasaServer:
 
     async def _error(self, problem: str) -> PolresError:
         tail = await asyncio.to_thread(log_tail, self.log_path)
-        return PolresError(f"Rasa server on port {self.port} {problem}; log {self.log_path}: {tail}")
+        return PolresError(
+            f"Rasa server on port {self.port} {problem}; log {self.log_path}: {tail}"
+        )

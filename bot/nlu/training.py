@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.errors import PolresError
@@ -20,12 +21,17 @@ def nlu_files(project_dir: Path) -> list[Path]:
 
 def data_fingerprint(project_dir: Path) -> str:
     """First 12 hex chars of a sha256 over config.yml, domain.yml and data/nlu/*.yml."""
-    paths = sorted([project_dir / "config.yml", project_dir / "domain.yml", *nlu_files(project_dir)])
+    paths = sorted(
+        [project_dir / "config.yml", project_dir / "domain.yml", *nlu_files(project_dir)]
+    )
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.relative_to(project_dir).as_posix().encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        try:
+            digest.update(path.read_bytes())
+        except OSError as error:
+            raise PolresError(f"cannot read Rasa project file {path}: {error.strerror}") from error
         digest.update(b"\0")
     return digest.hexdigest()[:12]
 
@@ -50,48 +56,63 @@ async def train(
     `fixed_name` overrides the fingerprint name. Rasa's output goes to `log_path`
     (default: beside the model); a failed run raises PolresError with the log's tail.
     """
-    project_dir, models_dir = project_dir.resolve(), models_dir.resolve()
-    if fixed_name is None:
-        fixed_name = f"nlu-{await asyncio.to_thread(data_fingerprint, project_dir)}"
-    target = models_dir / f"{fixed_name}.tar.gz"
-    if target.exists() and not force:
-        return target
-    log_path = (log_path or models_dir / f"{fixed_name}.log").resolve()
-    models_dir.mkdir(parents=True, exist_ok=True)
-    # Rasa writes into a scratch folder; only a complete model is moved into place.
-    scratch = Path(tempfile.mkdtemp(prefix=".training-", dir=models_dir))
-    try:
-        await _run_rasa(
-            rasa_executable,
-            [
-                "train",
-                "nlu",
-                "--config",
-                str(project_dir / "config.yml"),
-                "--nlu",
-                str((nlu_path or project_dir / "data" / "nlu").resolve()),
-                "--out",
-                str(scratch),
-                "--fixed-model-name",
-                fixed_name,
-            ],
-            log_path,
+    run = await asyncio.to_thread(
+        _TrainingRun.plan, project_dir, models_dir, log_path, nlu_path, fixed_name
+    )
+    if force or not await asyncio.to_thread(run.target.exists):
+        await run.execute(rasa_executable)
+    return run.target
+
+
+@dataclass(frozen=True)
+class _TrainingRun:
+    target: Path
+    log_path: Path
+    config: Path
+    nlu_path: Path
+
+    @classmethod
+    def plan(
+        cls,
+        project_dir: Path,
+        models_dir: Path,
+        log_path: Path | None,
+        nlu_path: Path | None,
+        fixed_name: str | None,
+    ) -> _TrainingRun:
+        name = fixed_name or f"nlu-{data_fingerprint(project_dir)}"
+        models_dir = models_dir.resolve()
+        return cls(
+            target=models_dir / f"{name}.tar.gz",
+            log_path=(log_path or models_dir / f"{name}.log").resolve(),
+            config=(project_dir / "config.yml").resolve(),
+            nlu_path=(nlu_path or project_dir / "data" / "nlu").resolve(),
         )
-        trained = scratch / f"{fixed_name}.tar.gz"
-        if not trained.exists():
-            raise PolresError(f"rasa train wrote no model {trained.name}; see {log_path}")
-        os.replace(trained, target)
-    finally:
-        await asyncio.to_thread(shutil.rmtree, scratch, True)
-    return target
 
+    def _make_scratch(self) -> Path:
+        """Rasa writes into a scratch folder; only a complete model is moved into place."""
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".training-", dir=self.target.parent))
 
-async def _run_rasa(executable: Path | str, args: list[str], log_path: Path) -> None:
-    process = await spawn(executable, args, log_path)
-    try:
-        code = await process.wait()
-    finally:
-        await stop_group(process)
-    if code != 0:
-        tail = await asyncio.to_thread(log_tail, log_path)
-        raise PolresError(f"rasa train failed with exit code {code}; log {log_path}: {tail}")
+    async def execute(self, rasa_executable: Path | str) -> None:
+        scratch = await asyncio.to_thread(self._make_scratch)
+        name = self.target.name.removesuffix(".tar.gz")
+        args = ["train", "nlu", "--config", str(self.config), "--nlu", str(self.nlu_path)]
+        args += ["--out", str(scratch), "--fixed-model-name", name]
+        try:
+            process = await spawn(rasa_executable, args, self.log_path)
+            try:
+                code = await process.wait()
+            finally:
+                await stop_group(process)
+            if code != 0:
+                tail = await asyncio.to_thread(log_tail, self.log_path)
+                raise PolresError(
+                    f"rasa train failed with exit code {code}; log {self.log_path}: {tail}"
+                )
+            try:
+                await asyncio.to_thread(os.replace, scratch / self.target.name, self.target)
+            except FileNotFoundError as error:
+                raise PolresError(f"rasa train wrote no model; log {self.log_path}") from error
+        finally:
+            await asyncio.to_thread(shutil.rmtree, scratch, True)

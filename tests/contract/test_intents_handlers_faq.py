@@ -35,7 +35,9 @@ def test_every_trained_intent_is_in_the_domain():
 
 def test_every_intent_has_a_registered_handler():
     table = load_intents(ROOT / "data")
-    missing = {name: spec.handler for name, spec in table.specs.items() if spec.handler not in HANDLERS}
+    missing = {
+        name: spec.handler for name, spec in table.specs.items() if spec.handler not in HANDLERS
+    }
     assert missing == {}
 
 

@@ -25,7 +25,9 @@ def free_port() -> int:
 
 
 def polres_env(tmp: Path, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLRES_", "RASA_", "DATABASE_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("POLRES_", "RASA_", "DATABASE_"))
+    }
     env.update(
         DATABASE_URL=f"sqlite:///{tmp / 'polres.db'}",
         POLRES_SECRET_KEY="e2e-secret-key-that-is-long-enough-000",
@@ -39,8 +41,14 @@ def run_polres(
     *args: str, env: dict[str, str], stdin: str | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [POLRES, *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [POLRES, *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

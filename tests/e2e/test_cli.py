@@ -31,7 +31,9 @@ def assert_one_line_error(result, *words: str) -> None:
         ("POLRES_LOG_LEVEL", "LOUD"),
     ],
 )
-def test_bad_environment_value_is_one_readable_error(tmp_path: Path, variable: str, value: str) -> None:
+def test_bad_environment_value_is_one_readable_error(
+    tmp_path: Path, variable: str, value: str
+) -> None:
     result = run_polres("tickets", "list", env=polres_env(tmp_path, **{variable: value}))
     assert_one_line_error(result, variable)
 

@@ -15,7 +15,9 @@ from tests.e2e.conftest import Server, run_polres
 pytestmark = pytest.mark.rasa
 
 
-async def post(server: Server, session: str, body: Any, raw: bytes | None = None) -> tuple[int, Any]:
+async def post(
+    server: Server, session: str, body: Any, raw: bytes | None = None
+) -> tuple[int, Any]:
     async with aiohttp.ClientSession() as http:
         url = f"{server.url}/api/webchat/{session}/messages"
         data = raw if raw is not None else json.dumps(body).encode()
@@ -77,9 +79,14 @@ async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server
     code = find_ticket_code(reply["text"])
     assert code is not None
     [ticket] = [t for t in tickets(server) if t["code"] == code]
-    assert (ticket["category"], ticket["urgent"], ticket["status"]) == ("crime_report", False, "new")
+    assert (ticket["category"], ticket["urgent"], ticket["status"]) == (
+        "crime_report",
+        False,
+        "new",
+    )
     [status] = await say(server, session, f"/status {code}")
-    assert code in status["text"] and "menunggu petugas" in status["text"]
+    assert code in status["text"]
+    assert "menunggu petugas" in status["text"]
     [other] = await say(server, new_session(), f"/status {code}")
     assert "tidak ditemukan" in other["text"]
 
@@ -93,10 +100,13 @@ async def test_cancel_leaves_the_dialog_without_a_ticket(server: Server) -> None
     assert "Belum ada laporan" in status["text"]
 
 
-async def test_emergency_gets_110_at_once_and_an_urgent_ticket_first_in_queue(server: Server) -> None:
+async def test_emergency_gets_110_at_once_and_an_urgent_ticket_first_in_queue(
+    server: Server,
+) -> None:
     session = new_session()
     replies = await say(server, session, "TOLONG ada orang bawa pisau masuk rumah saya sekarang!!")
-    assert "110" in replies[0]["text"] and "112" in replies[0]["text"]
+    assert "110" in replies[0]["text"]
+    assert "112" in replies[0]["text"]
     code = find_ticket_code(replies[0]["text"])
     queue = tickets(server)
     assert queue[0]["code"] == code
@@ -137,7 +147,9 @@ async def test_later_messages_are_fetched_after_an_id(server: Server) -> None:
         (uuid.uuid4().hex, json.dumps({"text": "x" * 20000}).encode(), 413),
     ],
 )
-async def test_bad_requests_get_a_clear_4xx(server: Server, session: str, raw: bytes, status: int) -> None:
+async def test_bad_requests_get_a_clear_4xx(
+    server: Server, session: str, raw: bytes, status: int
+) -> None:
     got, body = await post(server, session, None, raw=raw)
     assert got == status
     assert body["error"]

@@ -14,22 +14,31 @@ from bot.core.errors import NluUnavailable
 from bot.core.types import IntentScore, Parse
 from bot.nlu.client import RasaClient
 
-# Recorded from `rasa run --enable-api` 3.6.21 (ranking shortened to three entries).
+# Recorded from `rasa run --enable-api` 3.6.21 with this project's model (ranking cut to 3 of 10).
 PARSE_RESPONSE: dict[str, Any] = {
     "text": "bagaimana cara membuat SKCK",
-    "intent": {"name": "faq_skck", "confidence": 0.9876542329788208},
+    "intent": {"name": "faq_skck", "confidence": 0.9973652958869934},
     "entities": [],
     "text_tokens": [[0, 9], [10, 14], [15, 22], [23, 27]],
     "intent_ranking": [
-        {"name": "faq_skck", "confidence": 0.9876542329788208},
-        {"name": "faq_sim", "confidence": 0.006262045633047819},
-        {"name": "question_other", "confidence": 0.002103711664676666},
+        {"name": "faq_skck", "confidence": 0.9973652958869934},
+        {"name": "faq_sim", "confidence": 0.0006996962474659085},
+        {"name": "faq_prosedur_laporan", "confidence": 0.0004931052681058645},
     ],
 }
 STATUS_RESPONSE = {
     "model_file": "nlu-1a2b3c4d5e6f.tar.gz",
-    "model_id": "5b8d1a4c8c1f4f0c9b5e3c2a1d0e9f8a",
+    "model_id": "2ffe25ab5507406eaf9b898011b610b1",
     "num_active_training_jobs": 0,
+}
+PARSING_ERROR_RESPONSE = {
+    "version": "3.6.21",
+    "status": "failure",
+    "message": "An unexpected error occurred. Error: 'text'",
+    "reason": "ParsingError",
+    "details": {},
+    "help": None,
+    "code": 500,
 }
 NO_AGENT_RESPONSE = {
     "version": "3.6.21",
@@ -49,7 +58,7 @@ class FakeRasa:
 
     status: dict[str, Any] = field(default_factory=lambda: dict(STATUS_RESPONSE))
     loaded: bool = True
-    parse_status: int = 200
+    failing: bool = False
     delay: float = 0.0
     texts: list[str] = field(default_factory=list)
     status_calls: int = 0
@@ -68,11 +77,8 @@ class FakeRasa:
         await asyncio.sleep(self.delay)
         if not self.loaded:
             return web.json_response(NO_AGENT_RESPONSE, status=409)
-        if self.parse_status != 200:
-            return web.json_response(
-                {"status": "failure", "reason": "ParsingError", "code": self.parse_status},
-                status=self.parse_status,
-            )
+        if self.failing:
+            return web.json_response(PARSING_ERROR_RESPONSE, status=500)
         return web.json_response({**PARSE_RESPONSE, "text": body["text"]})
 
     async def get_status(self, request: web.Request) -> web.Response:
@@ -110,11 +116,11 @@ async def test_parse_maps_the_rasa_response(client: RasaClient, fake: FakeRasa) 
 
     assert parse == Parse(
         intent="faq_skck",
-        confidence=0.9876542329788208,
+        confidence=0.9973652958869934,
         ranking=(
-            IntentScore("faq_skck", 0.9876542329788208),
-            IntentScore("faq_sim", 0.006262045633047819),
-            IntentScore("question_other", 0.002103711664676666),
+            IntentScore("faq_skck", 0.9973652958869934),
+            IntentScore("faq_sim", 0.0006996962474659085),
+            IntentScore("faq_prosedur_laporan", 0.0004931052681058645),
         ),
         model_version="nlu-1a2b3c4d5e6f",
     )
@@ -155,13 +161,14 @@ async def test_no_agent_loaded_is_unavailable(client: RasaClient, fake: FakeRasa
 
 
 async def test_server_error_is_unavailable(client: RasaClient, fake: FakeRasa) -> None:
-    fake.parse_status = 500
+    fake.failing = True
 
     with pytest.raises(NluUnavailable) as raised:
         await client.parse("halo")
 
     message = str(raised.value)
     assert message.startswith(f"Rasa at {client.base_url} is not reachable: HTTP 500 ")
+    assert "ParsingError" in message
     assert "\n" not in message
 
 

@@ -6,11 +6,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.core.content import IntentTable
+from bot.core.errors import NluUnavailable
 from bot.core.types import Category, IntentSpec
+from bot.nlu.client import RasaClient
 from bot.nlu.dataset import Example, read_nlu_yaml, write_nlu_yaml
-from bot.nlu.evaluation import evaluate
+from bot.nlu.evaluation import evaluate, predict
 
 # `train nlu` copies the training file into the "model"; `run` serves /status and a
 # /model/parse that picks the intent from the first word of the text.
@@ -124,3 +128,33 @@ async def test_unchanged_project_is_not_trained_again(
 
     await evaluate(project, reports, fake_rasa, INTENTS, force=True)
     assert len((tmp_path / "calls.jsonl").read_text().splitlines()) == 2
+
+
+async def echo_rasa(request: web.Request) -> web.Response:
+    """/model/parse that names the intent after the text, and fails on "boom"."""
+    text = (await request.json())["text"]
+    if text == "boom":
+        return web.json_response({"status": "failure", "code": 500}, status=500)
+    return web.json_response({"text": text, "intent": {"name": text, "confidence": 1.0}})
+
+
+async def status(request: web.Request) -> web.Response:
+    return web.json_response({"model_file": "m.tar.gz"})
+
+
+async def test_predict_keeps_order_and_raises_the_first_failure() -> None:
+    app = web.Application()
+    app.router.add_post("/model/parse", echo_rasa)
+    app.router.add_get("/status", status)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with RasaClient(str(server.make_url("/"))) as client:
+            examples = [Example(f"t{i}", "x") for i in range(30)]
+            parses = await predict(client, examples, concurrency=4)
+            assert [p.intent for p in parses] == [e.text for e in examples]
+
+            with pytest.raises(NluUnavailable, match="HTTP 500"):
+                await predict(client, [*examples, Example("boom", "x")], concurrency=4)
+    finally:
+        await server.close()

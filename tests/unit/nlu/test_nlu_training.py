@@ -75,6 +75,13 @@ def test_fingerprint_is_stable_and_follows_the_data(project: Path) -> None:
     assert data_fingerprint(project) not in {first, changed, added}
 
 
+def test_fingerprint_of_an_incomplete_project_is_a_readable_error(project: Path) -> None:
+    (project / "domain.yml").unlink()
+
+    with pytest.raises(PolresError, match=r"cannot read Rasa project file .*domain\.yml: No such"):
+        data_fingerprint(project)
+
+
 def test_model_path_is_named_by_fingerprint(project: Path, tmp_path: Path) -> None:
     path = model_path(project, tmp_path / "models")
 
