@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.core.handling import Context
-from bot.core.types import Button, Reply
+from bot.core.types import Button, Category, DialogState, NewTicket, Outcome, Reply
 
 YES_WORDS = frozenset(
     [
@@ -82,3 +84,36 @@ def summarize(text: str) -> str:
     """The first line of a ticket in the queue: the citizen's words, shortened."""
     flat = " ".join(text.split())
     return flat if len(flat) <= SUMMARY_LIMIT else flat[: SUMMARY_LIMIT - 1] + "…"
+
+
+def new_ticket(
+    context: Context, category: Category, details: Mapping[str, str], urgent: bool = False
+) -> NewTicket:
+    """A ticket from the current message, stamped with its classification if it has one."""
+    classification = context.classification
+    return NewTicket(
+        category=category,
+        urgent=urgent,
+        summary=summarize(context.text),
+        faq_topic=classification.faq_topic if classification else None,
+        intent=classification.intent if classification else None,
+        confidence=classification.confidence if classification else None,
+        details=details,
+        location=context.message.location,
+        media=context.message.media,
+    )
+
+
+def text_ticket(
+    context: Context, dialog: str, category: Category, ask_key: str, done_key: str
+) -> Outcome:
+    """A one-question dialog: a command asks for the text, the text becomes a ticket.
+
+    A classified message skips the question: it already is the text.
+    """
+    if context.command is not None and context.state is None:
+        return Outcome(replies=(Reply(context.t(ask_key)),), state=DialogState(dialog, "text"))
+    if not context.text:
+        return Outcome(replies=(Reply(context.t("report.need_text")),), state=context.state)
+    ticket = new_ticket(context, category, {category.value: context.text})
+    return Outcome(replies=(Reply(context.t(done_key, code=context.ticket_code)),), ticket=ticket)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
-from bot.core.types import Category, DialogState, NewTicket, Outcome, Reply, TicketUpdate
-from handlers.common import summarize
+from bot.core.types import Category, DialogState, Outcome, Reply, TicketUpdate
+from handlers.common import new_ticket
 
 DIALOG = "emergency"
 # Later messages (address, location, photos) are added to the ticket this many times.
@@ -14,17 +14,7 @@ MAX_FOLLOW_UPS = 3
 def handle(context: Context) -> Outcome:
     if context.state is not None:
         return _follow_up(context)
-    classification = context.classification
-    ticket = NewTicket(
-        category=Category.CRIME_REPORT,
-        urgent=True,
-        summary=summarize(context.text),
-        intent=classification.intent if classification else None,
-        confidence=classification.confidence if classification else None,
-        details={"what": context.text},
-        location=context.message.location,
-        media=context.message.media,
-    )
+    ticket = new_ticket(context, Category.CRIME_REPORT, {"what": context.text}, urgent=True)
     state = DialogState(DIALOG, "follow_up", {"code": context.ticket_code, "count": 0})
     reply = Reply(context.t("emergency.now", code=context.ticket_code))
     return Outcome(replies=(reply,), ticket=ticket, state=state)

@@ -12,7 +12,7 @@ def test_petugas_asks_for_the_question(make_context: MakeContext, content: Conte
     outcome = escalate.handle(make_context("/petugas", command="/petugas"))
 
     assert outcome.replies[0].text == content.texts.get("id", "escalate.ask")
-    assert outcome.state == DialogState("escalate", "question")
+    assert outcome.state == DialogState("escalate", "text")
     assert outcome.ticket is None
 
 
@@ -20,7 +20,7 @@ def test_the_question_after_petugas_goes_to_an_officer(
     make_context: MakeContext, content: Content
 ) -> None:
     outcome = escalate.handle(
-        make_context("kapan operasi zebra dimulai?", state=DialogState("escalate", "question"))
+        make_context("kapan operasi zebra dimulai?", state=DialogState("escalate", "text"))
     )
 
     ticket = outcome.ticket
@@ -43,7 +43,7 @@ def test_a_classified_question_keeps_its_labels(make_context: MakeContext) -> No
 
 
 def test_an_empty_question_keeps_the_dialog(make_context: MakeContext) -> None:
-    state = DialogState("escalate", "question")
+    state = DialogState("escalate", "text")
 
     outcome = escalate.handle(make_context("", state=state))
 
