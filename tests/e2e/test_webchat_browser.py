@@ -1,0 +1,64 @@
+"""The web chat page in a real headless Chromium (Debian's package; never a downloaded browser)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.e2e.conftest import Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.rasa
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    assert CHROMIUM.exists(), "install Debian's chromium package (apt-get install chromium)"
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, server: Server) -> AsyncIterator[Page]:
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(server.url)
+    yield page
+    await context.close()
+
+
+async def test_page_greets_with_the_menu_and_buttons_work(page: Page) -> None:
+    bot = page.locator(".msg.bot")
+    await expect(bot.first).to_contain_text("asisten virtual Polres")
+    await page.get_by_role("button", name="Lapor kejadian").click()
+    await expect(bot.last).to_contain_text("ceritakan apa yang terjadi")
+    await page.get_by_label("Pesan").fill("dompet saya dicopet di bus tadi pagi")
+    await page.get_by_role("button", name="Kirim", exact=True).click()
+    await expect(bot.last).to_contain_text("Di mana kejadiannya")
+
+
+async def test_typed_faq_question_gets_its_answer(page: Page) -> None:
+    await expect(page.locator(".msg.bot").first).to_be_visible()
+    await page.get_by_label("Pesan").fill("syarat bikin SKCK apa aja min?")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".msg.me").last).to_have_text("syarat bikin SKCK apa aja min?")
+    await expect(page.locator(".msg.bot").last).to_contain_text("SKCK")
+
+
+async def test_citizen_text_is_shown_as_text_never_as_html(page: Page) -> None:
+    await expect(page.locator(".msg.bot").first).to_be_visible()
+    attack = '<img src=x onerror="document.body.dataset.hacked=1">halo'
+    await page.get_by_label("Pesan").fill(attack)
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".msg.me").last).to_have_text(attack)
+    await expect(page.locator(".msg.bot")).to_have_count(2)
+    assert await page.evaluate("document.body.dataset.hacked") is None
+    assert await page.locator(".msg img").count() == 0
