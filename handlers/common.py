@@ -8,48 +8,11 @@ from bot.core.handling import Context
 from bot.core.types import Button, Category, DialogState, NewTicket, Outcome, Reply
 
 YES_WORDS = frozenset(
-    [
-        "/ya",
-        "ya",
-        "iya",
-        "iyaa",
-        "y",
-        "yes",
-        "yup",
-        "yep",
-        "ok",
-        "oke",
-        "okay",
-        "okey",
-        "benar",
-        "betul",
-        "boleh",
-        "mau",
-        "setuju",
-        "kirim",
-        "/kirim",
-        "send",
-        "sure",
-    ]
+    "/ya ya iya iyaa y yes yup yep ok oke okay okey benar betul boleh mau setuju kirim /kirim "
+    "send sure".split()
 )
 NO_WORDS = frozenset(
-    [
-        "/tidak",
-        "tidak",
-        "tdk",
-        "gak",
-        "ga",
-        "gk",
-        "nggak",
-        "enggak",
-        "engga",
-        "ngga",
-        "no",
-        "nope",
-        "jangan",
-        "ndak",
-        "tak",
-    ]
+    "/tidak tidak tdk gak ga gk nggak enggak engga ngga no nope jangan ndak tak".split()
 )
 SUMMARY_LIMIT = 200
 

@@ -11,12 +11,13 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from tests.e2e.conftest import Server
 
 CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_INSTALLED = CHROMIUM.exists()
 pytestmark = pytest.mark.rasa
 
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), "install Debian's chromium package (apt-get install chromium)"
+    assert CHROMIUM_INSTALLED, "install Debian's chromium package (apt-get install chromium)"
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM),
