@@ -1,0 +1,258 @@
+"""The pipeline with an in-memory inbox and a scripted NLU: FAQ, reports, emergencies, clarify."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.content import Content
+from bot.core.types import (
+    Category,
+    Location,
+    NewTicket,
+)
+from tests.unit.core.pipeline_fakes import Chat, only_text, payloads
+
+# --- FAQ ---------------------------------------------------------------------------------------
+
+
+async def test_an_indonesian_question_gets_the_indonesian_faq_answer(
+    chat: Chat, content: Content
+) -> None:
+    chat.nlu.says("syarat bikin skck apa aja min", "faq_skck", 0.93)
+
+    decision = await chat.send("syarat bikin skck apa aja min")
+
+    assert content.faq_answer("skck", "id").strip() in only_text(decision)
+    assert content.texts.get("id", "faq.follow_up") in only_text(decision)
+    assert decision.language == "id"
+    assert decision.outcome.ticket is None
+    assert decision.ticket_priority is None
+    assert decision.classification is not None
+    assert decision.classification.intent == "faq_skck"
+    assert decision.classification.faq_topic == "skck"
+    assert decision.classification.confidence == 0.93
+    assert decision.classification.model_version == "test-model"
+    assert chat.nlu.calls == ["syarat bikin skck apa aja min"]
+    assert chat.state is None
+
+
+async def test_an_english_question_gets_the_english_faq_answer(
+    chat: Chat, content: Content
+) -> None:
+    text = "How do I get a police clearance certificate?"
+    chat.nlu.says(text, "faq_skck", 0.88)
+
+    decision = await chat.send(text)
+
+    assert content.faq_answer("skck", "en").strip() in only_text(decision)
+    assert content.faq_answer("skck", "id").strip() not in only_text(decision)
+    assert decision.language == "en"
+    assert chat.language == "en"
+    assert decision.classification is not None
+    assert decision.classification.category is Category.QUESTION
+
+
+# --- crime report ------------------------------------------------------------------------------
+
+
+async def test_a_crime_report_runs_the_whole_dialog(chat: Chat, content: Content) -> None:
+    what = "motor saya dicuri di parkiran pasar"
+    chat.nlu.says(what, "crime_report", 0.91)
+    texts = content.texts
+
+    first = await chat.send(what)
+    assert only_text(first) == texts.get("id", "report.ask_where")
+    assert chat.state is not None
+    assert (chat.state.dialog, chat.state.step) == ("crime_report", "where")
+
+    where = await chat.send("Pasar Baru, Jl. Merdeka")
+    assert only_text(where) == texts.get("id", "report.ask_when")
+
+    when = await chat.send("tadi malam jam 11")
+    assert only_text(when) == texts.get("id", "report.ask_photo")
+    assert payloads(when) == ["/lewati"]
+
+    skip = await chat.send("/lewati")
+    assert only_text(skip) == texts.get("id", "report.ask_anonymous")
+    assert payloads(skip) == ["/ya", "/tidak"]
+
+    anonymous = await chat.send("/ya")
+    confirm = only_text(anonymous)
+    assert what in confirm
+    assert "Pasar Baru, Jl. Merdeka" in confirm
+    assert "tadi malam jam 11" in confirm
+    assert texts.get("id", "report.identity_anonymous") in confirm
+    assert payloads(anonymous) == ["/kirim", "/batal"]
+    assert anonymous.outcome.ticket is None
+
+    final = await chat.send("/kirim")
+
+    ticket = final.outcome.ticket
+    assert isinstance(ticket, NewTicket)
+    assert ticket.category is Category.CRIME_REPORT
+    assert not ticket.urgent
+    assert ticket.anonymous is True
+    assert ticket.details == {
+        "what": what,
+        "where": "Pasar Baru, Jl. Merdeka",
+        "when": "tadi malam jam 11",
+    }
+    assert ticket.summary == what
+    assert ticket.intent == "crime_report"
+    assert ticket.confidence == 0.91
+    assert final.ticket_code in only_text(final)
+    assert final.ticket_priority == 2
+    assert chat.state is None
+    # Only the first message needed the NLU: the dialog and the commands did not.
+    assert chat.nlu.calls == [what]
+
+
+async def test_batal_in_the_middle_clears_the_state_and_opens_no_ticket(
+    chat: Chat, content: Content
+) -> None:
+    chat.nlu.says("hp saya dijambret", "crime_report", 0.9)
+    await chat.send("hp saya dijambret")
+    await chat.send("depan alfamart")
+    assert chat.state is not None
+
+    decision = await chat.send("/batal")
+
+    assert only_text(decision) == content.texts.get("id", "cancel.done")
+    assert decision.outcome.ticket is None
+    assert decision.outcome.state is None
+    assert chat.state is None
+    assert chat.inbox.tickets == {}
+
+
+async def test_the_word_batal_cancels_too(chat: Chat, content: Content) -> None:
+    await chat.send("/lapor")
+    assert chat.state is not None
+
+    decision = await chat.send("Batal")
+
+    assert only_text(decision) == content.texts.get("id", "cancel.done")
+    assert chat.state is None
+    assert chat.nlu.calls == []
+
+
+# --- emergency ---------------------------------------------------------------------------------
+
+
+async def test_an_emergency_gets_110_and_112_first_and_an_urgent_ticket(
+    chat: Chat, priorities: Mapping[str, int]
+) -> None:
+    text = "tolong ada orang bawa golok masuk rumah saya sekarang"
+    chat.nlu.says(text, "emergency", 0.97)
+
+    decision = await chat.send(text)
+
+    first = decision.outcome.replies[0].text
+    assert "110" in first
+    assert "112" in first
+    assert decision.ticket_code in first
+    ticket = decision.outcome.ticket
+    assert ticket is not None
+    assert ticket.urgent
+    assert ticket.category is Category.CRIME_REPORT
+    assert decision.ticket_priority == priorities["urgent"] == 1
+    assert chat.state is not None
+    assert chat.state.dialog == "emergency"
+
+
+async def test_an_unsure_emergency_above_its_threshold_is_still_an_emergency(
+    chat: Chat,
+) -> None:
+    text = "tolong saya diikuti orang"
+    chat.nlu.says(text, "emergency", 0.35, ("emergency", 0.35), ("crime_report", 0.3))
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is not None
+    assert decision.outcome.ticket.urgent
+    assert not decision.outcome.needs_review
+    assert "110" in decision.outcome.replies[0].text
+
+
+async def test_a_location_after_an_emergency_updates_its_ticket(chat: Chat) -> None:
+    text = "tolong ada perampokan di toko saya sekarang"
+    chat.nlu.says(text, "emergency", 0.9)
+    opened = await chat.send(text)
+
+    follow_up = await chat.send(location=Location(-6.2, 106.8))
+
+    update = follow_up.outcome.ticket_update
+    assert update is not None
+    assert update.code == opened.ticket_code
+    assert update.location == Location(-6.2, 106.8)
+    assert follow_up.outcome.ticket is None
+    assert follow_up.ticket_priority is None
+    assert opened.ticket_code in only_text(follow_up)
+    assert chat.nlu.calls == [text]
+
+
+# --- clarify -----------------------------------------------------------------------------------
+
+
+async def test_low_confidence_asks_then_a_choice_opens_a_feedback_ticket(
+    chat: Chat, content: Content
+) -> None:
+    text = "pelayanan di loket kemarin lama banget"
+    chat.nlu.says(text, "faq_layanan_kantor", 0.3, ("faq_layanan_kantor", 0.3), ("feedback", 0.25))
+
+    asked = await chat.send(text)
+
+    assert only_text(asked) == content.texts.get("id", "clarify.ask")
+    assert payloads(asked) == ["/pilih question", "/pilih crime_report", "/pilih feedback"]
+    assert asked.outcome.needs_review
+    assert asked.outcome.ticket is None
+    assert asked.classification is not None
+    assert asked.classification.intent == "faq_layanan_kantor"
+    assert chat.state is not None
+    assert chat.state.dialog == "clarify"
+    original_id = max(chat.inbox.messages)
+
+    chosen = await chat.send("/pilih feedback")
+
+    ticket = chosen.outcome.ticket
+    assert ticket is not None
+    assert ticket.category is Category.FEEDBACK
+    assert ticket.details == {"feedback": text}
+    assert chosen.outcome.clarified == (original_id, Category.FEEDBACK)
+    assert chosen.ticket_priority == 4
+    assert chosen.ticket_code in only_text(chosen)
+    assert chat.state is None
+    assert chat.nlu.calls == [text]
+
+
+async def test_a_question_choice_answers_from_the_ranking(chat: Chat, content: Content) -> None:
+    text = "kalo mau ngurus yg buat kerja itu gmn"
+    chat.nlu.says(
+        text, "smalltalk", 0.2, ("smalltalk", 0.2), ("emergency", 0.15), ("faq_skck", 0.1)
+    )
+    await chat.send(text)
+
+    chosen = await chat.send("/pilih question")
+
+    assert content.faq_answer("skck", "id").strip() in only_text(chosen)
+    assert chosen.outcome.clarified is not None
+    assert chosen.outcome.clarified[1] is Category.QUESTION
+
+
+async def test_an_unrelated_message_after_clarify_is_classified_afresh(
+    chat: Chat, content: Content
+) -> None:
+    unsure = "eh itu anu gimana ya"
+    chat.nlu.says(unsure, "smalltalk", 0.2)
+    await chat.send(unsure)
+    assert chat.state is not None
+
+    question = "syarat perpanjang sim a apa aja"
+    chat.nlu.says(question, "faq_sim", 0.9)
+    decision = await chat.send(question)
+
+    assert chat.nlu.calls == [unsure, question]
+    assert decision.classification is not None
+    assert decision.classification.intent == "faq_sim"
+    assert content.faq_answer("sim", "id").strip() in only_text(decision)
+    assert decision.outcome.clarified is None
+    assert chat.state is None

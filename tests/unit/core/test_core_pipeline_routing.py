@@ -1,0 +1,234 @@
+"""The pipeline with an in-memory inbox and a scripted NLU: status, commands, processing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+import pytest
+
+from bot.core.content import Content, IntentTable
+from bot.core.errors import NluUnavailable
+from bot.core.pipeline import Classifier, Pipeline
+from bot.core.router import NluRules
+from bot.core.types import (
+    Inbound,
+    Media,
+    Parse,
+)
+from bot.core.workers import InboxWorker
+from handlers import HANDLERS
+from tests.unit.core.pipeline_fakes import Chat, FakeInbox, FakeNlu, make_chat, only_text
+
+# --- status ------------------------------------------------------------------------------------
+
+
+async def test_status_with_the_citizens_own_code_shows_it(chat: Chat, content: Content) -> None:
+    await chat.send("/saran")
+    created = await chat.send("petugasnya ramah sekali, terima kasih")
+    code = created.ticket_code
+
+    decision = await chat.send(f"/status {code.lower().replace('-', ' ')}")
+
+    text = only_text(decision)
+    assert code in text
+    assert content.texts.get("id", "status.new") in text
+    assert content.texts.get("id", "category.feedback") in text
+    assert "01/01/2026 07:00 WIB" in text
+    assert chat.nlu.calls == []
+
+
+async def test_status_with_another_code_says_not_found(chat: Chat, content: Content) -> None:
+    await chat.send("/saran")
+    created = await chat.send("antrean SKCK terlalu lama")
+    other = "PL-2345-6789" if created.ticket_code != "PL-2345-6789" else "PL-9876-5432"
+
+    decision = await chat.send(f"/status {other}")
+
+    assert only_text(decision) == content.texts.get("id", "status.not_found", code=other)
+    assert created.ticket_code not in only_text(decision)
+
+
+async def test_status_of_another_citizens_ticket_is_not_shown(
+    content: Content,
+    intents: IntentTable,
+    nlu_rules: NluRules,
+    priorities: Mapping[str, int],
+) -> None:
+    first = make_chat(content, intents, nlu_rules, priorities)
+    await first.send("/saran")
+    code = (await first.send("lampu jalan depan polsek mati")).ticket_code
+    second = Chat(first.pipeline, first.inbox, first.nlu, chat_id="session-2")
+
+    decision = await second.send(f"/status {code}")
+
+    assert only_text(decision) == content.texts.get("id", "status.not_found", code=code)
+
+
+async def test_status_from_the_nlu_finds_the_code_in_the_text(chat: Chat) -> None:
+    await chat.send("/saran")
+    code = (await chat.send("pelayanan sim cepat, mantap")).ticket_code
+    text = f"gimana perkembangan laporan saya {code}?"
+    chat.nlu.says(text, "cek_status", 0.9)
+
+    decision = await chat.send(text)
+
+    assert code in only_text(decision)
+
+
+# --- commands and language ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", ["/start", "/help", "/menu", "/lapor", "/status", "/petugas", "/saran", "/batal"]
+)
+async def test_commands_do_not_call_the_nlu(chat: Chat, command: str) -> None:
+    decision = await chat.send(command)
+
+    assert chat.nlu.calls == []
+    assert decision.classification is None
+    assert decision.outcome.replies
+
+
+async def test_an_unknown_command_gets_the_fallback_without_the_nlu(
+    chat: Chat, content: Content
+) -> None:
+    decision = await chat.send("/entahlah")
+
+    assert chat.nlu.calls == []
+    assert content.texts.get("id", "fallback.text") in only_text(decision)
+
+
+async def test_another_command_leaves_an_open_dialog(chat: Chat) -> None:
+    await chat.send("/lapor")
+    assert chat.state is not None
+
+    await chat.send("/status")
+
+    assert chat.state is None
+
+
+async def test_a_command_keeps_an_english_citizen_in_english(
+    english_chat: Chat, content: Content
+) -> None:
+    text = "Someone stole my bike from the parking lot"
+    english_chat.nlu.says(text, "crime_report", 0.9)
+    await english_chat.send(text)
+    await english_chat.send("near the city hall")
+    await english_chat.send("yesterday at noon")
+    await english_chat.send("/lewati")
+
+    decision = await english_chat.send("/ya")
+
+    assert decision.language == "en"
+    assert english_chat.language == "en"
+    assert content.texts.get("en", "report.identity_anonymous") in only_text(decision)
+    assert "Summary of your report" in only_text(decision)
+
+
+async def test_the_language_of_a_clear_message_is_remembered(chat: Chat, content: Content) -> None:
+    text = "hello, what can you do for me?"
+    chat.nlu.says(text, "smalltalk", 0.9)
+    await chat.send(text)
+    assert chat.language == "en"
+
+    decision = await chat.send("/batal")
+
+    assert decision.language == "en"
+    assert only_text(decision) == content.texts.get("en", "cancel.nothing")
+
+
+async def test_an_unclear_message_keeps_the_language(english_chat: Chat, content: Content) -> None:
+    english_chat.nlu.says("ok", "thanks", 0.9)
+
+    decision = await english_chat.send("ok")
+
+    assert decision.language == "en"
+    assert only_text(decision) == content.texts.get("en", "smalltalk.thanks")
+
+
+# --- processing --------------------------------------------------------------------------------
+
+
+async def test_an_already_processed_message_is_not_processed_again(chat: Chat) -> None:
+    accepted = await chat.inbox.accept(Inbound("webchat", "session-1", "m-1", "/start"))
+
+    assert await chat.pipeline.process(accepted.message_id, accepted.citizen_id) is True
+    decision = chat.inbox.decisions[accepted.message_id]
+    assert await chat.pipeline.process(accepted.message_id, accepted.citizen_id) is False
+    assert chat.inbox.decisions[accepted.message_id] is decision
+
+
+async def test_messages_of_one_citizen_are_processed_one_at_a_time(chat: Chat) -> None:
+    start = await chat.inbox.accept(Inbound("webchat", "session-1", "m-1", "/lapor"))
+    story = await chat.inbox.accept(Inbound("webchat", "session-1", "m-2", "motor saya dicuri"))
+
+    await asyncio.gather(
+        chat.pipeline.process(start.message_id, start.citizen_id),
+        chat.pipeline.process(story.message_id, story.citizen_id),
+    )
+
+    # The second message saw the dialog the first one opened, so it needed no NLU.
+    assert chat.nlu.calls == []
+    assert chat.state is not None
+    assert chat.state.step == "where"
+    assert chat.state.data["what"] == "motor saya dicuri"
+
+
+async def test_each_turn_gets_a_fresh_ticket_code(chat: Chat) -> None:
+    await chat.send("/saran")
+    first = await chat.send("kurang ramah")
+    await chat.send("/saran")
+    second = await chat.send("parkiran sempit")
+
+    assert first.ticket_code != second.ticket_code
+    codes = {t.code for tickets in chat.inbox.tickets.values() for t in tickets}
+    assert codes == {first.ticket_code, second.ticket_code}
+
+
+async def test_an_empty_message_without_a_dialog_gets_the_fallback(
+    chat: Chat, content: Content
+) -> None:
+    decision = await chat.send(media=(Media("sticker", "s-1"),))
+
+    assert chat.nlu.calls == []
+    assert content.texts.get("id", "fallback.text") in only_text(decision)
+
+
+# --- NLU down and the inbox worker -------------------------------------------------------------
+
+
+class DownNlu(FakeNlu):
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+
+    async def parse(self, text: str) -> Parse:
+        if self.down:
+            self.calls.append(text)
+            raise NluUnavailable("Rasa at http://127.0.0.1:5005 did not answer")
+        return await super().parse(text)
+
+
+async def test_a_message_waits_in_the_inbox_while_the_nlu_is_down(
+    content: Content, intents: IntentTable, nlu_rules: NluRules, priorities: Mapping[str, int]
+) -> None:
+    inbox = FakeInbox()
+    nlu = DownNlu()
+    pipeline = Pipeline(inbox, Classifier(nlu, intents), content, HANDLERS, nlu_rules, priorities)
+    worker = InboxWorker(inbox, pipeline, poll_seconds=0.01)
+    accepted = await inbox.accept(Inbound("webchat", "session-1", "m-1", "syarat skck apa"))
+
+    with pytest.raises(NluUnavailable):
+        await pipeline.process(accepted.message_id, accepted.citizen_id)
+    assert [a.message_id for a in await inbox.pending(10)] == [accepted.message_id]
+    assert inbox.decisions == {}
+
+    nlu.down = False
+    nlu.says("syarat skck apa", "faq_skck", 0.9)
+    assert await worker.run_once() == 1
+    assert await worker.run_once() == 0
+
+    decision = inbox.decisions[accepted.message_id]
+    assert content.faq_answer("skck", "id").strip() in only_text(decision)
+    assert await inbox.pending(10) == []
