@@ -43,7 +43,7 @@ def handle(context: Context) -> Outcome:
         if not text:
             return _ask(context, "when", data, "report.need_text")
         data["when"] = text
-        return _ask(context, "photo", data)
+        return _ask(context, "photo" if context.accepts_media else "anonymous", data)
     if step == "photo":
         if context.message.media and not text:
             return _reply(context, "photo", data, context.t("report.photo_received"))

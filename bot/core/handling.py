@@ -22,6 +22,8 @@ class Context:
     state: DialogState | None = None
     command: str | None = None
     tickets: Sequence[TicketSummary] = ()
+    # Whether the citizen's channel can send photos (web chat and console cannot).
+    accepts_media: bool = True
 
     @property
     def text(self) -> str:

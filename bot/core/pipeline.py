@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from bot.core.content import Content, IntentTable
@@ -36,14 +37,17 @@ class Pipeline:
         handlers: Mapping[str, Handler],
         rules: NluRules,
         priorities: Mapping[str, int],
+        media_channels: AbstractSet[str] = frozenset(),
         code_factory: Callable[[], str] = new_ticket_code,
     ) -> None:
+        """`media_channels`: channels whose citizens can send photos."""
         self.inbox = inbox
         self.classifier = classifier
         self.content = content
         self.handlers = handlers
         self.rules = rules
         self.priorities = priorities
+        self.media_channels = media_channels
         self.code_factory = code_factory
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -77,6 +81,7 @@ class Pipeline:
             ticket_code=self.code_factory(),
             state=turn.state,
             tickets=turn.tickets,
+            accepts_media=message.citizen.channel in self.media_channels,
         )
         if command is not None and command in COMMAND_HANDLERS:
             name = COMMAND_HANDLERS[command]

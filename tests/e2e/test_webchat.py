@@ -70,8 +70,7 @@ async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server
     [reply] = await say(server, session, "Parkiran Pasar Baru, Jl. Merdeka 10")
     assert "Kapan" in reply["text"]
     [reply] = await say(server, session, "tadi malam sekitar jam 11")
-    assert [b["payload"] for b in reply["buttons"]] == ["/lewati"]
-    [reply] = await say(server, session, "/lewati")
+    # The web chat cannot send photos, so the photo step is skipped.
     assert [b["payload"] for b in reply["buttons"]] == ["/ya", "/tidak"]
     [reply] = await say(server, session, "/tidak")
     assert "Parkiran Pasar Baru" in reply["text"]

@@ -175,6 +175,7 @@ def make_chat(
         handlers=HANDLERS,
         rules=rules,
         priorities=priorities,
+        media_channels={"webchat"},
     )
     return Chat(pipeline, inbox, nlu)
 

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -110,6 +111,18 @@ def test_when_step_moves_to_photo_with_a_skip_button(
     assert step(outcome)[2]["when"] == "kemarin sore"
     [reply] = outcome.replies
     assert [(b.title, b.payload) for b in reply.buttons] == [("Lewati", "/lewati")]
+
+
+def test_a_channel_without_photos_skips_the_photo_step(
+    make_context: MakeContext, content: Content
+) -> None:
+    state = DialogState("crime_report", "when", {"what": "dicopet", "where": "pasar"})
+    context = replace(make_context("kemarin sore", state=state), accepts_media=False)
+
+    outcome = crime_report.handle(context)
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_anonymous")
+    assert step(outcome)[1] == "anonymous"
 
 
 def test_when_step_needs_words(make_context: MakeContext) -> None:
