@@ -6,18 +6,20 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
 
 from bot.channels.console import ConsoleChat
+from bot.channels.telegram import CHANNEL as TELEGRAM
+from bot.channels.telegram import TelegramChannel, TelegramSender
 from bot.channels.webchat import WebChatApi
 from bot.content import load_content, load_intents
 from bot.core.errors import ConfigError, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
-from bot.core.ports import Accepted
+from bot.core.ports import Accepted, Sender
 from bot.core.router import NluRules
 from bot.core.types import Classification
 from bot.core.wib import format_wib
@@ -118,6 +120,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             handlers=HANDLERS,
             rules=NluRules(nlu_config.confidence_threshold, nlu_config.emergency_threshold),
             priorities=settings.config.escalation.priority,
+            media_channels=frozenset({TELEGRAM} if settings.telegram else ()),
         )
         yield Services(settings, db, inbox, SqlOutbox(db), Queries(db), nlu, pipeline)
 
@@ -131,17 +134,36 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
             routes += WebChatApi(
                 services.inbox, services.outbox, services.queries, services.process
             ).routes()
-        app = create_web_app(services, routes)
-        inbox_worker = InboxWorker(services.inbox, services.pipeline, config.inbox.poll_seconds)
+        senders: dict[str, Sender] = {}
         outbox_worker = OutboxWorker(
             services.outbox,
-            senders={},
+            senders=senders,
             policy=RetryPolicy(config.outbox.max_attempts, config.outbox.retry_base_seconds),
             poll_seconds=config.outbox.poll_seconds,
         )
+        inbox_worker = InboxWorker(
+            services.inbox,
+            services.pipeline,
+            config.inbox.poll_seconds,
+            on_processed=outbox_worker.wake.set,
+        )
+        telegram = telegram_channel(settings, services, inbox_worker.wake.set)
+        if telegram is not None:
+            routes += telegram.routes()
+            limits = config.telegram
+            senders[TELEGRAM] = TelegramSender(
+                telegram.bot,
+                messages_per_second=limits.messages_per_second,
+                chat_messages_per_second=limits.chat_messages_per_second,
+                group_messages_per_minute=limits.group_messages_per_minute,
+            )
+        app = create_web_app(services, routes)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
+            if telegram is not None:
+                # Telegram queues and retries webhook calls, so setWebhook may precede the site.
+                await telegram.start()
             site = web.TCPSite(runner, settings.host, settings.port)
             try:
                 await site.start()
@@ -160,7 +182,25 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                 inbox_task.cancel()
                 outbox_task.cancel()
         finally:
+            if telegram is not None:
+                await telegram.stop()
             await runner.cleanup()
+
+
+def telegram_channel(
+    settings: Settings, services: Services, on_accepted: Callable[[], None]
+) -> TelegramChannel | None:
+    if settings.telegram is None:
+        return None
+    return TelegramChannel(
+        token=settings.telegram.token,
+        mode=settings.telegram.mode,
+        webhook_url=settings.telegram.webhook_url,
+        webhook_secret=settings.telegram.webhook_secret,
+        api_base_url=settings.telegram.api_base_url,
+        inbox=services.inbox,
+        on_accepted=on_accepted,
+    )
 
 
 def create_web_app(services: Services, routes: Sequence[web.RouteDef]) -> web.Application:

@@ -7,6 +7,7 @@ Every problem is a ConfigError whose message names the key.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -70,6 +71,15 @@ class Rasa:
 
 
 @dataclass(frozen=True)
+class TelegramLimits:
+    """Telegram's documented flood limits for bots."""
+
+    messages_per_second: int = 30
+    chat_messages_per_second: int = 1
+    group_messages_per_minute: int = 20
+
+
+@dataclass(frozen=True)
 class Paths:
     rasa_project: Path = Path("rasa_project")
     models: Path = Path("rasa_project/models")
@@ -90,7 +100,19 @@ class FileConfig:
     inbox: Inbox = field(default_factory=Inbox)
     outbox: Outbox = field(default_factory=Outbox)
     rasa: Rasa = field(default_factory=Rasa)
+    telegram: TelegramLimits = field(default_factory=TelegramLimits)
     paths: Paths = field(default_factory=Paths)
+
+
+@dataclass(frozen=True)
+class Telegram:
+    """The Telegram channel, on when TELEGRAM_BOT_TOKEN is set."""
+
+    token: str
+    mode: str  # "webhook" or "polling"
+    webhook_url: str | None
+    webhook_secret: str | None
+    api_base_url: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +125,7 @@ class Settings:
     port: int
     secret_key: str
     log_level: str
+    telegram: Telegram | None = None
 
     def path(self, relative: Path) -> Path:
         return relative if relative.is_absolute() else self.root / relative
@@ -120,7 +143,15 @@ ENV_VARIABLES = (
     "POLRES_SECRET_KEY",
     "POLRES_LOG_LEVEL",
     "POLRES_CONFIG",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_MODE",
+    "TELEGRAM_WEBHOOK_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "TELEGRAM_API_BASE_URL",
 )
+TELEGRAM_API = "https://api.telegram.org/bot"
+_TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -154,6 +185,7 @@ def load_settings(config_path: Path | None = None) -> Settings:
         port=_port(os.environ.get("POLRES_PORT")),
         secret_key=_secret_key(os.environ.get("POLRES_SECRET_KEY")),
         log_level=_log_level(os.environ.get("POLRES_LOG_LEVEL")),
+        telegram=_telegram(),
     )
 
 
@@ -183,6 +215,29 @@ def _rasa_url(value: str | None) -> str | None:
             f"RASA_URL: expected an http(s) URL such as http://127.0.0.1:5005, got {value!r}"
         )
     return value.rstrip("/")
+
+
+def _telegram() -> Telegram | None:
+    token = os.environ.get("TELEGRAM_BOT_TOKEN")
+    if not token:
+        return None
+    if not _TELEGRAM_TOKEN.fullmatch(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN: expected a BotFather token such as 123456:ABC-…")
+    webhook_url = os.environ.get("TELEGRAM_WEBHOOK_URL") or None
+    mode = os.environ.get("TELEGRAM_MODE") or ("webhook" if webhook_url else "polling")
+    if mode not in ("webhook", "polling"):
+        raise ConfigError(f"TELEGRAM_MODE: expected webhook or polling, got {mode!r}")
+    if webhook_url is not None and not webhook_url.startswith("https://"):
+        raise ConfigError("TELEGRAM_WEBHOOK_URL: Telegram only calls https:// URLs")
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+    if mode == "webhook" and secret is None:
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET: required in webhook mode")
+    if secret is not None and not _TELEGRAM_SECRET.fullmatch(secret):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters A-Z, a-z, 0-9, _ or -")
+    base = os.environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
+    if urlsplit(base).scheme not in ("http", "https"):
+        raise ConfigError(f"TELEGRAM_API_BASE_URL: expected an http(s) URL, got {base!r}")
+    return Telegram(token, mode, webhook_url, secret, base)
 
 
 def _port(value: str | None) -> int:

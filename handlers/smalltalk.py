@@ -13,5 +13,6 @@ def handle(context: Context) -> Outcome:
     intent = context.classification.intent if context.classification else None
     if intent in _SHORT_ANSWERS:
         return Outcome(replies=(Reply(context.t(f"smalltalk.{intent}")),))
-    intro = context.t(f"smalltalk.{intent}") if intent == "greet" else None
+    welcome = intent == "greet" or context.command == "/start"
+    intro = context.t("smalltalk.greet") if welcome else None
     return Outcome(replies=(menu_reply(context, intro),))

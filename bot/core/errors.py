@@ -32,7 +32,16 @@ class InvalidInput(PolresError):
 class DeliveryError(PolresError):
     """A channel could not deliver an outbound message."""
 
-    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.retryable = retryable
         self.retry_after = retry_after
+        # The citizen cannot be reached on this channel any more (e.g. blocked the bot).
+        self.unreachable = unreachable

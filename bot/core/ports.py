@@ -83,6 +83,10 @@ class Outbox(Protocol):
         """Record a failed attempt; `retry_at` None gives up for good."""
         ...
 
+    async def mark_unreachable(self, message_id: int, error: str) -> None:
+        """Give up on this message and mark its citizen unreachable on the channel."""
+        ...
+
 
 class Transcript(Protocol):
     """Reads outbound messages back, for channels whose clients fetch them (web chat, console)."""
@@ -98,6 +102,10 @@ class Sender(Protocol):
     """Delivers one outbound message on one channel."""
 
     channel: str
+
+    def try_reserve(self, message: OutboundMessage) -> bool:
+        """True (and counted against the rate limits) when the message may be sent now."""
+        ...
 
     async def send(self, message: OutboundMessage) -> None:
         """Raises bot.core.errors.DeliveryError on failure."""

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,10 +23,17 @@ class InboxWorker:
     NLU was down). Channels that answer at once (web chat) process their own messages too; the
     pipeline makes that safe."""
 
-    def __init__(self, inbox: Inbox, pipeline: Pipeline, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        inbox: Inbox,
+        pipeline: Pipeline,
+        poll_seconds: float,
+        on_processed: Callable[[], None] = lambda: None,
+    ) -> None:
         self.inbox = inbox
         self.pipeline = pipeline
         self.poll_seconds = poll_seconds
+        self.on_processed = on_processed  # e.g. wake the outbox worker
         self.wake = asyncio.Event()
 
     async def run_once(self, limit: int = 100) -> int:
@@ -34,17 +41,20 @@ class InboxWorker:
         for item in await self.inbox.pending(limit):
             if await self.pipeline.process(item.message_id, item.citizen_id):
                 done += 1
+                self.on_processed()
         return done
 
     async def run(self) -> None:
         while True:
+            done = 0
             try:
-                await self.run_once()
+                done = await self.run_once()
             except NluUnavailable as error:
                 log.warning("inbox waits: %s", error)
             except Exception:
                 log.exception("inbox worker failed; retrying")
-            await _sleep_or_wake(self.wake, self.poll_seconds)
+            if not done:
+                await _sleep_or_wake(self.wake, self.poll_seconds)
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,11 @@ class RetryPolicy:
 
 
 class OutboxWorker:
-    """Sends outbound messages through the channel senders, retrying failures with backoff."""
+    """Sends outbound messages through the channel senders within their rate limits.
+
+    Messages of one chat go out one at a time and in order; failures are retried with
+    backoff; a platform's retry_after is honoured; an unreachable citizen stops the retries.
+    """
 
     def __init__(
         self,
@@ -67,44 +81,67 @@ class OutboxWorker:
         senders: Mapping[str, Sender],
         policy: RetryPolicy,
         poll_seconds: float,
+        concurrency: int = 16,
     ) -> None:
         self.outbox = outbox
         self.senders = senders
         self.policy = policy
         self.poll_seconds = poll_seconds
+        self.concurrency = concurrency
         self.wake = asyncio.Event()
 
-    async def run_once(self, limit: int = 100) -> int:
+    async def run_once(self, limit: int = 200) -> int:
+        """One pass over the due messages; returns how many were sent."""
         if not self.senders:
             return 0
-        sent = 0
-        now = datetime.now(UTC)
-        for message in await self.outbox.due(tuple(self.senders), now, limit):
-            sent += await self._send(message)
-        return sent
+        due = await self.outbox.due(tuple(self.senders), datetime.now(UTC), limit)
+        chats: set[tuple[str, str]] = set()
+        batch: list[OutboundMessage] = []
+        for message in due:
+            chat = (message.channel, message.chat_id)
+            if chat in chats:
+                continue  # the chat's earlier message goes first
+            chats.add(chat)
+            if self.senders[message.channel].try_reserve(message):
+                batch.append(message)
+        limit_sends = asyncio.Semaphore(self.concurrency)
+
+        async def send(message: OutboundMessage) -> int:
+            async with limit_sends:
+                return await self._send(message)
+
+        return sum(await asyncio.gather(*map(send, batch)))
 
     async def _send(self, message: OutboundMessage) -> int:
         try:
             await self.senders[message.channel].send(message)
         except DeliveryError as error:
-            attempt = message.attempts + 1
-            retry_at = None
-            if error.retryable and attempt < self.policy.max_attempts:
-                delay = self.policy.delay(attempt, error.retry_after)
-                retry_at = datetime.now(UTC) + timedelta(seconds=delay)
-            await self.outbox.mark_failed(message.id, str(error), retry_at)
-            log.warning("send of message %s failed (attempt %s): %s", message.id, attempt, error)
+            await self._failed(message, error)
             return 0
         await self.outbox.mark_sent(message.id, datetime.now(UTC))
         return 1
 
+    async def _failed(self, message: OutboundMessage, error: DeliveryError) -> None:
+        attempt = message.attempts + 1
+        log.warning("send of message %s failed (attempt %s): %s", message.id, attempt, error)
+        if error.unreachable:
+            await self.outbox.mark_unreachable(message.id, str(error))
+            return
+        retry_at = None
+        if error.retryable and attempt < self.policy.max_attempts:
+            delay = self.policy.delay(attempt, error.retry_after)
+            retry_at = datetime.now(UTC) + timedelta(seconds=delay)
+        await self.outbox.mark_failed(message.id, str(error), retry_at)
+
     async def run(self) -> None:
         while True:
             try:
-                await self.run_once()
+                sent = await self.run_once()
             except Exception:
                 log.exception("outbox worker failed; retrying")
-            await _sleep_or_wake(self.wake, self.poll_seconds)
+                sent = 0
+            if not sent:
+                await _sleep_or_wake(self.wake, self.poll_seconds)
 
 
 async def _sleep_or_wake(event: asyncio.Event, seconds: float) -> None:

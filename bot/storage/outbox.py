@@ -51,6 +51,25 @@ class SqlOutbox:
         retry = {"next_attempt_at": retry_at} if retry_at else {"delivery_status": "failed"}
         await self._set(message_id, attempts=models.Message.attempts + 1, last_error=error, **retry)
 
+    async def mark_unreachable(self, message_id: int, error: str) -> None:
+        """Fail the message for good and mark its citizen unreachable."""
+        async with self.db.sessions.begin() as session:
+            citizen_id = await session.scalar(
+                update(models.Message)
+                .where(models.Message.id == message_id, models.Message.direction == "out")
+                .values(
+                    delivery_status="failed",
+                    attempts=models.Message.attempts + 1,
+                    last_error=error,
+                )
+                .returning(models.Message.citizen_id)
+            )
+            await session.execute(
+                update(models.Citizen)
+                .where(models.Citizen.id == citizen_id)
+                .values(unreachable=True)
+            )
+
     async def _set(self, message_id: int, **values: object) -> None:
         async with self.db.sessions.begin() as session:
             await session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -59,28 +60,38 @@ class Server:
     process: subprocess.Popen[str]
 
 
-@pytest.fixture(scope="module")
-def server(rasa_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("serve")
+@contextlib.contextmanager
+def running_polres(tmp: Path, **env_overrides: str) -> Iterator[Server]:
+    """`polres db upgrade` then `polres serve` on a free port; stopped with SIGTERM after."""
     port = free_port()
-    env = polres_env(tmp, RASA_URL=rasa_url, POLRES_PORT=str(port))
+    env = polres_env(tmp, POLRES_PORT=str(port), **env_overrides)
     upgraded = run_polres("db", "upgrade", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
-    log = (tmp / "serve.log").open("w")
-    process = subprocess.Popen(
-        [POLRES, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
+    log_path = tmp / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [POLRES, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/readyz", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    raise AssertionError(log_path.read_text()) from None
+                time.sleep(0.2)
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError((tmp / "serve.log").read_text()) from None
-            time.sleep(0.2)
-    yield Server(url, env, process)
-    process.terminate()
-    assert process.wait(timeout=30) == 0, (tmp / "serve.log").read_text()
-    log.close()
+            yield Server(url, env, process)
+        finally:
+            process.terminate()
+            code = process.wait(timeout=30)
+    assert code == 0, log_path.read_text()
+
+
+@pytest.fixture(scope="module")
+def server(rasa_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_polres(tmp_path_factory.mktemp("serve"), RASA_URL=rasa_url) as running:
+        yield running

@@ -35,6 +35,7 @@ class FakeOutbox:
     sent: list[int] = field(default_factory=list)
     failed: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     asked_channels: list[tuple[str, ...]] = field(default_factory=list)
+    unreachable: list[int] = field(default_factory=list)
 
     async def due(
         self, channels: Sequence[str], now: datetime, limit: int
@@ -48,12 +49,19 @@ class FakeOutbox:
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         self.failed.append((message_id, error, retry_at))
 
+    async def mark_unreachable(self, message_id: int, error: str) -> None:
+        self.unreachable.append(message_id)
+
 
 @dataclass
 class FakeSender:
     channel: str = "telegram"
     error: DeliveryError | None = None
     delivered: list[OutboundMessage] = field(default_factory=list)
+    allowed: bool = True  # what the rate limiter says
+
+    def try_reserve(self, message: OutboundMessage) -> bool:
+        return self.allowed
 
     async def send(self, message: OutboundMessage) -> None:
         if self.error is not None:
@@ -61,11 +69,13 @@ class FakeSender:
         self.delivered.append(message)
 
 
-def outbound(message_id: int = 1, attempts: int = 0, channel: str = "telegram") -> OutboundMessage:
+def outbound(
+    message_id: int = 1, attempts: int = 0, channel: str = "telegram", chat_id: str = "42"
+) -> OutboundMessage:
     return OutboundMessage(
         id=message_id,
         channel=channel,
-        chat_id="42",
+        chat_id=chat_id,
         reply=Reply("halo"),
         created_at=datetime(2026, 1, 1, tzinfo=UTC),
         attempts=attempts,
@@ -77,7 +87,7 @@ def worker(outbox: FakeOutbox, sender: FakeSender) -> OutboxWorker:
 
 
 async def test_a_delivered_message_is_marked_sent() -> None:
-    outbox = FakeOutbox([outbound(1), outbound(2)])
+    outbox = FakeOutbox([outbound(1), outbound(2, chat_id="43")])
     sender = FakeSender()
 
     assert await worker(outbox, sender).run_once() == 2
@@ -175,3 +185,33 @@ async def test_no_senders_sends_nothing() -> None:
     assert await OutboxWorker(outbox, {}, POLICY, poll_seconds=0.01).run_once() == 0
 
     assert outbox.asked_channels == []
+
+
+async def test_an_unreachable_citizen_stops_the_retries() -> None:
+    outbox = FakeOutbox([outbound(1)])
+    error = DeliveryError("blocked", retryable=False, unreachable=True)
+
+    assert await worker(outbox, FakeSender(error=error)).run_once() == 0
+
+    assert outbox.unreachable == [1]
+    assert outbox.failed == []
+
+
+async def test_a_rate_limited_message_waits_for_the_next_pass() -> None:
+    outbox = FakeOutbox([outbound(1)])
+    sender = FakeSender(allowed=False)
+
+    assert await worker(outbox, sender).run_once() == 0
+
+    assert sender.delivered == []
+    assert outbox.sent == []
+    assert outbox.failed == []
+
+
+async def test_one_chat_gets_one_message_per_pass_in_order() -> None:
+    outbox = FakeOutbox([outbound(1), outbound(2), outbound(3, chat_id="7")])
+    sender = FakeSender()
+
+    assert await worker(outbox, sender).run_once() == 2
+
+    assert [m.id for m in sender.delivered] == [1, 3]

@@ -31,7 +31,15 @@ def test_thanks_and_goodbye_get_a_short_answer(
     assert reply.buttons == ()
 
 
-@pytest.mark.parametrize("command", ["/start", "/help", "/menu"])
+def test_start_welcomes_then_shows_the_menu(make_context: MakeContext, content: Content) -> None:
+    [reply] = smalltalk.handle(make_context("/start", command="/start")).replies
+
+    welcome = content.texts.get("id", "smalltalk.greet")
+    assert reply.text == f"{welcome}\n\n{content.texts.get('id', 'menu.text')}"
+    assert [b.payload for b in reply.buttons] == MENU_PAYLOADS
+
+
+@pytest.mark.parametrize("command", ["/help", "/menu"])
 def test_menu_commands_show_the_menu(
     make_context: MakeContext, content: Content, command: str
 ) -> None:

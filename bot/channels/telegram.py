@@ -1,0 +1,336 @@
+"""Telegram: python-telegram-bot 22, webhook (our aiohttp route) or PTB's own polling.
+
+Both modes store each update in the inbox before anything else; the inbox worker processes it
+after the acknowledgement. Replies go out through the outbox with TelegramSender, within
+Telegram's flood limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+# Opt in to timedelta time periods (RetryAfter.retry_after) before PTB is imported.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from aiohttp import web
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.core.errors import DeliveryError, ServiceUnavailable
+from bot.core.ports import Inbox
+from bot.core.ratelimit import KeyedWindows, SlidingWindow
+from bot.core.types import Inbound, Location, Media, OutboundMessage, Reply
+
+CHANNEL = "telegram"
+WEBHOOK_PATH = "/webhook/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ("message", "callback_query")
+MAX_TEXT = 4096
+MAX_BODY = 256 * 1024
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    id: int
+    username: str
+
+
+def parse_update(update: Update, bot: BotIdentity) -> Inbound | None:
+    """The citizen's message in an update, or None for updates the bot does not answer
+    (edited messages, channel posts, group chatter not addressed to the bot)."""
+    query = update.callback_query
+    if query is not None:
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        return Inbound(
+            CHANNEL,
+            str(chat_id),
+            f"callback:{query.id}",
+            text=query.data or "",
+            display_name=query.from_user.full_name,
+        )
+    message = update.message
+    if message is None:
+        return None
+    text = (message.text or message.caption or "").strip()
+    if message.chat.type != ChatType.PRIVATE:
+        if not _addressed_to_bot(message, bot):
+            return None
+        text = _without_mention(text, bot.username)
+    return Inbound(
+        CHANNEL,
+        str(message.chat.id),
+        f"{message.chat.id}:{message.message_id}",
+        text=text,
+        media=(Media("photo", message.photo[-1].file_id),) if message.photo else (),
+        location=(
+            Location(message.location.latitude, message.location.longitude)
+            if message.location
+            else None
+        ),
+        display_name=message.from_user.full_name if message.from_user else None,
+    )
+
+
+def _addressed_to_bot(message: Message, bot: BotIdentity) -> bool:
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        return True
+    handle = f"@{bot.username}".lower()
+    entities = message.parse_entities([MessageEntity.MENTION, MessageEntity.BOT_COMMAND])
+    entities |= message.parse_caption_entities([MessageEntity.MENTION])
+    return any(value.lower().endswith(handle) for value in entities.values())
+
+
+def _without_mention(text: str, username: str) -> str:
+    handle = f"@{username}"
+    if text.lower().startswith("/"):
+        return text  # "/lapor@Bot" is understood by the command parser
+    return " ".join(word for word in text.split() if word.lower() != handle.lower())
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a line break or a space where possible."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest or not pieces else pieces
+
+
+def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """HTML-escaped message parts; the buttons go with the last part as an inline keyboard."""
+    # Escaping can lengthen the text, so cut the raw text with room to spare.
+    parts = [html.escape(part, quote=False) for part in split_text(reply.text, MAX_TEXT // 2)]
+    keyboard = (
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.title, callback_data=b.payload)] for b in reply.buttons]
+        )
+        if reply.buttons
+        else None
+    )
+    return [(part, keyboard if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+
+
+class TelegramSender:
+    """Sends outbox messages with sendMessage, within Telegram's flood limits."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        messages_per_second: int,
+        chat_messages_per_second: int,
+        group_messages_per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.bot = bot
+        self.clock = clock
+        self._overall = SlidingWindow(messages_per_second, 1.0)
+        self._private = KeyedWindows(chat_messages_per_second, 1.0)
+        self._groups = KeyedWindows(group_messages_per_minute, 60.0)
+        self._paused_until = 0.0
+
+    def try_reserve(self, message: OutboundMessage) -> bool:
+        now = self.clock()
+        if now < self._paused_until or not self._overall.allows(now):
+            return False
+        chats = self._groups if message.chat_id.startswith("-") else self._private
+        window = chats.window(message.chat_id, now)
+        if not window.allows(now):
+            return False
+        window.record(now)
+        self._overall.record(now)
+        return True
+
+    async def send(self, message: OutboundMessage) -> None:
+        try:
+            for text, keyboard in render(message.reply):
+                await self.bot.send_message(
+                    chat_id=int(message.chat_id),
+                    text=text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
+                )
+        except RetryAfter as error:
+            seconds = _seconds(error.retry_after)
+            # Telegram's flood control covers the bot: pause every send until then.
+            self._paused_until = max(self._paused_until, self.clock() + seconds)
+            raise DeliveryError(
+                "rate limited by Telegram", retryable=True, retry_after=seconds
+            ) from None
+        except Forbidden as error:
+            raise DeliveryError(
+                f"forbidden: {error.message}", retryable=False, unreachable=True
+            ) from None
+        except TimedOut:
+            # The message may have arrived: sending it again could duplicate it.
+            raise DeliveryError(
+                "timed out; delivery uncertain, not retried", retryable=False
+            ) from None
+        except BadRequest as error:
+            raise DeliveryError(f"rejected: {error.message}", retryable=False) from None
+        except NetworkError as error:
+            raise DeliveryError(f"network error: {error.message}", retryable=True) from None
+        except TelegramError as error:
+            raise DeliveryError(f"Telegram error: {error.message}", retryable=False) from None
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+class TelegramChannel:
+    """Receives updates (webhook route or PTB polling) into the inbox."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        mode: str,
+        webhook_url: str | None,
+        webhook_secret: str | None,
+        api_base_url: str,
+        inbox: Inbox,
+        on_accepted: Callable[[], None],
+    ) -> None:
+        self.mode = mode
+        self.api_base_url = api_base_url
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.inbox = inbox
+        self.on_accepted = on_accepted
+        builder = Application.builder().token(token).base_url(api_base_url)
+        if mode == "webhook":
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_polled_update))
+        self.identity = BotIdentity(0, "")
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def bot(self) -> Bot:
+        return self.application.bot
+
+    async def start(self) -> None:
+        """Connect to the Bot API; raises ServiceUnavailable naming the endpoint if it fails."""
+        try:
+            await self.application.initialize()
+            await self._start()
+        except TelegramError as error:
+            raise ServiceUnavailable(
+                f"Telegram Bot API at {self.api_base_url} is not usable: {error.message}"
+            ) from None
+
+    async def _start(self) -> None:
+        me = self.bot
+        self.identity = BotIdentity(me.id, me.username)
+        await self.application.start()
+        if self.mode == "polling":
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(
+                allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False
+            )
+        elif self.webhook_url:
+            await self.bot.set_webhook(
+                self.webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        log.info("telegram channel started in %s mode as @%s", self.mode, me.username)
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        for task in list(self._tasks):
+            task.cancel()
+
+    def routes(self) -> Sequence[web.RouteDef]:
+        return [web.post(WEBHOOK_PATH, self.webhook)] if self.mode == "webhook" else []
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        secret = self.webhook_secret or ""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return _error(403, "secret token does not match")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _error(413, "update is too large")
+        raw = await request.content.read(MAX_BODY + 1)
+        if len(raw) > MAX_BODY:
+            return _error(413, "update is too large")
+        try:
+            data = json.loads(raw)
+            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            update = None
+        if update is None:
+            return _error(400, "body is not a Telegram update")
+        await self.accept(update)
+        return web.json_response({"ok": True})
+
+    async def accept(self, update: Update) -> None:
+        """Store the update's message in the inbox; the worker answers it after."""
+        inbound = parse_update(update, self.identity)
+        if inbound is None:
+            return
+        accepted = await self.inbox.accept(inbound)
+        if not accepted.duplicate:
+            self.on_accepted()
+        if update.callback_query is not None:
+            self._in_background(self._answer_callback(update.callback_query.id))
+
+    async def _on_polled_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.accept(update)
+
+    async def _answer_callback(self, query_id: str) -> None:
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except TelegramError as error:
+            log.warning("answerCallbackQuery failed: %s", error.message)
+
+    def _in_background(self, coroutine: object) -> None:
+        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"ok": False, "error": message}, status=status)

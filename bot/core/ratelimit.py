@@ -1,0 +1,39 @@
+"""Sliding-window rate limits for outbound sends (e.g. Telegram's 30/s overall, 1/s per chat)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+class SlidingWindow:
+    """At most `limit` events in any `period` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._events: deque[float] = deque()
+
+    def allows(self, now: float) -> bool:
+        while self._events and self._events[0] <= now - self.period:
+            self._events.popleft()
+        return len(self._events) < self.limit
+
+    def record(self, now: float) -> None:
+        self._events.append(now)
+
+    def idle(self, now: float) -> bool:
+        return not self._events or self._events[-1] <= now - self.period
+
+
+class KeyedWindows:
+    """One SlidingWindow per key (e.g. per chat); idle windows are forgotten."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._windows: dict[str, SlidingWindow] = {}
+
+    def window(self, key: str, now: float) -> SlidingWindow:
+        if len(self._windows) > 10_000:
+            self._windows = {k: w for k, w in self._windows.items() if not w.idle(now)}
+        return self._windows.setdefault(key, SlidingWindow(self.limit, self.period))
