@@ -146,6 +146,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
             services.pipeline,
             config.inbox.poll_seconds,
             on_processed=outbox_worker.wake.set,
+            concurrency=config.inbox.concurrency,
         )
         telegram = telegram_channel(settings, services, inbox_worker.wake.set)
         if telegram is not None:

@@ -56,6 +56,7 @@ class Channels:
 @dataclass(frozen=True)
 class Inbox:
     poll_seconds: float = 2.0
+    concurrency: int = 8
 
 
 @dataclass(frozen=True)
@@ -227,17 +228,24 @@ def _telegram() -> Telegram | None:
     mode = os.environ.get("TELEGRAM_MODE") or ("webhook" if webhook_url else "polling")
     if mode not in ("webhook", "polling"):
         raise ConfigError(f"TELEGRAM_MODE: expected webhook or polling, got {mode!r}")
-    if webhook_url is not None and not webhook_url.startswith("https://"):
-        raise ConfigError("TELEGRAM_WEBHOOK_URL: Telegram only calls https:// URLs")
+    if webhook_url is not None and not _is_url(webhook_url, ("https",)):
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_URL: expected an https:// URL (Telegram calls no other)"
+        )
     secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
     if mode == "webhook" and secret is None:
         raise ConfigError("TELEGRAM_WEBHOOK_SECRET: required in webhook mode")
     if secret is not None and not _TELEGRAM_SECRET.fullmatch(secret):
         raise ConfigError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters A-Z, a-z, 0-9, _ or -")
     base = os.environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
-    if urlsplit(base).scheme not in ("http", "https"):
+    if not _is_url(base, ("http", "https")):
         raise ConfigError(f"TELEGRAM_API_BASE_URL: expected an http(s) URL, got {base!r}")
     return Telegram(token, mode, webhook_url, secret, base)
+
+
+def _is_url(value: str, schemes: tuple[str, ...]) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in schemes and bool(parts.hostname)
 
 
 def _port(value: str | None) -> int:
@@ -270,8 +278,16 @@ def _check(config: FileConfig) -> None:
     for name in ("confidence_threshold", "emergency_threshold"):
         if not 0.0 <= getattr(nlu, name) <= 1.0:
             raise ConfigError(f"config.yml: nlu.{name}: expected a number between 0 and 1")
-    if nlu.classify_concurrency < 1:
-        raise ConfigError("config.yml: nlu.classify_concurrency: expected at least 1")
+    at_least_one = {
+        "nlu.classify_concurrency": nlu.classify_concurrency,
+        "inbox.concurrency": config.inbox.concurrency,
+        "telegram.messages_per_second": config.telegram.messages_per_second,
+        "telegram.chat_messages_per_second": config.telegram.chat_messages_per_second,
+        "telegram.group_messages_per_minute": config.telegram.group_messages_per_minute,
+    }
+    for key, value in at_least_one.items():
+        if value < 1:
+            raise ConfigError(f"config.yml: {key}: expected at least 1")
     missing = {"urgent", "crime_report", "question", "feedback", "other"} - set(
         config.escalation.priority
     )

@@ -176,6 +176,8 @@ class TelegramSender:
         return True
 
     async def send(self, message: OutboundMessage) -> None:
+        if not message.chat_id.lstrip("-").isdigit():
+            raise DeliveryError(f"not a Telegram chat id: {message.chat_id!r}", retryable=False)
         try:
             for text, keyboard in render(message.reply):
                 await self.bot.send_message(

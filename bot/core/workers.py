@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.errors import DeliveryError, NluUnavailable
 from bot.core.pipeline import Pipeline
-from bot.core.ports import Inbox, Outbox, Sender
+from bot.core.ports import Accepted, Inbox, Outbox, Sender
 from bot.core.types import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -29,20 +29,34 @@ class InboxWorker:
         pipeline: Pipeline,
         poll_seconds: float,
         on_processed: Callable[[], None] = lambda: None,
+        concurrency: int = 8,
     ) -> None:
         self.inbox = inbox
         self.pipeline = pipeline
         self.poll_seconds = poll_seconds
         self.on_processed = on_processed  # e.g. wake the outbox worker
+        self.concurrency = concurrency
         self.wake = asyncio.Event()
 
     async def run_once(self, limit: int = 100) -> int:
-        done = 0
-        for item in await self.inbox.pending(limit):
-            if await self.pipeline.process(item.message_id, item.citizen_id):
-                done += 1
+        """Process pending messages, several citizens at a time (each citizen's in order:
+        the pipeline's per-citizen lock is taken in arrival order)."""
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(item: Accepted) -> bool:
+            async with slots:
+                processed = await self.pipeline.process(item.message_id, item.citizen_id)
+            if processed:
                 self.on_processed()
-        return done
+            return processed
+
+        results = await asyncio.gather(
+            *map(one, await self.inbox.pending(limit)), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return sum(bool(result) for result in results)
 
     async def run(self) -> None:
         while True:

@@ -1,0 +1,166 @@
+"""Telegram end to end: webhook update → bot reply (sendMessage), against raw Rasa parses.
+
+One run measures, on the same Rasa server with the same texts and concurrency:
+  raw  POST /model/parse
+  e2e  POST /webhook/telegram to a real `polres serve` → inbox → NLU → handler → outbox →
+       sendMessage on a fake Bot API server (first reply per chat)
+and prints throughput, p50/p95 latency and the ratio e2e/raw (target >= 0.9).
+
+Telegram's own flood limit (30 messages/s) would cap the e2e path, so this run raises the
+configured limit: it measures the bot, not Telegram's policy.
+
+    .venv/bin/python bench/telegram_e2e.py [--messages 400] [--concurrency 8]
+
+Uses RASA_URL when set, else starts a managed Rasa server on the current model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.nlu_throughput import measure, percentile, texts  # noqa: E402
+from bot.app import open_nlu  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramApi  # noqa: E402
+from tests.fakes.telegram_updates import load_update  # noqa: E402
+
+TARGET = 0.9
+SECRET = "bench-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bench_config(folder: Path) -> Path:
+    """config.yml with absolute paths and Telegram's flood limit lifted."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    config["paths"] = {key: str(ROOT / value) for key, value in config["paths"].items()}
+    config["paths"]["var"] = str(folder)
+    config["telegram"]["messages_per_second"] = 100_000
+    path = folder / "config.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+async def start_polres(env: dict[str, str], port: int, log: Path) -> asyncio.subprocess.Process:
+    polres = str(Path(sys.executable).with_name("polres"))
+    upgrade = await asyncio.create_subprocess_exec(polres, "db", "upgrade", env=env, cwd=ROOT)
+    assert await upgrade.wait() == 0
+    process = await asyncio.create_subprocess_exec(
+        polres, "serve", env=env, cwd=ROOT, stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT
+    )
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
+                    if response.status == 200:
+                        return process
+            except aiohttp.ClientError:
+                pass
+            if process.returncode is not None:
+                raise SystemExit(f"polres serve exited; see {log}")
+            await asyncio.sleep(0.2)
+    raise SystemExit("polres serve did not become ready")
+
+
+async def e2e(
+    port: int, api: FakeTelegramApi, inputs: list[str], concurrency: int, first_chat: int
+) -> tuple[float, list[float]]:
+    url = f"http://127.0.0.1:{port}/webhook/telegram"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    posted: dict[int, float] = {}
+    limit = asyncio.Semaphore(concurrency)
+    async with aiohttp.ClientSession() as http:
+
+        async def post(index: int, text: str) -> None:
+            chat = first_chat + index
+            update = load_update("private_text", chat_id=chat, user_id=chat, text=text)
+            async with limit:
+                posted[chat] = time.monotonic()
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 200
+
+        start = time.monotonic()
+        await asyncio.gather(*(post(i, text) for i, text in enumerate(inputs)))
+        first_reply: dict[int, float] = {}
+        while len(first_reply) < len(inputs):
+            for message in api.sent_messages():
+                chat = int(message.chat_id)
+                if chat in posted and chat not in first_reply:
+                    first_reply[chat] = message.at
+            await asyncio.sleep(0.01)
+    elapsed = max(first_reply.values()) - start
+    return len(inputs) / elapsed, [(first_reply[c] - posted[c]) * 1000 for c in first_reply]
+
+
+async def main(messages: int, concurrency: int) -> int:
+    settings = load_settings(ROOT / "config.yml")
+    inputs = texts(messages)
+    with tempfile.TemporaryDirectory() as folder:
+        config = bench_config(Path(folder))
+        async with open_nlu(settings) as nlu, FakeTelegramApi() as api:
+            port = free_port()
+            env = {
+                **os.environ,
+                "POLRES_CONFIG": str(config),
+                "DATABASE_URL": os.environ.get(
+                    "BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.db"
+                ),
+                "POLRES_PORT": str(port),
+                "POLRES_LOG_LEVEL": "WARNING",
+                "RASA_URL": nlu.base_url,
+                "TELEGRAM_BOT_TOKEN": api.token,
+                "TELEGRAM_MODE": "webhook",
+                "TELEGRAM_WEBHOOK_SECRET": SECRET,
+                "TELEGRAM_API_BASE_URL": api.base_url,
+            }
+            process = await start_polres(env, port, Path(folder) / "serve.log")
+            try:
+                async with aiohttp.ClientSession() as http:
+
+                    async def raw(text: str) -> object:
+                        parse_url = f"{nlu.base_url}/model/parse"
+                        async with http.post(parse_url, json={"text": text}) as response:
+                            return await response.json()
+
+                    await measure(raw, inputs[:50], concurrency)  # warm up
+                    raw_rate, raw_ms = await measure(raw, inputs, concurrency)
+                await e2e(port, api, inputs[:50], concurrency, 10_000_000)  # warm up
+                e2e_rate, e2e_ms = await e2e(port, api, inputs, concurrency, 20_000_000)
+            finally:
+                process.terminate()
+                await process.wait()
+    print(f"{messages} messages, concurrency {concurrency}")
+    for name, rate, latencies in (("raw", raw_rate, raw_ms), ("e2e", e2e_rate, e2e_ms)):
+        print(
+            f"{name:>4}: {rate:8.1f} msg/s  p50 {statistics.median(latencies):7.2f} ms  "
+            f"p95 {percentile(latencies, 0.95):7.2f} ms"
+        )
+    ratio = e2e_rate / raw_rate
+    print(f"ratio e2e/raw throughput: {ratio:.3f} (target >= {TARGET})")
+    return 0 if ratio >= TARGET else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    raise SystemExit(asyncio.run(main(args.messages, args.concurrency)))
