@@ -14,8 +14,9 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # Opt in to timedelta time periods (RetryAfter.retry_after) before PTB is imported.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -328,8 +329,8 @@ class TelegramChannel:
         except TelegramError as error:
             log.warning("answerCallbackQuery failed: %s", error.message)
 
-    def _in_background(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+    def _in_background(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
