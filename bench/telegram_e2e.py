@@ -100,7 +100,10 @@ async def e2e(
         start = time.monotonic()
         await asyncio.gather(*(post(i, text) for i, text in enumerate(inputs)))
         first_reply: dict[int, float] = {}
+        deadline = time.monotonic() + 120
         while len(first_reply) < len(inputs):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"only {len(first_reply)} of {len(inputs)} chats got a reply")
             for message in api.sent_messages():
                 chat = int(message.chat_id)
                 if chat in posted and chat not in first_reply:
@@ -146,7 +149,11 @@ async def main(messages: int, concurrency: int) -> int:
                 e2e_rate, e2e_ms = await e2e(port, api, inputs, concurrency, 20_000_000)
             finally:
                 process.terminate()
-                await process.wait()
+                try:
+                    await asyncio.wait_for(process.wait(), 30)
+                except TimeoutError:
+                    process.kill()
+                    raise SystemExit("polres serve did not stop within 30 s of SIGTERM") from None
     print(f"{messages} messages, concurrency {concurrency}")
     for name, rate, latencies in (("raw", raw_rate, raw_ms), ("e2e", e2e_rate, e2e_ms)):
         print(
