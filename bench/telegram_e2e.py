@@ -147,6 +147,9 @@ async def main(messages: int, concurrency: int) -> int:
                     raw_rate, raw_ms = await measure(raw, inputs, concurrency)
                 await e2e(port, api, inputs[:50], concurrency, 10_000_000)  # warm up
                 e2e_rate, e2e_ms = await e2e(port, api, inputs, concurrency, 20_000_000)
+            except BaseException as error:
+                print(f"benchmark failed: {error!r}", flush=True)
+                raise
             finally:
                 process.terminate()
                 try:
