@@ -206,12 +206,7 @@ def database_url(value: str | None, var_dir: Path) -> str:
 def _rasa_url(value: str | None) -> str | None:
     if not value:
         return None
-    parts = urlsplit(value)
-    try:
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        port_ok = False
-    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+    if not _is_url(value, ("http", "https")):
         raise ConfigError(
             f"RASA_URL: expected an http(s) URL such as http://127.0.0.1:5005, got {value!r}"
         )
@@ -244,8 +239,13 @@ def _telegram() -> Telegram | None:
 
 
 def _is_url(value: str, schemes: tuple[str, ...]) -> bool:
+    """A URL with one of these schemes, a host and (if any) a valid port."""
     parts = urlsplit(value)
-    return parts.scheme in schemes and bool(parts.hostname)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    return parts.scheme in schemes and bool(parts.hostname) and port_ok
 
 
 def _port(value: str | None) -> int:
