@@ -59,11 +59,11 @@ class ConsoleChat:
             self._print(f"(menunggu NLU: {error})\n")
             return
         replies = await self.transcript.replies_to(accepted.message_id)
-        now = datetime.now(UTC)
         self.buttons = ()
         for message in replies:
             self._show(message)
-            await self.outbox.mark_sent(message.id, now)
+        if replies:
+            await self.outbox.mark_sent([message.id for message in replies], datetime.now(UTC))
 
     def _button_payload(self, text: str) -> str:
         if text.isdigit() and 0 < int(text) <= len(self.buttons):

@@ -41,6 +41,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.channels.telegram_http import AiohttpRequest
 from bot.core.errors import DeliveryError, ServiceUnavailable
 from bot.core.ports import Inbox
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
@@ -236,7 +237,13 @@ class TelegramChannel:
         self.webhook_secret = webhook_secret
         self.inbox = inbox
         self.on_accepted = on_accepted
-        builder = Application.builder().token(token).base_url(api_base_url)
+        builder = (
+            Application.builder()
+            .token(token)
+            .base_url(api_base_url)
+            .request(AiohttpRequest())
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        )
         if mode == "webhook":
             builder = builder.updater(None)
         self.application = builder.build()

@@ -134,9 +134,8 @@ class WebChatApi:
 
     async def _delivered(self, messages: Sequence[OutboundMessage]) -> None:
         """The web chat is a pull channel: a reply handed to the client counts as sent."""
-        now = datetime.now(UTC)
-        for message in messages:
-            await self.outbox.mark_sent(message.id, now)
+        if messages:
+            await self.outbox.mark_sent([message.id for message in messages], datetime.now(UTC))
 
 
 def _error(status: int, message: str) -> web.Response:

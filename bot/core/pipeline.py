@@ -112,4 +112,6 @@ class Pipeline:
             ticket_priority=(
                 ticket_priority(ticket.category, ticket.urgent, self.priorities) if ticket else None
             ),
+            language_changed=language != message.citizen.language,
+            state_changed=outcome.state != turn.state,
         )

@@ -50,6 +50,9 @@ class Decision:
     language: str
     ticket_code: str
     ticket_priority: int | None
+    # What the turn changes beyond the message itself; the defaults (write) are always safe.
+    language_changed: bool = True
+    state_changed: bool = True
 
 
 class Inbox(Protocol):
@@ -77,7 +80,9 @@ class Outbox(Protocol):
         """Outbound messages waiting to be sent on these channels."""
         ...
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None: ...
+    async def mark_sent(self, message_ids: Sequence[int], now: datetime) -> None:
+        """Record these messages as sent (one write for a whole pass)."""
+        ...
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Record a failed attempt; `retry_at` None gives up for good."""

@@ -120,20 +120,23 @@ class OutboxWorker:
                 batch.append(message)
         limit_sends = asyncio.Semaphore(self.concurrency)
 
-        async def send(message: OutboundMessage) -> int:
+        async def send(message: OutboundMessage) -> bool:
             async with limit_sends:
                 return await self._send(message)
 
-        return sum(await asyncio.gather(*map(send, batch)))
+        results = await asyncio.gather(*map(send, batch))
+        sent = [m.id for m, ok in zip(batch, results, strict=True) if ok]
+        if sent:
+            await self.outbox.mark_sent(sent, datetime.now(UTC))
+        return len(sent)
 
-    async def _send(self, message: OutboundMessage) -> int:
+    async def _send(self, message: OutboundMessage) -> bool:
         try:
             await self.senders[message.channel].send(message)
         except DeliveryError as error:
             await self._failed(message, error)
-            return 0
-        await self.outbox.mark_sent(message.id, datetime.now(UTC))
-        return 1
+            return False
+        return True
 
     async def _failed(self, message: OutboundMessage, error: DeliveryError) -> None:
         attempt = message.attempts + 1

@@ -1,13 +1,20 @@
-"""The inbox: inbound messages stored durably, then each turn's decision committed at once."""
+"""The inbox: inbound messages stored durably, then each turn's decision committed at once.
+
+Concurrent calls are grouped (bot.storage.batching): a burst of webhooks is stored in a few
+transactions, and the worker's concurrent turns are read and committed together.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, delete, func, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.ports import Accepted, Decision, Turn
 from bot.core.types import (
@@ -22,6 +29,7 @@ from bot.core.types import (
     TicketUpdate,
 )
 from bot.storage import models
+from bot.storage.batching import Batcher
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 from bot.storage.rows import location_of, media_json, media_of
@@ -31,293 +39,427 @@ log = logging.getLogger(__name__)
 BOT = "bot"
 TURN_TICKETS = 20
 
+M = cast(Table, models.Message.__table__)
+C = cast(Table, models.Citizen.__table__)
+T = cast(Table, models.Ticket.__table__)
+S = cast(Table, models.DialogStateRow.__table__)
+A = cast(Table, models.AuditEntry.__table__)
+
 
 class SqlInbox:
     """Implements bot.core.ports.Inbox."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._accept = Batcher(self._accept_all)
+        self._load = Batcher(self._load_turns)
+        self._commit = Batcher(self._commit_all)
 
     async def accept(self, inbound: Inbound) -> Accepted:
-        async with self.db.sessions.begin() as session:
-            citizen_id = await self._upsert_citizen(session, inbound)
-            insert = self.db.insert(models.Message).values(
-                citizen_id=citizen_id,
-                direction="in",
-                channel=inbound.channel,
-                external_id=inbound.external_id,
-                text=inbound.text,
-                media=media_json(inbound.media),
-                latitude=inbound.location.latitude if inbound.location else None,
-                longitude=inbound.location.longitude if inbound.location else None,
-                created_at=utcnow(),
-            )
-            inserted = await session.scalar(
-                insert.on_conflict_do_nothing(index_elements=["channel", "external_id"]).returning(
-                    models.Message.id
-                )
-            )
-            if inserted is not None:
-                return Accepted(message_id=inserted, citizen_id=citizen_id)
-            existing = (
-                await session.execute(
-                    select(models.Message.id, models.Message.citizen_id).where(
-                        models.Message.channel == inbound.channel,
-                        models.Message.external_id == inbound.external_id,
-                    )
-                )
-            ).one()
-            return Accepted(message_id=existing.id, citizen_id=existing.citizen_id, duplicate=True)
+        return await self._accept(inbound)
 
-    async def _upsert_citizen(self, session: AsyncSession, inbound: Inbound) -> int:
-        insert = self.db.insert(models.Citizen).values(
-            channel=inbound.channel,
-            chat_id=inbound.chat_id,
-            display_name=inbound.display_name,
-            created_at=utcnow(),
-        )
-        display_name = func.coalesce(insert.excluded.display_name, models.Citizen.display_name)
-        upsert = insert.on_conflict_do_update(
-            index_elements=["channel", "chat_id"], set_={"display_name": display_name}
-        ).returning(models.Citizen.id)
-        return (await session.execute(upsert)).scalar_one()
+    async def load_turn(self, message_id: int) -> Turn | None:
+        return await self._load(message_id)
+
+    async def commit(self, message_id: int, decision: Decision) -> None:
+        """A message already processed is left alone (so a retry is harmless)."""
+        await self._commit((message_id, decision))
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
-        async with self.db.sessions() as session:
-            rows = await session.execute(
-                select(models.Message.id, models.Message.citizen_id)
-                .where(models.Message.direction == "in", models.Message.processed_at.is_(None))
-                .order_by(models.Message.id)
+        async with self.db.engine.connect() as connection:
+            rows = await connection.execute(
+                select(M.c.id, M.c.citizen_id)
+                .where(M.c.direction == "in", M.c.processed_at.is_(None))
+                .order_by(M.c.id)
                 .limit(limit)
             )
             return [Accepted(message_id=row.id, citizen_id=row.citizen_id) for row in rows]
 
-    async def load_turn(self, message_id: int) -> Turn | None:
-        async with self.db.sessions() as session:
-            row = (
-                await session.execute(
-                    select(models.Message, models.Citizen)
-                    .join(models.Citizen, models.Message.citizen_id == models.Citizen.id)
+    async def _accept_all(self, inbounds: Sequence[Inbound]) -> list[Accepted]:
+        try:
+            return await self._store_new(inbounds)
+        except IntegrityError:
+            # Another process stored one of these (or the chat's citizen) first: look again.
+            return await self._store_new(inbounds)
+
+    async def _store_new(self, inbounds: Sequence[Inbound]) -> list[Accepted]:
+        keys = {(inbound.channel, inbound.external_id) for inbound in inbounds}
+        async with self.db.transaction() as connection:
+            rows = await connection.execute(
+                select(M.c.id, M.c.citizen_id, M.c.channel, M.c.external_id).where(
+                    tuple_(M.c.channel, M.c.external_id).in_(keys)
+                )
+            )
+            stored = {(r.channel, r.external_id): Accepted(r.id, r.citizen_id) for r in rows}
+            known = set(stored)
+            unseen = {(i.channel, i.external_id): i for i in inbounds}
+            fresh = [inbound for key, inbound in unseen.items() if key not in stored]
+            if fresh:
+                citizens = await _citizen_ids(connection, fresh)
+                now = utcnow()
+                values = [
+                    {
+                        "citizen_id": citizens[(inbound.channel, inbound.chat_id)],
+                        "direction": "in",
+                        "channel": inbound.channel,
+                        "external_id": inbound.external_id,
+                        "text": inbound.text,
+                        "media": media_json(inbound.media),
+                        "buttons": [],
+                        "latitude": inbound.location.latitude if inbound.location else None,
+                        "longitude": inbound.location.longitude if inbound.location else None,
+                        "created_at": now,
+                    }
+                    for inbound in fresh
+                ]
+                ids = await connection.scalars(
+                    insert(M).returning(M.c.id, sort_by_parameter_order=True), values
+                )
+                for inbound, message_id in zip(fresh, ids, strict=True):
+                    citizen_id = citizens[(inbound.channel, inbound.chat_id)]
+                    stored[(inbound.channel, inbound.external_id)] = Accepted(
+                        message_id, citizen_id
+                    )
+        results: list[Accepted] = []
+        for inbound in inbounds:
+            key = (inbound.channel, inbound.external_id)
+            accepted = stored[key]
+            # Stored before this batch, or earlier in it: a redelivery.
+            results.append(replace(accepted, duplicate=True) if key in known else accepted)
+            known.add(key)
+        return results
+
+    async def _load_turns(self, message_ids: Sequence[int]) -> list[Turn | None]:
+        async with self.db.engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    select(
+                        M.c.id,
+                        M.c.text,
+                        M.c.media,
+                        M.c.latitude,
+                        M.c.longitude,
+                        C.c.id.label("citizen_id"),
+                        C.c.channel,
+                        C.c.chat_id,
+                        C.c.language,
+                        C.c.display_name,
+                        S.c.dialog,
+                        S.c.step,
+                        S.c.data,
+                    )
+                    .join(C, M.c.citizen_id == C.c.id)
+                    .outerjoin(S, S.c.citizen_id == C.c.id)
                     .where(
-                        models.Message.id == message_id,
-                        models.Message.direction == "in",
-                        models.Message.processed_at.is_(None),
+                        M.c.id.in_(message_ids),
+                        M.c.direction == "in",
+                        M.c.processed_at.is_(None),
                     )
                 )
-            ).one_or_none()
-            if row is None:
-                return None
-            message, citizen = row._tuple()
-            state = await session.get(models.DialogStateRow, citizen.id)
-            tickets = await session.scalars(
-                select(models.Ticket)
-                .where(models.Ticket.citizen_id == citizen.id)
-                .order_by(models.Ticket.created_at.desc(), models.Ticket.id.desc())
-                .limit(TURN_TICKETS)
-            )
-            return Turn(
+            ).all()
+            tickets = await _recent_tickets(connection, {row.citizen_id for row in rows})
+        turns = {
+            row.id: Turn(
                 message=StoredMessage(
-                    id=message.id,
+                    id=row.id,
                     citizen=Citizen(
-                        id=citizen.id,
-                        channel=citizen.channel,
-                        chat_id=citizen.chat_id,
-                        language=citizen.language,
-                        display_name=citizen.display_name,
+                        id=row.citizen_id,
+                        channel=row.channel,
+                        chat_id=row.chat_id,
+                        language=row.language,
+                        display_name=row.display_name,
                     ),
-                    text=message.text,
-                    media=media_of(message.media),
-                    location=location_of(message.latitude, message.longitude),
+                    text=row.text,
+                    media=media_of(row.media),
+                    location=location_of(row.latitude, row.longitude),
                 ),
-                state=DialogState(dialog=state.dialog, step=state.step, data=state.data)
-                if state
+                state=DialogState(dialog=row.dialog, step=row.step, data=row.data)
+                if row.dialog is not None
                 else None,
-                tickets=[
-                    TicketSummary(
-                        code=ticket.code,
-                        category=Category(ticket.category),
-                        urgent=ticket.urgent,
-                        status=TicketStatus(ticket.status),
-                        created_at=ticket.created_at,
-                        summary=ticket.summary,
-                    )
-                    for ticket in tickets
+                tickets=tickets.get(row.citizen_id, []),
+            )
+            for row in rows
+        }
+        return [turns.get(message_id) for message_id in message_ids]
+
+    async def _commit_all(self, decisions: Sequence[tuple[int, Decision]]) -> list[None]:
+        now = utcnow()
+        async with self.db.transaction() as connection:
+            for message_id, decision in decisions:
+                await self._commit_one(connection, message_id, decision, now)
+        return [None] * len(decisions)
+
+    async def _commit_one(
+        self, connection: AsyncConnection, message_id: int, decision: Decision, now: datetime
+    ) -> None:
+        outcome = decision.outcome
+        claimed = (
+            await connection.execute(
+                update(M)
+                .where(M.c.id == message_id, M.c.direction == "in", M.c.processed_at.is_(None))
+                .values(processed_at=now, **_classification_values(decision))
+                .returning(M.c.citizen_id, M.c.channel)
+            )
+        ).first()
+        if claimed is None:
+            return
+        citizen_id, channel = claimed._tuple()
+        if decision.language_changed:
+            await connection.execute(
+                update(C).where(C.c.id == citizen_id).values(language=decision.language)
+            )
+        ticket_id = None
+        if outcome.ticket is not None:
+            ticket_id = await _open_ticket(
+                connection, message_id, citizen_id, outcome.ticket, decision, now
+            )
+        if outcome.ticket_update is not None:
+            change = outcome.ticket_update
+            ticket_id = (
+                await _update_ticket(connection, message_id, citizen_id, change, now) or ticket_id
+            )
+        if ticket_id is not None:
+            await connection.execute(
+                update(M).where(M.c.id == message_id).values(ticket_id=ticket_id)
+            )
+        if decision.state_changed:
+            await self._store_state(connection, citizen_id, outcome.state, now)
+        if outcome.clarified is not None:
+            earlier, category = outcome.clarified
+            await connection.execute(
+                update(M)
+                .where(M.c.id == earlier, M.c.citizen_id == citizen_id, M.c.direction == "in")
+                .values(clarified_category=category.value)
+            )
+        if outcome.replies:
+            await connection.execute(
+                insert(M),
+                [
+                    {
+                        "citizen_id": citizen_id,
+                        "direction": "out",
+                        "channel": channel,
+                        "text": reply.text,
+                        "media": [],
+                        "buttons": [
+                            {"title": b.title, "payload": b.payload} for b in reply.buttons
+                        ],
+                        "in_reply_to": message_id,
+                        "ticket_id": ticket_id,
+                        "created_at": now,
+                        "delivery_status": "pending",
+                        "next_attempt_at": now,
+                    }
+                    for reply in outcome.replies
                 ],
             )
 
-    async def commit(self, message_id: int, decision: Decision) -> None:
-        """One transaction; a message already processed is left alone (so a retry is harmless)."""
-        now = utcnow()
-        async with self.db.sessions.begin() as session:
-            claimed = await session.scalar(
-                update(models.Message)
-                .where(
-                    models.Message.id == message_id,
-                    models.Message.direction == "in",
-                    models.Message.processed_at.is_(None),
-                )
-                .values(processed_at=now)
-                .returning(models.Message.id)
-            )
-            if claimed is None:
-                return
-            message = await session.get_one(models.Message, message_id)
-            citizen = await session.get_one(models.Citizen, message.citizen_id)
-            outcome = decision.outcome
-            _store_classification(message, decision)
-            citizen.language = decision.language
-            ticket = None
-            if outcome.ticket is not None:
-                ticket = await _open_ticket(session, message, outcome.ticket, decision, now)
-            if outcome.ticket_update is not None:
-                change = outcome.ticket_update
-                ticket = await _update_ticket(session, message, change, now) or ticket
-            if ticket is not None:
-                message.ticket_id = ticket.id
-            await self._store_state(session, citizen.id, outcome.state, now)
-            if outcome.clarified is not None:
-                earlier, category = outcome.clarified
-                await session.execute(
-                    update(models.Message)
-                    .where(
-                        models.Message.id == earlier,
-                        models.Message.citizen_id == citizen.id,
-                        models.Message.direction == "in",
-                    )
-                    .values(clarified_category=category.value)
-                )
-            session.add_all(
-                models.Message(
-                    citizen_id=citizen.id,
-                    direction="out",
-                    channel=message.channel,
-                    text=reply.text,
-                    buttons=[{"title": b.title, "payload": b.payload} for b in reply.buttons],
-                    in_reply_to=message.id,
-                    ticket_id=ticket.id if ticket else None,
-                    created_at=now,
-                    delivery_status="pending",
-                    next_attempt_at=now,
-                )
-                for reply in outcome.replies
-            )
-            session.add(
-                models.AuditEntry(
-                    at=now,
-                    actor=BOT,
-                    action="message.processed",
-                    ticket_id=ticket.id if ticket else None,
-                    detail={"message_id": message.id},
-                )
-            )
-
     async def _store_state(
-        self, session: AsyncSession, citizen_id: int, state: DialogState | None, now: datetime
+        self, connection: AsyncConnection, citizen_id: int, state: DialogState | None, now: datetime
     ) -> None:
         if state is None:
-            await session.execute(
-                delete(models.DialogStateRow).where(models.DialogStateRow.citizen_id == citizen_id)
-            )
+            await connection.execute(delete(S).where(S.c.citizen_id == citizen_id))
             return
-        insert = self.db.insert(models.DialogStateRow).values(
+        upsert = self.db.insert(S).values(
             citizen_id=citizen_id,
             dialog=state.dialog,
             step=state.step,
             data=dict(state.data),
             updated_at=now,
         )
-        await session.execute(
-            insert.on_conflict_do_update(
+        await connection.execute(
+            upsert.on_conflict_do_update(
                 index_elements=["citizen_id"],
                 set_={
-                    "dialog": insert.excluded.dialog,
-                    "step": insert.excluded.step,
-                    "data": insert.excluded.data,
-                    "updated_at": insert.excluded.updated_at,
+                    "dialog": upsert.excluded.dialog,
+                    "step": upsert.excluded.step,
+                    "data": upsert.excluded.data,
+                    "updated_at": upsert.excluded.updated_at,
                 },
             )
         )
 
 
-def _store_classification(message: models.Message, decision: Decision) -> None:
-    message.needs_review = decision.outcome.needs_review
+async def _citizen_ids(
+    connection: AsyncConnection, inbounds: Sequence[Inbound]
+) -> dict[tuple[str, str], int]:
+    """Each chat's citizen, created on first contact; a changed display name is kept."""
+    names = {(i.channel, i.chat_id): i.display_name for i in inbounds}
+    rows = await connection.execute(
+        select(C.c.id, C.c.channel, C.c.chat_id, C.c.display_name).where(
+            tuple_(C.c.channel, C.c.chat_id).in_(names)
+        )
+    )
+    ids: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row.channel, row.chat_id)
+        ids[key] = row.id
+        if names[key] and names[key] != row.display_name:
+            await connection.execute(
+                update(C).where(C.c.id == row.id).values(display_name=names[key])
+            )
+    new = [key for key in names if key not in ids]
+    if new:
+        now = utcnow()
+        created = await connection.scalars(
+            insert(C).returning(C.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "channel": channel,
+                    "chat_id": chat_id,
+                    "display_name": names[(channel, chat_id)],
+                    "language": "id",
+                    "unreachable": False,
+                    "created_at": now,
+                }
+                for channel, chat_id in new
+            ],
+        )
+        ids.update(zip(new, created, strict=True))
+    return ids
+
+
+async def _recent_tickets(
+    connection: AsyncConnection, citizen_ids: set[int]
+) -> dict[int, list[TicketSummary]]:
+    """Each citizen's latest TURN_TICKETS tickets, newest first."""
+    if not citizen_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(partition_by=T.c.citizen_id, order_by=(T.c.created_at.desc(), T.c.id.desc()))
+        .label("rank")
+    )
+    ranked = (
+        select(
+            T.c.citizen_id,
+            T.c.code,
+            T.c.category,
+            T.c.urgent,
+            T.c.status,
+            T.c.created_at,
+            T.c.summary,
+            T.c.id,
+            rank,
+        )
+        .where(T.c.citizen_id.in_(citizen_ids))
+        .subquery()
+    )
+    rows = await connection.execute(
+        select(ranked)
+        .where(ranked.c.rank <= TURN_TICKETS)
+        .order_by(ranked.c.citizen_id, ranked.c.rank)
+    )
+    tickets: dict[int, list[TicketSummary]] = {}
+    for row in rows:
+        tickets.setdefault(row.citizen_id, []).append(
+            TicketSummary(
+                code=row.code,
+                category=Category(row.category),
+                urgent=row.urgent,
+                status=TicketStatus(row.status),
+                created_at=row.created_at,
+                summary=row.summary,
+            )
+        )
+    return tickets
+
+
+def _classification_values(decision: Decision) -> dict[str, object]:
     found = decision.classification
-    if found is None:
-        return
-    message.intent = found.intent
-    message.confidence = found.confidence
-    message.category = found.category.value
-    message.faq_topic = found.faq_topic
-    message.urgent = found.urgent
-    message.model_version = found.model_version
-    message.ranking = [{"name": s.name, "confidence": s.confidence} for s in found.ranking]
+    return {
+        "needs_review": decision.outcome.needs_review,
+        "intent": found.intent if found else None,
+        "confidence": found.confidence if found else None,
+        "category": found.category.value if found else None,
+        "faq_topic": found.faq_topic if found else None,
+        "urgent": found.urgent if found else None,
+        "model_version": found.model_version if found else None,
+        "ranking": [{"name": s.name, "confidence": s.confidence} for s in found.ranking]
+        if found
+        else None,
+    }
 
 
 async def _open_ticket(
-    session: AsyncSession,
-    message: models.Message,
+    connection: AsyncConnection,
+    message_id: int,
+    citizen_id: int,
     new: NewTicket,
     decision: Decision,
     now: datetime,
-) -> models.Ticket:
+) -> int:
     if decision.ticket_priority is None:
         raise ValueError("a decision that opens a ticket needs a ticket_priority")
-    ticket = models.Ticket(
-        code=decision.ticket_code,
-        citizen_id=message.citizen_id,
-        category=new.category.value,
-        urgent=new.urgent,
-        priority=decision.ticket_priority,
-        status=TicketStatus.NEW.value,
-        faq_topic=new.faq_topic,
-        intent=new.intent,
-        confidence=new.confidence,
-        summary=new.summary,
-        details=dict(new.details),
-        latitude=new.location.latitude if new.location else None,
-        longitude=new.location.longitude if new.location else None,
-        media=media_json(new.media),
-        anonymous=new.anonymous,
-        created_at=now,
-        updated_at=now,
+    ticket_id = await connection.scalar(
+        insert(T)
+        .values(
+            code=decision.ticket_code,
+            citizen_id=citizen_id,
+            category=new.category.value,
+            urgent=new.urgent,
+            priority=decision.ticket_priority,
+            status=TicketStatus.NEW.value,
+            faq_topic=new.faq_topic,
+            intent=new.intent,
+            confidence=new.confidence,
+            summary=new.summary,
+            details=dict(new.details),
+            latitude=new.location.latitude if new.location else None,
+            longitude=new.location.longitude if new.location else None,
+            media=media_json(new.media),
+            anonymous=new.anonymous,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(T.c.id)
     )
-    session.add(ticket)
-    await session.flush()
-    session.add(_ticket_audit("ticket.created", ticket, message, now))
-    return ticket
+    assert ticket_id is not None
+    detail = {"code": decision.ticket_code, "message_id": message_id}
+    await _audit(connection, "ticket.created", ticket_id, detail, now)
+    return int(ticket_id)
 
 
 async def _update_ticket(
-    session: AsyncSession, message: models.Message, change: TicketUpdate, now: datetime
-) -> models.Ticket | None:
+    connection: AsyncConnection,
+    message_id: int,
+    citizen_id: int,
+    change: TicketUpdate,
+    now: datetime,
+) -> int | None:
     """Add the citizen's note, location and media to their own ticket; None if not theirs."""
-    ticket = await session.scalar(
-        select(models.Ticket).where(
-            models.Ticket.code == change.code, models.Ticket.citizen_id == message.citizen_id
+    ticket = (
+        await connection.execute(
+            select(T.c.id, T.c.details, T.c.media).where(
+                T.c.code == change.code, T.c.citizen_id == citizen_id
+            )
         )
-    )
+    ).first()
     if ticket is None:
-        log.warning("message %s updates unknown ticket %s", message.id, change.code)
+        log.warning("message %s updates unknown ticket %s", message_id, change.code)
         return None
+    values: dict[str, object] = {"updated_at": now}
     if change.note:
         notes = "\n".join(filter(None, [ticket.details.get("notes"), change.note]))
-        ticket.details = {**ticket.details, "notes": notes}
+        values["details"] = {**ticket.details, "notes": notes}
     if change.location is not None:
-        ticket.latitude, ticket.longitude = change.location.latitude, change.location.longitude
+        values["latitude"] = change.location.latitude
+        values["longitude"] = change.location.longitude
     if change.media:
-        ticket.media = [*ticket.media, *media_json(change.media)]
-    ticket.updated_at = now
-    session.add(_ticket_audit("ticket.updated", ticket, message, now))
-    return ticket
+        values["media"] = [*ticket.media, *media_json(change.media)]
+    await connection.execute(update(T).where(T.c.id == ticket.id).values(**values))
+    detail = {"code": change.code, "message_id": message_id}
+    await _audit(connection, "ticket.updated", ticket.id, detail, now)
+    return int(ticket.id)
 
 
-def _ticket_audit(
-    action: str, ticket: models.Ticket, message: models.Message, now: datetime
-) -> models.AuditEntry:
-    return models.AuditEntry(
-        at=now,
-        actor=BOT,
-        action=action,
-        ticket_id=ticket.id,
-        detail={"code": ticket.code, "message_id": message.id},
+async def _audit(
+    connection: AsyncConnection,
+    action: str,
+    ticket_id: int | None,
+    detail: dict[str, object],
+    now: datetime,
+) -> None:
+    await connection.execute(
+        insert(A).values(at=now, actor=BOT, action=action, ticket_id=ticket_id, detail=detail)
     )

@@ -24,8 +24,8 @@ class SqlOutbox:
     ) -> Sequence[OutboundMessage]:
         if not channels:
             return []
-        async with self.db.sessions() as session:
-            rows = await session.execute(
+        async with self.db.engine.connect() as connection:
+            rows = await connection.execute(
                 select_outbound()
                 .where(
                     models.Message.delivery_status == "pending",
@@ -35,25 +35,34 @@ class SqlOutbox:
                 .order_by(models.Message.id)
                 .limit(limit)
             )
-            return [outbound_of(message, chat_id) for message, chat_id in rows.tuples()]
+            return [outbound_of(row) for row in rows]
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
-        await self._set(
-            message_id,
-            delivery_status="sent",
-            sent_at=now,
-            attempts=models.Message.attempts + 1,
-            last_error=None,
-        )
+    async def mark_sent(self, message_ids: Sequence[int], now: datetime) -> None:
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(models.Message)
+                .where(models.Message.id.in_(message_ids), models.Message.direction == "out")
+                .values(
+                    delivery_status="sent",
+                    sent_at=now,
+                    attempts=models.Message.attempts + 1,
+                    last_error=None,
+                )
+            )
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Count the attempt; `retry_at` None marks the message failed for good."""
         retry = {"next_attempt_at": retry_at} if retry_at else {"delivery_status": "failed"}
-        await self._set(message_id, attempts=models.Message.attempts + 1, last_error=error, **retry)
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(models.Message)
+                .where(models.Message.id == message_id, models.Message.direction == "out")
+                .values(attempts=models.Message.attempts + 1, last_error=error, **retry)
+            )
 
     async def mark_unreachable(self, message_id: int, error: str) -> None:
         """Fail the message for good and mark its citizen unreachable."""
-        async with self.db.sessions.begin() as session:
+        async with self.db.transaction() as session:
             citizen_id = await session.scalar(
                 update(models.Message)
                 .where(models.Message.id == message_id, models.Message.direction == "out")
@@ -68,12 +77,4 @@ class SqlOutbox:
                 update(models.Citizen)
                 .where(models.Citizen.id == citizen_id)
                 .values(unreachable=True)
-            )
-
-    async def _set(self, message_id: int, **values: object) -> None:
-        async with self.db.sessions.begin() as session:
-            await session.execute(
-                update(models.Message)
-                .where(models.Message.id == message_id, models.Message.direction == "out")
-                .values(**values)
             )

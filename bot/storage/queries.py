@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -97,10 +98,9 @@ class Queries:
             )
             return found
 
-    async def _outbound(self, query: Select[tuple[models.Message, str]]) -> list[OutboundMessage]:
-        async with self.db.sessions() as session:
-            rows = await session.execute(query)
-            return [outbound_of(message, chat_id) for message, chat_id in rows.tuples()]
+    async def _outbound(self, query: Select[Any]) -> list[OutboundMessage]:
+        async with self.db.engine.connect() as connection:
+            return [outbound_of(row) for row in await connection.execute(query)]
 
 
 def _ticket_status(status: str) -> TicketStatus:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 
 from bot.core.types import Button, Location, Media, OutboundMessage, Reply
 from bot.storage import models
@@ -25,21 +25,32 @@ def location_of(latitude: float | None, longitude: float | None) -> Location | N
     return Location(latitude=latitude, longitude=longitude)
 
 
-def select_outbound() -> Select[tuple[models.Message, str]]:
+def select_outbound() -> Select[Any]:
     """Outbound messages with their citizen's chat id; callers add filters and order."""
+    messages, citizens = models.Message.__table__.c, models.Citizen.__table__.c
     return (
-        select(models.Message, models.Citizen.chat_id)
-        .join(models.Citizen, models.Message.citizen_id == models.Citizen.id)
-        .where(models.Message.direction == "out")
+        select(
+            messages.id,
+            messages.channel,
+            citizens.chat_id,
+            messages.text,
+            messages.buttons,
+            messages.created_at,
+            messages.attempts,
+        )
+        .join_from(models.Message.__table__, models.Citizen.__table__)
+        .where(messages.direction == "out")
     )
 
 
-def outbound_of(message: models.Message, chat_id: str) -> OutboundMessage:
-    buttons = tuple(Button(title=row["title"], payload=row["payload"]) for row in message.buttons)
+def outbound_of(row: Row[Any]) -> OutboundMessage:
+    """A row of `select_outbound` as the core type."""
+    buttons = tuple(Button(title=b["title"], payload=b["payload"]) for b in row.buttons)
     return OutboundMessage(
-        id=message.id,
-        channel=message.channel,
-        chat_id=chat_id,
-        reply=Reply(text=message.text, buttons=buttons),
-        created_at=message.created_at,
+        id=row.id,
+        channel=row.channel,
+        chat_id=row.chat_id,
+        reply=Reply(text=row.text, buttons=buttons),
+        created_at=row.created_at,
+        attempts=row.attempts,
     )

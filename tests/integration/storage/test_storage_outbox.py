@@ -55,7 +55,7 @@ async def test_sent_message_is_no_longer_due(
 ) -> None:
     now = await queue(inbox, "telegram", "satu", "dua")
     first, second = await outbox.due(["telegram"], now, limit=10)
-    await outbox.mark_sent(first.id, now)
+    await outbox.mark_sent([first.id], now)
     assert [message.id for message in await outbox.due(["telegram"], now, 10)] == [second.id]
     assert await delivery(db, first.id) == ("sent", 1, None)
     async with db.sessions() as session:
@@ -101,5 +101,5 @@ async def test_mark_sent_ignores_inbound_ids(
             select(models.Message.id).where(models.Message.direction == "in")
         )
     assert inbound_id is not None
-    await outbox.mark_sent(inbound_id, datetime.now(UTC))
+    await outbox.mark_sent([inbound_id], datetime.now(UTC))
     assert await delivery(db, inbound_id) == (None, 0, None)

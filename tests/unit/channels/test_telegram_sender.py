@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import MAX_TEXT, TelegramSender
+from bot.channels.telegram_http import AiohttpRequest
 from bot.core.errors import DeliveryError
 from bot.core.types import Button, OutboundMessage, Reply
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -41,7 +41,8 @@ async def api() -> AsyncIterator[FakeTelegramApi]:
 
 @pytest.fixture
 async def bot(api: FakeTelegramApi) -> AsyncIterator[Bot]:
-    async with Bot(api.token, base_url=api.base_url) as ptb_bot:  # initialize / shutdown
+    # The request backend `polres serve` uses; initialize / shutdown around the test.
+    async with Bot(api.token, base_url=api.base_url, request=AiohttpRequest()) as ptb_bot:
         yield ptb_bot
 
 
@@ -216,7 +217,7 @@ async def test_a_blocked_chat_is_unreachable_and_not_retried(
 async def test_a_timed_out_send_is_not_retried_because_it_may_have_arrived(
     api: FakeTelegramApi, clock: Clock
 ) -> None:
-    request = HTTPXRequest(read_timeout=0.5)
+    request = AiohttpRequest(read_timeout=0.5)
     async with Bot(api.token, base_url=api.base_url, request=request) as slow_bot:
         sender = make_sender(slow_bot, clock)
         api.delay_next("sendMessage", 1.5)
@@ -268,3 +269,15 @@ async def test_a_message_with_an_unusable_chat_id_is_a_delivery_error(
 
     assert not error.retryable
     assert api.sent_messages() == []
+
+
+async def test_an_unreachable_api_is_a_retryable_network_error(clock: Clock) -> None:
+    gone = FakeTelegramApi()
+    await gone.__aenter__()
+    async with Bot(gone.token, base_url=gone.base_url, request=AiohttpRequest()) as ptb_bot:
+        await gone.__aexit__(None, None, None)  # the Bot API goes away after start-up
+
+        error = await delivery_error(make_sender(ptb_bot, clock), outbound("halo"))
+
+    assert error.retryable
+    assert not error.unreachable

@@ -43,8 +43,8 @@ class FakeOutbox:
         self.asked_channels.append(tuple(channels))
         return [m for m in self.messages if m.channel in channels][:limit]
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
-        self.sent.append(message_id)
+    async def mark_sent(self, message_ids: Sequence[int], now: datetime) -> None:
+        self.sent.extend(message_ids)
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         self.failed.append((message_id, error, retry_at))
