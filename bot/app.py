@@ -17,11 +17,11 @@ from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramSender
 from bot.channels.webchat import WebChatApi
 from bot.content import load_content, load_intents
-from bot.core.errors import ConfigError, ServiceUnavailable
+from bot.core.errors import ConfigError, InvalidInput, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, Sender
 from bot.core.router import NluRules
-from bot.core.types import Classification
+from bot.core.types import Classification, Role, User
 from bot.core.wib import format_wib
 from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
 from bot.nlu.client import RasaClient
@@ -35,6 +35,9 @@ from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import SqlOutbox
 from bot.storage.queries import Queries
 from bot.storage.schema import check_schema, upgrade
+from bot.storage.users import SqlUsers
+from bot.web.auth import Auth, hash_password
+from bot.web.dashboard import Dashboard, check_password, check_username
 from bot.web.server import create_app
 from handlers import HANDLERS
 
@@ -208,11 +211,29 @@ def create_web_app(services: Services, routes: Sequence[web.RouteDef]) -> web.Ap
     async def rasa_ready() -> None:
         await services.nlu.status()
 
+    users = SqlUsers(services.db)
+    auth = Auth(users)
+    dashboard = Dashboard(auth, users, services.queries)
     return create_app(
-        routes,
+        [*routes, *dashboard.routes()],
         readiness={"database": services.db.ping, "rasa": rasa_ready},
         webchat=services.settings.config.channels.webchat,
+        middlewares=[auth.middleware()],
     )
+
+
+async def add_user(settings: Settings, username: str, password: str, role: Role) -> User:
+    """Create a dashboard account; raises InvalidInput for a bad name, short password or a
+    username that is taken."""
+    name, secret = check_username(username), check_password(password)
+    async with open_database(settings) as db:
+        return await SqlUsers(db).add(name, await hash_password(secret), role)
+
+
+async def disable_user(settings: Settings, username: str) -> None:
+    async with open_database(settings) as db:
+        if not await SqlUsers(db).disable(username.strip().lower()):
+            raise InvalidInput(f"no user {username!r}")
 
 
 async def _until_stopped() -> None:

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot import app
 from bot.core.errors import PolresError
+from bot.core.types import Role
 from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
 
@@ -80,6 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", help="only tickets with this status")
     listing.add_argument("--limit", type=int, default=100)
     listing.set_defaults(run=_tickets_list)
+
+    user = commands.add_parser("user", help="dashboard accounts").add_subparsers(
+        title="user commands", metavar="COMMAND", required=True
+    )
+    add = user.add_parser("add", help="create an officer or admin account")
+    add.add_argument("username")
+    add.add_argument("--role", choices=[role.value for role in Role], default=Role.OFFICER.value)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(run=_user_add)
+    disable = user.add_parser("disable", help="disable an account and end its sessions")
+    disable.add_argument("username")
+    disable.set_defaults(run=_user_disable)
     return parser
 
 
@@ -127,6 +140,22 @@ async def _tickets_list(settings: Settings, args: argparse.Namespace) -> None:
             f"{row['code']:<13} {row['category']:<12} {'yes' if row['urgent'] else 'no':<6} "
             f"{row['status']:<9} {row['created_wib']:<20} {row['first_message'][:60]}"
         )
+
+
+async def _user_add(settings: Settings, args: argparse.Namespace) -> None:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise PolresError("the passwords differ")
+    user = await app.add_user(settings, args.username, password, Role(args.role))
+    print(f"added {user.role.value} {user.username}")
+
+
+async def _user_disable(settings: Settings, args: argparse.Namespace) -> None:
+    await app.disable_user(settings, args.username)
+    print(f"disabled {args.username.strip().lower()}")
 
 
 class _open_input:

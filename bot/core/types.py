@@ -200,3 +200,18 @@ class OutboundMessage:
     reply: Reply
     created_at: datetime
     attempts: int = 0  # failed sends so far
+
+
+class Role(StrEnum):
+    OFFICER = "officer"  # works tickets
+    ADMIN = "admin"  # also manages users and settings
+
+
+@dataclass(frozen=True)
+class User:
+    """A dashboard account."""
+
+    id: int
+    username: str
+    role: Role
+    disabled: bool = False

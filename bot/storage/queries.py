@@ -26,6 +26,40 @@ class TicketRow:
     status: TicketStatus
     created_at: datetime
     first_message: str
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class ConversationLine:
+    direction: str  # "in" from the citizen, "out" to them
+    text: str
+    at: datetime
+    media: tuple[str, ...] = ()
+    delivery_status: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    code: str
+    category: Category
+    urgent: bool
+    status: TicketStatus
+    created_at: datetime
+    summary: str
+    intent: str | None
+    confidence: float | None
+    faq_topic: str | None
+    details: dict[str, Any]
+    latitude: float | None
+    longitude: float | None
+    media: tuple[str, ...]
+    anonymous: bool
+    channel: str
+    reporter: str | None  # None when the report is anonymous
+    conversation: tuple[ConversationLine, ...]
+
+
+CONVERSATION_LINES = 200
 
 
 class Queries:
@@ -55,9 +89,16 @@ class Queries:
             .limit(limit)
         )
 
-    async def list_tickets(self, limit: int = 100, status: str | None = None) -> list[TicketRow]:
+    async def list_tickets(
+        self,
+        limit: int = 100,
+        status: str | None = None,
+        category: str | None = None,
+        urgent: bool | None = None,
+        channel: str | None = None,
+    ) -> list[TicketRow]:
         """Tickets, most urgent priority first, then oldest first; raises InvalidInput for an
-        unknown `status` (a TicketStatus value)."""
+        unknown `status` (a TicketStatus value) or `category`."""
         first_message = (
             select(models.Message.text)
             .where(models.Message.ticket_id == models.Ticket.id, models.Message.direction == "in")
@@ -66,11 +107,19 @@ class Queries:
             .correlate(models.Ticket)
             .scalar_subquery()
         )
-        query = select(models.Ticket, first_message).order_by(
-            models.Ticket.priority, models.Ticket.created_at, models.Ticket.id
+        query = (
+            select(models.Ticket, first_message, models.Citizen.channel)
+            .join(models.Citizen, models.Ticket.citizen_id == models.Citizen.id)
+            .order_by(models.Ticket.priority, models.Ticket.created_at, models.Ticket.id)
         )
         if status is not None:
             query = query.where(models.Ticket.status == _ticket_status(status).value)
+        if category is not None:
+            query = query.where(models.Ticket.category == _category(category).value)
+        if urgent is not None:
+            query = query.where(models.Ticket.urgent.is_(urgent))
+        if channel is not None:
+            query = query.where(models.Citizen.channel == channel)
         async with self.db.sessions() as session:
             rows = await session.execute(query.limit(limit))
             return [
@@ -82,9 +131,60 @@ class Queries:
                     status=TicketStatus(ticket.status),
                     created_at=ticket.created_at,
                     first_message=text or "",
+                    channel=channel_name,
                 )
-                for ticket, text in rows.tuples()
+                for ticket, text, channel_name in rows.tuples()
             ]
+
+    async def ticket(self, code: str) -> TicketDetail | None:
+        """A ticket with its citizen's recent conversation (both directions, oldest first)."""
+        async with self.db.sessions() as session:
+            found = (
+                await session.execute(
+                    select(models.Ticket, models.Citizen)
+                    .join(models.Citizen, models.Ticket.citizen_id == models.Citizen.id)
+                    .where(models.Ticket.code == code)
+                )
+            ).first()
+            if found is None:
+                return None
+            ticket, citizen = found._tuple()
+            messages = (
+                await session.scalars(
+                    select(models.Message)
+                    .where(models.Message.citizen_id == citizen.id)
+                    .order_by(models.Message.id.desc())
+                    .limit(CONVERSATION_LINES)
+                )
+            ).all()
+        return TicketDetail(
+            code=ticket.code,
+            category=Category(ticket.category),
+            urgent=ticket.urgent,
+            status=TicketStatus(ticket.status),
+            created_at=ticket.created_at,
+            summary=ticket.summary,
+            intent=ticket.intent,
+            confidence=ticket.confidence,
+            faq_topic=ticket.faq_topic,
+            details=dict(ticket.details),
+            latitude=ticket.latitude,
+            longitude=ticket.longitude,
+            media=tuple(item["ref"] for item in ticket.media),
+            anonymous=ticket.anonymous,
+            channel=citizen.channel,
+            reporter=None if ticket.anonymous else (citizen.display_name or citizen.chat_id),
+            conversation=tuple(
+                ConversationLine(
+                    direction=message.direction,
+                    text=message.text,
+                    at=message.created_at,
+                    media=tuple(item["ref"] for item in message.media),
+                    delivery_status=message.delivery_status,
+                )
+                for message in reversed(messages)
+            ),
+        )
 
     async def message_id_for(self, channel: str, external_id: str) -> int | None:
         """The id of an inbound message by its channel's id for it."""
@@ -101,6 +201,14 @@ class Queries:
     async def _outbound(self, query: Select[Any]) -> list[OutboundMessage]:
         async with self.db.engine.connect() as connection:
             return [outbound_of(row) for row in await connection.execute(query)]
+
+
+def _category(category: str) -> Category:
+    try:
+        return Category(category)
+    except ValueError:
+        known = ", ".join(Category)
+        raise InvalidInput(f"unknown category {category!r}: use one of {known}") from None
 
 
 def _ticket_status(status: str) -> TicketStatus:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from aiohttp import web
@@ -14,6 +14,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 Check = Callable[[], Awaitable[None]]
+Middleware = Callable[..., Awaitable[web.StreamResponse]]
 
 
 @web.middleware
@@ -29,14 +30,19 @@ async def security_headers(
 
 
 def create_app(
-    routes: Iterable[web.RouteDef], readiness: Mapping[str, Check], webchat: bool = True
+    routes: Iterable[web.RouteDef],
+    readiness: Mapping[str, Check],
+    webchat: bool = True,
+    middlewares: Sequence[Middleware] = (),
 ) -> web.Application:
-    """`readiness` maps a dependency name to a check that raises when it is not usable."""
-    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    """`readiness` maps a dependency name to a check that raises when it is not usable;
+    `middlewares` run inside the security headers (e.g. the dashboard's login check)."""
+    app = web.Application(middlewares=[security_headers, *middlewares], client_max_size=64 * 1024)
     app.add_routes(list(routes))
     app.add_routes([web.get("/healthz", healthz), web.get("/readyz", _readyz(readiness))])
+    app.add_routes([web.static("/static", STATIC)])
     if webchat:
-        app.add_routes([web.get("/", index), web.static("/static", STATIC)])
+        app.add_routes([web.get("/", index)])
     return app
 
 

@@ -9,11 +9,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 POLRES = str(Path(sys.executable).with_name("polres"))
@@ -95,3 +96,19 @@ def running_polres(tmp: Path, **env_overrides: str) -> Iterator[Server]:
 def server(rasa_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with running_polres(tmp_path_factory.mktemp("serve"), RASA_URL=rasa_url) as running:
         yield running
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; never a downloaded browser
+CHROMIUM_INSTALLED = CHROMIUM.exists()
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    assert CHROMIUM_INSTALLED, "install Debian's chromium package (apt-get install chromium)"
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        await browser.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,24 @@ def test_console_chat(tmp_path: Path, rasa_url: str) -> None:
     assert "[1] Lapor kejadian" in result.stdout
     assert "Silakan ceritakan apa yang terjadi" in result.stdout
     assert "dibatalkan" in result.stdout
+
+
+def test_user_add_and_disable(tmp_path: Path) -> None:
+    env = polres_env(tmp_path)
+    assert run_polres("db", "upgrade", env=env).returncode == 0
+
+    def add(name: str, password: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        return run_polres("user", "add", name, "--password-stdin", *extra, env=env, stdin=password)
+
+    added = run_polres(
+        "user", "add", "Siti", "--role", "admin", "--password-stdin", env=env, stdin="rahasia-123\n"
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "added admin siti"
+    assert_one_line_error(add("siti", "rahasia-456\n"), "already exists")
+    assert_one_line_error(add("budi", "pendek\n"), "at least 10 characters")
+    assert_one_line_error(add("b<script>", "rahasia-456\n"), "username")
+
+    disabled = run_polres("user", "disable", "siti", env=env)
+    assert disabled.returncode == 0, disabled.stderr
+    assert_one_line_error(run_polres("user", "disable", "nobody", env=env), "no user")

@@ -1,0 +1,147 @@
+"""The officers' dashboard in a real headless Chromium: login, queue, ticket view, access rules."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e.conftest import ROOT, Server, run_polres, running_polres
+
+pytestmark = pytest.mark.rasa
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PASSWORDS = {"siti": "sandi-petugas-123", "admin": "sandi-admin-4567"}
+ATTACK = (
+    "tolong ada perampokan sekarang di rumah saya <script>document.body.dataset.hacked=1</script>"
+)
+
+
+@pytest.fixture(scope="module")
+def server(rasa_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_polres(tmp_path_factory.mktemp("dashboard"), RASA_URL=rasa_url) as running:
+        for name, role in (("siti", "officer"), ("admin", "admin")):
+            added = run_polres(
+                "user", "add", name, "--role", role, "--password-stdin",
+                env=running.env, stdin=PASSWORDS[name] + "\n",
+            )  # fmt: skip
+            assert added.returncode == 0, added.stderr
+        yield running
+
+
+def citizen_says(server: Server, session: str, text: str) -> list[str]:
+    request = urllib.request.Request(
+        f"{server.url}/api/webchat/{session}/messages",
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return [reply["text"] for reply in json.load(response)["replies"]]
+
+
+@pytest.fixture
+async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    context = await browser.new_context(viewport={"width": 1200, "height": 800})
+    yield context
+    await context.close()
+
+
+async def log_in(context: BrowserContext, server: Server, username: str) -> Page:
+    page = await context.new_page()
+    await page.goto(f"{server.url}/dashboard")
+    await expect(page).to_have_url(f"{server.url}/login?next=/dashboard")
+    await page.get_by_label("Nama pengguna").fill(username)
+    await page.get_by_label("Kata sandi").fill(PASSWORDS[username])
+    await page.get_by_role("button", name="Masuk").click()
+    await expect(page).to_have_url(f"{server.url}/dashboard")
+    return page
+
+
+async def test_officer_sees_an_urgent_ticket_and_its_conversation_as_text(
+    context: BrowserContext, server: Server
+) -> None:
+    replies = citizen_says(server, "dash-e2e-1", ATTACK)
+    assert "110" in replies[0]
+    page = await log_in(context, server, "siti")
+
+    row = page.locator("tr.urgent").filter(has_text="perampokan")
+    await expect(row).to_be_visible()
+    await expect(row).to_contain_text("<script>")  # shown as text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / "queue.png"))
+
+    await row.get_by_role("link").click()
+    await expect(page.locator("h1")).to_contain_text("DARURAT")
+    citizen_line = page.locator(".conversation li.citizen").filter(has_text="perampokan")
+    await expect(citizen_line).to_contain_text("<script>document.body.dataset.hacked=1</script>")
+    await expect(page.locator(".conversation li.bot").first).to_contain_text("110")
+    assert await page.evaluate("document.body.dataset.hacked") is None
+    await page.screenshot(path=str(SCREENSHOTS / "ticket.png"), full_page=True)
+
+
+async def test_filters_narrow_the_queue(context: BrowserContext, server: Server) -> None:
+    citizen_says(server, "dash-e2e-2", "ada kebakaran besar di pasar, tolong cepat!")
+    page = await log_in(context, server, "siti")
+    await page.get_by_label("Darurat").select_option("no")
+    await page.get_by_role("button", name="Saring").click()
+    await expect(page).to_have_url(f"{server.url}/dashboard?status=&category=&urgent=no&channel=")
+    await expect(page.locator("tr.urgent")).to_have_count(0)
+
+
+async def test_a_post_without_the_csrf_token_is_refused(
+    context: BrowserContext, server: Server
+) -> None:
+    page = await log_in(context, server, "admin")
+    refused = await page.request.post(
+        f"{server.url}/dashboard/admin/users",
+        form={"username": "mallory", "password": "x" * 12, "role": "admin"},
+    )
+    assert refused.status == 403
+    await page.goto(f"{server.url}/dashboard/admin/users")
+    await expect(page.locator("table.users")).not_to_contain_text("mallory")
+
+
+async def test_admin_adds_an_officer_from_the_users_page(
+    context: BrowserContext, server: Server
+) -> None:
+    page = await log_in(context, server, "admin")
+    await page.get_by_role("link", name="Pengguna").click()
+    await page.get_by_label("Nama pengguna").fill("budi")
+    await page.get_by_label("Kata sandi").fill("sandi-budi-0000")
+    await page.get_by_role("button", name="Tambah").click()
+    await expect(page.locator("table.users")).to_contain_text("budi")
+
+
+async def test_an_officer_cannot_open_admin_pages(context: BrowserContext, server: Server) -> None:
+    page = await log_in(context, server, "siti")
+    await expect(page.get_by_role("link", name="Pengguna")).to_have_count(0)
+    response = await page.goto(f"{server.url}/dashboard/admin/users")
+    assert response is not None
+    assert response.status == 403
+
+
+async def test_wrong_password_and_logout(context: BrowserContext, server: Server) -> None:
+    page = await context.new_page()
+    await page.goto(f"{server.url}/login")
+    await page.get_by_label("Nama pengguna").fill("siti")
+    await page.get_by_label("Kata sandi").fill("salah-sekali-1")
+    await page.get_by_role("button", name="Masuk").click()
+    await expect(page.get_by_role("alert")).to_contain_text("wrong username or password")
+
+    page = await log_in(context, server, "siti")
+    cookie = next(c for c in await context.cookies() if c["name"] == "polres_session")
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Lax"
+    await page.get_by_role("button", name="Keluar").click()
+    await expect(page).to_have_url(f"{server.url}/login")
+    api = await page.request.get(f"{server.url}/dashboard/api/queue")
+    assert api.status == 401
+
+
+def test_screenshots_are_in_docs() -> None:
+    # Written by the first test; the README links them.
+    assert Path(SCREENSHOTS / "queue.png").exists()
