@@ -21,6 +21,7 @@ from bot.core.errors import ConfigError, InvalidInput, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, Sender
 from bot.core.router import NluRules
+from bot.core.sla import SlaPolicy
 from bot.core.types import Classification, Role, User
 from bot.core.wib import format_wib
 from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
@@ -35,6 +36,7 @@ from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import SqlOutbox
 from bot.storage.queries import Queries
 from bot.storage.schema import check_schema, upgrade
+from bot.storage.tickets import SqlTickets
 from bot.storage.users import SqlUsers
 from bot.web.auth import Auth, hash_password
 from bot.web.dashboard import Dashboard, check_password, check_username
@@ -161,7 +163,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                 chat_messages_per_second=limits.chat_messages_per_second,
                 group_messages_per_minute=limits.group_messages_per_minute,
             )
-        app = create_web_app(services, routes)
+        app = create_web_app(services, routes, outbox_worker.wake.set)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
@@ -207,13 +209,23 @@ def telegram_channel(
     )
 
 
-def create_web_app(services: Services, routes: Sequence[web.RouteDef]) -> web.Application:
+def create_web_app(
+    services: Services, routes: Sequence[web.RouteDef], on_outbound: Callable[[], None]
+) -> web.Application:
     async def rasa_ready() -> None:
         await services.nlu.status()
 
     users = SqlUsers(services.db)
     auth = Auth(users)
-    dashboard = Dashboard(auth, users, services.queries)
+    dashboard = Dashboard(
+        auth,
+        users,
+        services.queries,
+        SqlTickets(services.db),
+        services.pipeline.content.texts,
+        SlaPolicy.parse(services.settings.config.escalation.first_response),
+        on_outbound,
+    )
     return create_app(
         [*routes, *dashboard.routes()],
         readiness={"database": services.db.ping, "rasa": rasa_ready},

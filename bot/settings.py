@@ -19,6 +19,7 @@ import yaml
 from dotenv import load_dotenv
 
 from bot.core.errors import ConfigError
+from bot.core.sla import parse_span
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ class Escalation:
             "other": 5,
         }
     )
+    first_response: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "urgent": "5m",
+            "crime_report": "1h",
+            "question": "4h",
+            "feedback": "3wd",
+            "other": "4h",
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ class Channels:
 @dataclass(frozen=True)
 class Inbox:
     poll_seconds: float = 2.0
-    concurrency: int = 8
+    concurrency: int = 16
 
 
 @dataclass(frozen=True)
@@ -288,11 +298,20 @@ def _check(config: FileConfig) -> None:
     for key, value in at_least_one.items():
         if value < 1:
             raise ConfigError(f"config.yml: {key}: expected at least 1")
-    missing = {"urgent", "crime_report", "question", "feedback", "other"} - set(
-        config.escalation.priority
-    )
-    if missing:
-        raise ConfigError(f"config.yml: escalation.priority: missing {', '.join(sorted(missing))}")
+    keys = {"urgent", "crime_report", "question", "feedback", "other"}
+    for name in ("priority", "first_response"):
+        missing = keys - set(getattr(config.escalation, name))
+        if missing:
+            raise ConfigError(
+                f"config.yml: escalation.{name}: missing {', '.join(sorted(missing))}"
+            )
+    for category, span in config.escalation.first_response.items():
+        try:
+            parse_span(span)
+        except ValueError as error:
+            raise ConfigError(
+                f"config.yml: escalation.first_response.{category}: {error}"
+            ) from None
     if config.languages.default not in config.languages.supported:
         raise ConfigError("config.yml: languages.default: must be one of languages.supported")
 

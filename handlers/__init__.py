@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.core.handling import Handler
+from bot.core.handoff import OFFICER_DIALOG, RATING_DIALOG
 from handlers import (
     cancel,
     clarify,
@@ -14,6 +15,8 @@ from handlers import (
     fallback,
     faq,
     feedback,
+    officer,
+    rating,
     smalltalk,
     status,
 )
@@ -27,6 +30,8 @@ HANDLERS: Mapping[str, Handler] = {
     "fallback": fallback.handle,
     "faq": faq.handle,
     "feedback": feedback.handle,
+    OFFICER_DIALOG: officer.handle,
+    RATING_DIALOG: rating.handle,
     "smalltalk": smalltalk.handle,
     "status": status.handle,
 }

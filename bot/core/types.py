@@ -163,6 +163,7 @@ class TicketUpdate:
     note: str = ""
     location: Location | None = None
     media: tuple[Media, ...] = ()
+    rating: int | None = None  # the citizen's 1-5 rating of a resolved ticket
 
 
 @dataclass(frozen=True)

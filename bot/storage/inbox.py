@@ -447,6 +447,8 @@ async def _update_ticket(
         values["longitude"] = change.location.longitude
     if change.media:
         values["media"] = [*ticket.media, *media_json(change.media)]
+    if change.rating is not None:
+        values["rating"] = change.rating
     await connection.execute(update(T).where(T.c.id == ticket.id).values(**values))
     detail = {"code": change.code, "message_id": message_id}
     await _audit(connection, "ticket.updated", ticket.id, detail, now)

@@ -108,6 +108,7 @@ class Message(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     buttons: Mapped[list[Any]] = mapped_column(default=list)
     in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # an officer's reply
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Inbound: classification, set when the pipeline commits its decision.
@@ -152,11 +153,15 @@ class Ticket(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     media: Mapped[list[Any]] = mapped_column(default=list)
     anonymous: Mapped[bool] = mapped_column(default=False)
-    assigned_to: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The officer's side: who holds it, when they answered and closed it, the citizen's rating.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    claimed_at: Mapped[datetime | None]
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(32))
+    rating: Mapped[int | None]
 
 
 class DialogStateRow(Base):
@@ -206,3 +211,15 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+
+
+class TicketNote(Base):
+    """An officer's internal note on a ticket; never sent to the citizen."""
+
+    __tablename__ = "ticket_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -27,6 +27,8 @@ class TicketRow:
     created_at: datetime
     first_message: str
     channel: str = ""
+    assignee: str | None = None
+    first_response_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,11 @@ class TicketDetail:
     channel: str
     reporter: str | None  # None when the report is anonymous
     conversation: tuple[ConversationLine, ...]
+    assignee: str | None = None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_reason: str | None = None
+    rating: int | None = None
 
 
 CONVERSATION_LINES = 200
@@ -108,8 +115,9 @@ class Queries:
             .scalar_subquery()
         )
         query = (
-            select(models.Ticket, first_message, models.Citizen.channel)
+            select(models.Ticket, first_message, models.Citizen.channel, models.User.username)
             .join(models.Citizen, models.Ticket.citizen_id == models.Citizen.id)
+            .outerjoin(models.User, models.Ticket.assignee_id == models.User.id)
             .order_by(models.Ticket.priority, models.Ticket.created_at, models.Ticket.id)
         )
         if status is not None:
@@ -132,8 +140,10 @@ class Queries:
                     created_at=ticket.created_at,
                     first_message=text or "",
                     channel=channel_name,
+                    assignee=assignee,
+                    first_response_at=ticket.first_response_at,
                 )
-                for ticket, text, channel_name in rows.tuples()
+                for ticket, text, channel_name, assignee in rows.tuples()
             ]
 
     async def ticket(self, code: str) -> TicketDetail | None:
@@ -149,6 +159,13 @@ class Queries:
             if found is None:
                 return None
             ticket, citizen = found._tuple()
+            assignee = (
+                await session.scalar(
+                    select(models.User.username).where(models.User.id == ticket.assignee_id)
+                )
+                if ticket.assignee_id
+                else None
+            )
             messages = (
                 await session.scalars(
                     select(models.Message)
@@ -184,6 +201,11 @@ class Queries:
                 )
                 for message in reversed(messages)
             ),
+            assignee=assignee,
+            first_response_at=ticket.first_response_at,
+            resolved_at=ticket.resolved_at,
+            closed_reason=ticket.closed_reason,
+            rating=ticket.rating,
         )
 
     async def message_id_for(self, channel: str, external_id: str) -> int | None:

@@ -5,18 +5,25 @@ Pages are rendered server-side with Jinja2 autoescaping, so citizen text is alwa
 
 from __future__ import annotations
 
+import functools
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from aiohttp import web
 
+from bot.core.content import Texts
 from bot.core.errors import InvalidInput
-from bot.core.types import Category, Role, TicketStatus
+from bot.core.handoff import officer_dialog, rating_buttons, rating_dialog
+from bot.core.sla import SlaPolicy
+from bot.core.types import Category, Reply, Role, TicketStatus
 from bot.core.wib import format_wib
-from bot.storage.queries import Queries
+from bot.storage.queries import Queries, TicketRow
+from bot.storage.tickets import SqlTickets, TicketRefused
 from bot.storage.users import SqlUsers
 from bot.web.auth import (
     LOGIN_CSRF_COOKIE,
@@ -31,6 +38,9 @@ from bot.web.auth import (
 
 TEMPLATES = Path(__file__).parent / "templates"
 QUEUE_LIMIT = 200
+MAX_TEXT = 4000
+CLOSE_REASONS = ("spam", "duplicate")
+OPEN = (TicketStatus.NEW, TicketStatus.CLAIMED, TicketStatus.ANSWERED)
 USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 MIN_PASSWORD = 10
 
@@ -41,10 +51,24 @@ _templates.filters["wib"] = format_wib
 
 
 class Dashboard:
-    def __init__(self, auth: Auth, users: SqlUsers, queries: Queries) -> None:
+    def __init__(
+        self,
+        auth: Auth,
+        users: SqlUsers,
+        queries: Queries,
+        tickets: SqlTickets,
+        texts: Texts,
+        sla: SlaPolicy,
+        on_outbound: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`on_outbound`: called after a message to a citizen is queued (wakes the outbox)."""
         self.auth = auth
         self.users = users
         self.queries = queries
+        self.tickets = tickets
+        self.texts = texts
+        self.sla = sla
+        self.on_outbound = on_outbound
 
     def routes(self) -> Sequence[web.RouteDef]:
         return [
@@ -54,6 +78,7 @@ class Dashboard:
             web.get("/dashboard", self.queue),
             web.get("/dashboard/api/queue", self.queue_json),
             web.get("/dashboard/tickets/{code}", self.ticket),
+            web.post("/dashboard/tickets/{code}/{action}", self.act),
             web.get("/dashboard/admin/users", self.user_list),
             web.post("/dashboard/admin/users", self.user_add),
         ]
@@ -101,7 +126,7 @@ class Dashboard:
         return _render(
             "queue.html",
             session=current_session(request),
-            tickets=tickets,
+            tickets=self._queue_entries(tickets),
             filters=filters,
             statuses=list(TicketStatus),
             categories=list(Category),
@@ -114,25 +139,95 @@ class Dashboard:
             {
                 "tickets": [
                     {
-                        "code": t.code,
-                        "category": t.category.value,
-                        "urgent": t.urgent,
-                        "status": t.status.value,
-                        "channel": t.channel,
-                        "created_at": t.created_at.isoformat(),
-                        "created_wib": format_wib(t.created_at),
-                        "first_message": t.first_message,
+                        "code": entry.row.code,
+                        "category": entry.row.category.value,
+                        "urgent": entry.row.urgent,
+                        "status": entry.row.status.value,
+                        "channel": entry.row.channel,
+                        "assignee": entry.row.assignee,
+                        "created_at": entry.row.created_at.isoformat(),
+                        "created_wib": format_wib(entry.row.created_at),
+                        "due_wib": format_wib(entry.due),
+                        "overdue": entry.overdue,
+                        "first_message": entry.row.first_message,
                     }
-                    for t in tickets
+                    for entry in self._queue_entries(tickets)
                 ]
             }
         )
 
-    async def ticket(self, request: web.Request) -> web.Response:
-        detail = await self.queries.ticket(request.match_info["code"])
+    def _queue_entries(self, tickets: Sequence[TicketRow]) -> list[QueueEntry]:
+        """Open tickets first: urgent, then by first-response deadline; then the finished."""
+        now = datetime.now(UTC)
+        entries = [
+            QueueEntry(row, due := self.sla.due(row.category, row.urgent, row.created_at),
+                       row.first_response_at is None and row.status in OPEN and now > due)
+            for row in tickets
+        ]  # fmt: skip
+        return sorted(entries, key=lambda e: (e.row.status not in OPEN, not e.row.urgent, e.due))
+
+    async def ticket(
+        self, request: web.Request, error: str | None = None, status: int = 200
+    ) -> web.Response:
+        code = request.match_info["code"]
+        detail = await self.queries.ticket(code)
         if detail is None:
             raise web.HTTPNotFound(text="no such ticket")
-        return _render("ticket.html", session=current_session(request), ticket=detail)
+        session = current_session(request)
+        response = _render(
+            "ticket.html",
+            session=session,
+            ticket=detail,
+            due=self.sla.due(detail.category, detail.urgent, detail.created_at),
+            notes=await self.tickets.notes(code),
+            officers=[u for u in await self.users.all() if not u.disabled],
+            error=error,
+        )
+        response.set_status(status)
+        return response
+
+    async def act(self, request: web.Request) -> web.Response:
+        """One officer action on a ticket, then back to the ticket page."""
+        code, action = request.match_info["code"], request.match_info["action"]
+        officer = current_session(request).user
+        form = await request.post()
+        text = str(form.get("text", "")).strip()
+        try:
+            language = await self.tickets.citizen_language(code)
+            t = functools.partial(self.texts.get, language)
+            if action == "claim":
+                await self.tickets.claim(
+                    code, officer, Reply(t("officer.claimed", code=code)), officer_dialog(code)
+                )
+            elif action == "release":
+                await self.tickets.release(code, officer)
+            elif action == "reassign":
+                await self.tickets.reassign(code, officer, str(form.get("username", "")))
+            elif action == "reply":
+                await self.tickets.reply(
+                    code, officer, Reply(t("officer.reply", text=_required(text)))
+                )
+            elif action == "note":
+                await self.tickets.note(code, officer, _required(text))
+            elif action == "resolve":
+                notice = Reply(t("ticket.resolved", code=code), rating_buttons())
+                await self.tickets.finish(
+                    code, officer, TicketStatus.RESOLVED, notice, rating_dialog(code)
+                )
+            elif action == "close":
+                reason = str(form.get("reason", ""))
+                if reason not in CLOSE_REASONS:
+                    raise InvalidInput(f"reason: one of {', '.join(CLOSE_REASONS)}")
+                notice = Reply(t(f"ticket.closed_{reason}", code=code))
+                await self.tickets.finish(code, officer, TicketStatus.CLOSED, notice, None, reason)
+            else:
+                raise web.HTTPNotFound(text="no such action")
+        except TicketRefused as refused:
+            return await self.ticket(request, str(refused), status=409)
+        except InvalidInput as invalid:
+            return await self.ticket(request, str(invalid), status=400)
+        self.on_outbound()
+        return _redirect(f"/dashboard/tickets/{code}")
 
     async def user_list(self, request: web.Request, error: str | None = None) -> web.Response:
         session = _admin(request)
@@ -154,6 +249,21 @@ class Dashboard:
         except (InvalidInput, ValueError) as error:
             return await self.user_list(request, str(error))
         return _redirect("/dashboard/admin/users")
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    row: TicketRow
+    due: datetime  # first response due
+    overdue: bool
+
+
+def _required(text: str) -> str:
+    if not text:
+        raise InvalidInput("write a text first")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"text: at most {MAX_TEXT} characters")
+    return text
 
 
 def check_username(username: str) -> str:

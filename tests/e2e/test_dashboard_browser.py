@@ -145,3 +145,76 @@ async def test_wrong_password_and_logout(context: BrowserContext, server: Server
 def test_screenshots_are_in_docs() -> None:
     # Written by the first test; the README links them.
     assert Path(SCREENSHOTS / "queue.png").exists()
+
+
+async def test_claim_reply_note_resolve_and_rate_with_the_citizen_in_web_chat(
+    browser: Browser, context: BrowserContext, server: Server
+) -> None:
+    officer = await log_in(context, server, "siti")  # the queue is open before the report
+    citizen_context = await browser.new_context()
+    citizen = await citizen_context.new_page()
+    await citizen.goto(server.url)
+    bot = citizen.locator(".msg.bot")
+    await expect(bot.first).to_be_visible()
+
+    async def citizen_types(text: str) -> None:
+        await citizen.get_by_label("Pesan").fill(text)
+        await citizen.keyboard.press("Enter")
+
+    await citizen_types("tolong ada maling masuk rumah saya sekarang juga")
+    await expect(bot.last).to_contain_text("110")
+
+    # The new urgent ticket appears in the open queue without a reload, with an alert.
+    row = officer.locator("tr.urgent").filter(has_text="maling masuk rumah")
+    await expect(row).to_be_visible(timeout=15_000)
+    await expect(officer.get_by_role("alert")).to_contain_text("DARURAT")
+    await row.get_by_role("link").click()
+    code = (await officer.locator("h1").inner_text()).split()[0]
+
+    await officer.get_by_role("button", name="Ambil tiket").click()
+    await expect(officer.locator(".facts")).to_contain_text("siti")
+    await expect(bot.last).to_contain_text(f"Laporan {code} sedang ditangani petugas")
+
+    # While the officer holds the ticket the bot stays quiet; the message joins the ticket.
+    bot_lines = await bot.count()
+    await citizen_types("rumah saya di jalan melati nomor 5")
+    await officer.reload()
+    await expect(officer.locator(".conversation li.citizen").last).to_contain_text("melati")
+    assert await bot.count() == bot_lines
+
+    await officer.get_by_label("Balasan ke warga").fill(
+        "Petugas kami menuju lokasi, tetap di tempat aman."
+    )
+    await officer.get_by_role("button", name="Kirim balasan").click()
+    await expect(officer.locator(".facts")).to_contain_text("answered")
+    await expect(bot.last).to_contain_text("Petugas: Petugas kami menuju lokasi", timeout=10_000)
+
+    await officer.get_by_label("Catatan internal").fill("cek CCTV pos ronda")
+    await officer.get_by_role("button", name="Simpan catatan").click()
+    await expect(officer.locator(".notes")).to_contain_text("cek CCTV pos ronda")
+
+    await officer.get_by_role("button", name="Selesaikan").click()
+    await expect(officer.locator(".facts")).to_contain_text("resolved")
+    await expect(bot.last).to_contain_text("Beri nilai 1", timeout=10_000)
+    await citizen.get_by_role("button", name="5", exact=True).click()
+    await expect(bot.last).to_contain_text("5/5")
+    await officer.reload()
+    await expect(officer.locator(".facts")).to_contain_text("5/5")
+    await expect(citizen.locator("body")).not_to_contain_text("cek CCTV")
+    await citizen_context.close()
+
+
+async def test_a_ticket_claimed_by_someone_else_cannot_be_claimed_again(
+    context: BrowserContext, server: Server
+) -> None:
+    citizen_says(server, "dash-e2e-4", "tolong ada penjambretan sekarang di depan toko")
+    first = await log_in(context, server, "siti")
+    await first.locator("tr").filter(has_text="penjambretan").get_by_role("link").click()
+    second = await context.browser.new_context() if context.browser else None
+    assert second is not None
+    admin_page = await log_in(second, server, "admin")
+    await admin_page.goto(first.url)
+    await admin_page.get_by_role("button", name="Ambil tiket").click()  # admin is first
+    await first.get_by_role("button", name="Ambil tiket").click()
+    await expect(first.get_by_role("alert")).to_contain_text("not waiting to be claimed")
+    await second.close()

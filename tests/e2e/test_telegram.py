@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import AsyncIterator
 from itertools import count
 from pathlib import Path
@@ -14,7 +15,7 @@ import aiohttp
 import pytest
 
 from bot.core.tickets import find_ticket_code
-from tests.e2e.conftest import Server, running_polres
+from tests.e2e.conftest import Server, run_polres, running_polres
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_updates import load_update
 
@@ -254,3 +255,43 @@ async def test_polling_mode_answers_through_getupdates(
             messages = await polled.wait_for_messages(2, chat_id=chat, within=30)
             assert "110" in messages[1].plain_text
             assert polled.calls_to("setWebhook") == []
+
+
+async def test_an_officer_reply_reaches_the_citizen_on_telegram(
+    webhook_server: Server, api: FakeTelegramApi
+) -> None:
+    added = await asyncio.to_thread(
+        run_polres,
+        *("user", "add", "rina", "--password-stdin"),
+        env=webhook_server.env,
+        stdin="sandi-rina-12345\n",
+    )
+    assert added.returncode == 0, added.stderr
+    chat = next(chats)
+    first = await converse(
+        webhook_server, api, chat, text_update(chat, "tolong ada begal di jalan raya sekarang")
+    )
+    code = find_ticket_code(first)
+    assert code is not None
+
+    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1
+    async with aiohttp.ClientSession(webhook_server.url, cookie_jar=jar) as officer:
+
+        async def csrf(path: str) -> str:
+            async with officer.get(path) as page:
+                found = re.search(r'name="csrf_token" value="([^"]+)"', await page.text())
+                assert found is not None
+                return found.group(1)
+
+        login = {"username": "rina", "password": "sandi-rina-12345", "next": "/dashboard"}
+        async with officer.post("/login", data={**login, "csrf_token": await csrf("/login")}):
+            pass
+        ticket = f"/dashboard/tickets/{code}"
+        before = len(api.sent_messages(chat))
+        for action, form in (("claim", {}), ("reply", {"text": "Tim kami <b>menuju</b> lokasi"})):
+            token = await csrf(ticket)
+            async with officer.post(f"{ticket}/{action}", data={**form, "csrf_token": token}) as r:
+                assert r.status == 200  # followed the redirect back to the ticket
+    sent = await api.wait_for_messages(before + 2, chat_id=chat, within=20)
+    assert code in sent[before].plain_text
+    assert sent[before + 1].plain_text == "👮 Petugas: Tim kami <b>menuju</b> lokasi"
