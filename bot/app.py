@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from bot.channels.webchat import WebChatApi
 from bot.content import load_content, load_intents
 from bot.core.errors import ConfigError, InvalidInput, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
-from bot.core.ports import Accepted, Sender
+from bot.core.ports import Accepted, MediaSource, Sender
 from bot.core.router import NluRules
 from bot.core.sla import SlaPolicy
 from bot.core.types import Classification, Role, User
@@ -31,6 +31,7 @@ from bot.nlu.metrics import Report
 from bot.nlu.server import ManagedRasaServer
 from bot.nlu.training import model_path, train
 from bot.settings import Settings
+from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import SqlOutbox
@@ -44,6 +45,7 @@ from bot.web.server import create_app
 from handlers import HANDLERS
 
 log = logging.getLogger(__name__)
+CLI_ACTOR = "cli"  # who the audit log names for `polres user …`
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,8 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                 chat_messages_per_second=limits.chat_messages_per_second,
                 group_messages_per_minute=limits.group_messages_per_minute,
             )
-        app = create_web_app(services, routes, outbox_worker.wake.set)
+        media = {TELEGRAM: telegram} if telegram is not None else {}
+        app = create_web_app(services, routes, outbox_worker.wake.set, media)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
@@ -210,7 +213,10 @@ def telegram_channel(
 
 
 def create_web_app(
-    services: Services, routes: Sequence[web.RouteDef], on_outbound: Callable[[], None]
+    services: Services,
+    routes: Sequence[web.RouteDef],
+    on_outbound: Callable[[], None],
+    media: Mapping[str, MediaSource],
 ) -> web.Application:
     async def rasa_ready() -> None:
         await services.nlu.status()
@@ -222,8 +228,11 @@ def create_web_app(
         users,
         services.queries,
         SqlTickets(services.db),
+        SqlCannedReplies(services.db),
         services.pipeline.content.texts,
+        services.pipeline.classifier.intents,
         SlaPolicy.parse(services.settings.config.escalation.first_response),
+        media,
         on_outbound,
     )
     return create_app(
@@ -239,12 +248,12 @@ async def add_user(settings: Settings, username: str, password: str, role: Role)
     username that is taken."""
     name, secret = check_username(username), check_password(password)
     async with open_database(settings) as db:
-        return await SqlUsers(db).add(name, await hash_password(secret), role)
+        return await SqlUsers(db).add(name, await hash_password(secret), role, by=CLI_ACTOR)
 
 
 async def disable_user(settings: Settings, username: str) -> None:
     async with open_database(settings) as db:
-        if not await SqlUsers(db).disable(username.strip().lower()):
+        if not await SqlUsers(db).disable(username.strip().lower(), by=CLI_ACTOR):
             raise InvalidInput(f"no user {username!r}")
 
 

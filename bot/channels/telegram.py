@@ -241,6 +241,7 @@ class TelegramChannel:
             Application.builder()
             .token(token)
             .base_url(api_base_url)
+            .base_file_url(api_base_url.removesuffix("/bot") + "/file/bot")
             .request(AiohttpRequest())
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
         )
@@ -292,6 +293,16 @@ class TelegramChannel:
         await self.application.shutdown()
         for task in list(self._tasks):
             task.cancel()
+
+    async def fetch(self, ref: str) -> bytes:
+        """A photo's bytes by its file_id (implements bot.core.ports.MediaSource)."""
+        try:
+            file = await self.bot.get_file(ref)
+            return bytes(await file.download_as_bytearray())
+        except TelegramError as error:
+            raise DeliveryError(
+                f"Telegram file {ref!r}: {error.message}", retryable=False
+            ) from None
 
     def routes(self) -> Sequence[web.RouteDef]:
         return [web.post(WEBHOOK_PATH, self.webhook)] if self.mode == "webhook" else []

@@ -115,3 +115,11 @@ class Sender(Protocol):
     async def send(self, message: OutboundMessage) -> None:
         """Raises bot.core.errors.DeliveryError on failure."""
         ...
+
+
+class MediaSource(Protocol):
+    """Fetches media a citizen sent on a channel (e.g. a Telegram photo's file_id)."""
+
+    async def fetch(self, ref: str) -> bytes:
+        """The file's bytes; raises DeliveryError when the platform cannot provide it."""
+        ...

@@ -28,7 +28,7 @@ from bot.core.types import (
     TicketSummary,
     TicketUpdate,
 )
-from bot.storage import models
+from bot.storage import audit, models
 from bot.storage.batching import Batcher
 from bot.storage.database import Database
 from bot.storage.models import utcnow
@@ -43,7 +43,6 @@ M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
 T = cast(Table, models.Ticket.__table__)
 S = cast(Table, models.DialogStateRow.__table__)
-A = cast(Table, models.AuditEntry.__table__)
 
 
 class SqlInbox:
@@ -416,7 +415,7 @@ async def _open_ticket(
     )
     assert ticket_id is not None
     detail = {"code": decision.ticket_code, "message_id": message_id}
-    await _audit(connection, "ticket.created", ticket_id, detail, now)
+    await audit.record(connection, BOT, "ticket.created", detail, ticket_id, now)
     return int(ticket_id)
 
 
@@ -451,17 +450,5 @@ async def _update_ticket(
         values["rating"] = change.rating
     await connection.execute(update(T).where(T.c.id == ticket.id).values(**values))
     detail = {"code": change.code, "message_id": message_id}
-    await _audit(connection, "ticket.updated", ticket.id, detail, now)
+    await audit.record(connection, BOT, "ticket.updated", detail, ticket.id, now)
     return int(ticket.id)
-
-
-async def _audit(
-    connection: AsyncConnection,
-    action: str,
-    ticket_id: int | None,
-    detail: dict[str, object],
-    now: datetime,
-) -> None:
-    await connection.execute(
-        insert(A).values(at=now, actor=BOT, action=action, ticket_id=ticket_id, detail=detail)
-    )

@@ -122,6 +122,8 @@ class Message(Base):
     ranking: Mapped[list[Any] | None]
     needs_review: Mapped[bool] = mapped_column(default=False)
     clarified_category: Mapped[str | None] = mapped_column(String(32))
+    # An officer's correction of the intent (the ticket was reclassified), for retraining.
+    corrected_intent: Mapped[str | None] = mapped_column(String(100))
     # Outbound: delivery.
     delivery_status: Mapped[str | None] = mapped_column(String(8))
     attempts: Mapped[int] = mapped_column(default=0)
@@ -221,5 +223,17 @@ class TicketNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CannedReply(Base):
+    """A ready answer officers can send (and edit first), per language; admins manage them."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 
 from bot.core.errors import InvalidInput
+from bot.core.stats import TicketFacts
 from bot.core.types import Category, OutboundMessage, TicketStatus
 from bot.storage import models
 from bot.storage.database import Database
@@ -67,6 +69,7 @@ class TicketDetail:
 
 
 CONVERSATION_LINES = 200
+Member = TypeVar("Member", bound=StrEnum)
 
 
 class Queries:
@@ -121,9 +124,13 @@ class Queries:
             .order_by(models.Ticket.priority, models.Ticket.created_at, models.Ticket.id)
         )
         if status is not None:
-            query = query.where(models.Ticket.status == _ticket_status(status).value)
+            query = query.where(
+                models.Ticket.status == _member(TicketStatus, status, "ticket status").value
+            )
         if category is not None:
-            query = query.where(models.Ticket.category == _category(category).value)
+            query = query.where(
+                models.Ticket.category == _member(Category, category, "category").value
+            )
         if urgent is not None:
             query = query.where(models.Ticket.urgent.is_(urgent))
         if channel is not None:
@@ -208,6 +215,20 @@ class Queries:
             rating=ticket.rating,
         )
 
+    async def ticket_facts(self, since: datetime) -> list[TicketFacts]:
+        """What the statistics need of every ticket created since `since`."""
+        async with self.db.engine.connect() as connection:
+            rows = await connection.execute(
+                select(
+                    models.Ticket.category,
+                    models.Ticket.urgent,
+                    models.Ticket.created_at,
+                    models.Ticket.first_response_at,
+                    models.Ticket.rating,
+                ).where(models.Ticket.created_at >= since)
+            )
+            return [TicketFacts(Category(row.category), row.urgent, *row[2:]) for row in rows]
+
     async def message_id_for(self, channel: str, external_id: str) -> int | None:
         """The id of an inbound message by its channel's id for it."""
         async with self.db.sessions() as session:
@@ -225,17 +246,10 @@ class Queries:
             return [outbound_of(row) for row in await connection.execute(query)]
 
 
-def _category(category: str) -> Category:
+def _member(kind: type[Member], value: str, what: str) -> Member:
+    """`value` as a member of `kind`; InvalidInput naming the choices otherwise."""
     try:
-        return Category(category)
+        return kind(value)
     except ValueError:
-        known = ", ".join(Category)
-        raise InvalidInput(f"unknown category {category!r}: use one of {known}") from None
-
-
-def _ticket_status(status: str) -> TicketStatus:
-    try:
-        return TicketStatus(status)
-    except ValueError:
-        known = ", ".join(TicketStatus)
-        raise InvalidInput(f"unknown ticket status {status!r}: use one of {known}") from None
+        known = ", ".join(kind)
+        raise InvalidInput(f"unknown {what} {value!r}: use one of {known}") from None

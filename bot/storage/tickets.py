@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.errors import InvalidInput
 from bot.core.handoff import OFFICER_DIALOG
-from bot.core.types import DialogState, Reply, Role, TicketStatus, User
-from bot.storage import models
+from bot.core.types import Category, DialogState, Reply, Role, TicketStatus, User
+from bot.storage import audit, models
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
@@ -24,7 +24,6 @@ T = cast(Table, models.Ticket.__table__)
 M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
 S = cast(Table, models.DialogStateRow.__table__)
-A = cast(Table, models.AuditEntry.__table__)
 N = cast(Table, models.TicketNote.__table__)
 U = cast(Table, models.User.__table__)
 
@@ -70,7 +69,9 @@ class SqlTickets:
                 raise TicketRefused(f"ticket {code} is not waiting to be claimed")
             await _set_state(connection, row.citizen_id, state, now)
             await _send(connection, row.id, row.citizen_id, notice, None, now)
-            await _audit(connection, officer, "ticket.claimed", row.id, {"code": code}, now)
+            await audit.record(
+                connection, officer.username, "ticket.claimed", {"code": code}, row.id, now
+            )
 
     async def release(self, code: str, officer: User) -> None:
         """Give a held ticket back to the queue (its holder or an admin)."""
@@ -83,7 +84,9 @@ class SqlTickets:
                 .values(status=TicketStatus.NEW.value, assignee_id=None, updated_at=now)
             )
             await _end_state(connection, row.citizen_id, OFFICER_DIALOG)
-            await _audit(connection, officer, "ticket.released", row.id, {"code": code}, now)
+            await audit.record(
+                connection, officer.username, "ticket.released", {"code": code}, row.id, now
+            )
 
     async def reassign(self, code: str, officer: User, to_username: str) -> None:
         now = utcnow()
@@ -98,7 +101,9 @@ class SqlTickets:
                 update(T).where(T.c.id == row.id).values(assignee_id=target, updated_at=now)
             )
             detail = {"code": code, "to": to_username}
-            await _audit(connection, officer, "ticket.reassigned", row.id, detail, now)
+            await audit.record(
+                connection, officer.username, "ticket.reassigned", detail, row.id, now
+            )
 
     async def reply(self, code: str, officer: User, reply: Reply) -> int:
         """Send the holder's reply to the citizen's channel; returns the outbound message id."""
@@ -116,7 +121,7 @@ class SqlTickets:
                 )
             )
             detail = {"code": code, "message_id": message_id}
-            await _audit(connection, officer, "ticket.replied", row.id, detail, now)
+            await audit.record(connection, officer.username, "ticket.replied", detail, row.id, now)
             return message_id
 
     async def note(self, code: str, officer: User, text: str) -> None:
@@ -131,7 +136,9 @@ class SqlTickets:
                     ticket_id=ticket_id, author_id=officer.id, text=text, created_at=now
                 )
             )
-            await _audit(connection, officer, "ticket.noted", ticket_id, {"code": code}, now)
+            await audit.record(
+                connection, officer.username, "ticket.noted", {"code": code}, ticket_id, now
+            )
 
     async def finish(
         self,
@@ -168,7 +175,51 @@ class SqlTickets:
                 await _set_state(connection, row.citizen_id, state, now)
             await _send(connection, row.id, row.citizen_id, notice, officer, now)
             detail = {"code": code, "reason": reason} if reason else {"code": code}
-            await _audit(connection, officer, f"ticket.{status.value}", row.id, detail, now)
+            await audit.record(
+                connection, officer.username, f"ticket.{status.value}", detail, row.id, now
+            )
+
+    async def reclassify(
+        self, code: str, officer: User, intent: str, category: Category, faq_topic: str | None
+    ) -> None:
+        """Correct a ticket's intent and category; the citizen's first message of the ticket
+        keeps the correction for the retraining review."""
+        now = utcnow()
+        async with self.db.transaction() as connection:
+            row = (
+                await connection.execute(
+                    select(T.c.id, T.c.intent, T.c.category).where(T.c.code == code)
+                )
+            ).first()
+            if row is None:
+                raise TicketRefused(f"no ticket {code}")
+            await connection.execute(
+                update(T)
+                .where(T.c.id == row.id)
+                .values(intent=intent, category=category.value, faq_topic=faq_topic, updated_at=now)
+            )
+            first = (
+                select(M.c.id)
+                .where(M.c.ticket_id == row.id, M.c.direction == "in")
+                .order_by(M.c.id)
+                .limit(1)
+                .scalar_subquery()
+            )
+            await connection.execute(
+                update(M)
+                .where(M.c.id == first)
+                .values(
+                    corrected_intent=intent, clarified_category=category.value, needs_review=True
+                )
+            )
+            detail = {
+                "code": code,
+                "from": [row.intent, row.category],
+                "to": [intent, category.value],
+            }
+            await audit.record(
+                connection, officer.username, "ticket.reclassified", detail, row.id, now
+            )
 
     async def notes(self, code: str) -> Sequence[dict[str, Any]]:
         async with self.db.engine.connect() as connection:
@@ -245,18 +296,3 @@ async def _set_state(
 
 async def _end_state(connection: AsyncConnection, citizen_id: int, dialog: str) -> None:
     await connection.execute(delete(S).where(S.c.citizen_id == citizen_id, S.c.dialog == dialog))
-
-
-async def _audit(
-    connection: AsyncConnection,
-    officer: User,
-    action: str,
-    ticket_id: int,
-    detail: dict[str, Any],
-    now: datetime,
-) -> None:
-    await connection.execute(
-        insert(A).values(
-            at=now, actor=officer.username, action=action, ticket_id=ticket_id, detail=detail
-        )
-    )

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.errors import InvalidInput
 from bot.core.types import Role, User
-from bot.storage import models
+from bot.storage import audit, models
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
@@ -33,8 +33,9 @@ class SqlUsers:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, username: str, password_hash: str, role: Role) -> User:
-        """Create an account; raises InvalidInput when the username is taken."""
+    async def add(self, username: str, password_hash: str, role: Role, by: str) -> User:
+        """Create an account (`by`: who, for the audit log); raises InvalidInput when the
+        username is taken."""
         try:
             async with self.db.transaction() as connection:
                 user_id = await connection.scalar(
@@ -49,12 +50,14 @@ class SqlUsers:
                     )
                     .returning(models.User.id)
                 )
+                detail = {"username": username, "role": role.value}
+                await audit.record(connection, by, "user.added", detail)
         except IntegrityError:
             raise InvalidInput(f"user {username!r} already exists") from None
         assert user_id is not None
         return User(id=user_id, username=username, role=role)
 
-    async def disable(self, username: str) -> bool:
+    async def disable(self, username: str, by: str) -> bool:
         """Disable an account and end its sessions; False when there is no such user."""
         async with self.db.transaction() as connection:
             user_id = await connection.scalar(
@@ -68,6 +71,7 @@ class SqlUsers:
             await connection.execute(
                 delete(models.WebSession).where(models.WebSession.user_id == user_id)
             )
+            await audit.record(connection, by, "user.disabled", {"username": username})
             return True
 
     async def all(self) -> list[User]:
@@ -99,6 +103,7 @@ class SqlUsers:
                 .values(failed_logins=models.User.failed_logins + 1)
                 .returning(models.User.failed_logins)
             )
+            await audit.record(connection, "login", "user.login_failed", {"user_id": user_id})
             if failures is not None and failures >= lock_after:
                 await connection.execute(
                     update(models.User)
@@ -125,6 +130,7 @@ class SqlUsers:
                     expires_at=expires_at,
                 )
             )
+            await audit.record(connection, "login", "user.login", {"user_id": user_id})
 
     async def session(self, token_hash: str, now: datetime) -> Session | None:
         """The live session with this token, of an enabled user."""

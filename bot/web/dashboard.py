@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from aiohttp import web
 
-from bot.core.content import Texts
-from bot.core.errors import InvalidInput
+from bot.core.content import IntentTable, Texts
+from bot.core.errors import DeliveryError, InvalidInput
 from bot.core.handoff import officer_dialog, rating_buttons, rating_dialog
+from bot.core.ports import MediaSource
 from bot.core.sla import SlaPolicy
+from bot.core.stats import compute
 from bot.core.types import Category, Reply, Role, TicketStatus
-from bot.core.wib import format_wib
+from bot.core.wib import WIB, format_wib
+from bot.storage.canned import SqlCannedReplies
 from bot.storage.queries import Queries, TicketRow
 from bot.storage.tickets import SqlTickets, TicketRefused
-from bot.storage.users import SqlUsers
+from bot.storage.users import Session, SqlUsers
 from bot.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -35,9 +38,12 @@ from bot.web.auth import (
     is_https,
     set_session_cookie,
 )
+from bot.web.charts import stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
 QUEUE_LIMIT = 200
+IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG", "image/png"), (b"RIFF", "image/webp"))
+STATS_DAYS = 14
 MAX_TEXT = 4000
 CLOSE_REASONS = ("spam", "duplicate")
 OPEN = (TicketStatus.NEW, TicketStatus.CLAIMED, TicketStatus.ANSWERED)
@@ -57,17 +63,24 @@ class Dashboard:
         users: SqlUsers,
         queries: Queries,
         tickets: SqlTickets,
+        canned: SqlCannedReplies,
         texts: Texts,
+        intents: IntentTable,
         sla: SlaPolicy,
+        media: Mapping[str, MediaSource],
         on_outbound: Callable[[], None] = lambda: None,
     ) -> None:
-        """`on_outbound`: called after a message to a citizen is queued (wakes the outbox)."""
+        """`media`: per channel, where citizens' photos are fetched from;
+        `on_outbound`: called after a message to a citizen is queued (wakes the outbox)."""
         self.auth = auth
         self.users = users
         self.queries = queries
         self.tickets = tickets
+        self.canned = canned
         self.texts = texts
+        self.intents = intents
         self.sla = sla
+        self.media = media
         self.on_outbound = on_outbound
 
     def routes(self) -> Sequence[web.RouteDef]:
@@ -79,8 +92,14 @@ class Dashboard:
             web.get("/dashboard/api/queue", self.queue_json),
             web.get("/dashboard/tickets/{code}", self.ticket),
             web.post("/dashboard/tickets/{code}/{action}", self.act),
+            web.get("/dashboard/media/{channel}/{ref}", self.photo),
+            web.get("/dashboard/stats", self.stats),
             web.get("/dashboard/admin/users", self.user_list),
             web.post("/dashboard/admin/users", self.user_add),
+            web.post("/dashboard/admin/users/{username}/disable", self.user_disable),
+            web.get("/dashboard/admin/canned", self.canned_list),
+            web.post("/dashboard/admin/canned", self.canned_add),
+            web.post("/dashboard/admin/canned/{id:\\d+}/delete", self.canned_remove),
         ]
 
     async def login_form(self, request: web.Request, error: str | None = None) -> web.Response:
@@ -181,6 +200,8 @@ class Dashboard:
             due=self.sla.due(detail.category, detail.urgent, detail.created_at),
             notes=await self.tickets.notes(code),
             officers=[u for u in await self.users.all() if not u.disabled],
+            canned=await self.canned.all(await self.tickets.citizen_language(code)),
+            intents=sorted(self.intents.specs),
             error=error,
         )
         response.set_status(status)
@@ -214,6 +235,12 @@ class Dashboard:
                 await self.tickets.finish(
                     code, officer, TicketStatus.RESOLVED, notice, rating_dialog(code)
                 )
+            elif action == "reclassify":
+                intent = str(form.get("intent", ""))
+                if intent not in self.intents.specs:
+                    raise InvalidInput(f"unknown intent {intent!r}")
+                spec = self.intents.spec(intent)
+                await self.tickets.reclassify(code, officer, intent, spec.category, spec.faq_topic)
             elif action == "close":
                 reason = str(form.get("reason", ""))
                 if reason not in CLOSE_REASONS:
@@ -229,6 +256,75 @@ class Dashboard:
         self.on_outbound()
         return _redirect(f"/dashboard/tickets/{code}")
 
+    async def photo(self, request: web.Request) -> web.Response:
+        """A citizen's photo, fetched from their channel (e.g. Telegram's getFile)."""
+        source = self.media.get(request.match_info["channel"])
+        if source is None:
+            raise web.HTTPNotFound(text="no photos on this channel")
+        try:
+            content = await source.fetch(request.match_info["ref"])
+        except DeliveryError as error:
+            raise web.HTTPBadGateway(text=str(error)) from None
+        kind = next((k for magic, k in IMAGE_TYPES if content.startswith(magic)), None)
+        if kind is None:
+            return web.Response(
+                body=content,
+                content_type="application/octet-stream",
+                headers={"Content-Disposition": "attachment"},
+            )
+        return web.Response(body=content, content_type=kind, headers={"Cache-Control": "private"})
+
+    async def stats(self, request: web.Request) -> web.Response:
+        today = datetime.now(WIB).date()
+        since = datetime.combine(today - timedelta(days=STATS_DAYS - 1), time(), WIB)
+        facts = await self.queries.ticket_facts(since)
+        result = compute(facts, self.sla, today, STATS_DAYS)
+        chart = stacked_bars(
+            [day.strftime("%d/%m") for day in result.days],
+            {category.value: counts for category, counts in result.per_day.items()},
+            f"Tiket per kategori per hari, {STATS_DAYS} hari terakhir",
+        )
+        return _render(
+            "stats.html",
+            session=current_session(request),
+            stats=result,
+            chart=chart,
+            days=STATS_DAYS,
+        )
+
+    async def canned_list(self, request: web.Request, error: str | None = None) -> web.Response:
+        response = _render(
+            "canned.html",
+            session=_admin(request),
+            replies=await self.canned.all(),
+            languages=self.texts.languages,
+            error=error,
+        )
+        if error:
+            response.set_status(400)
+        return response
+
+    async def canned_add(self, request: web.Request) -> web.StreamResponse:
+        admin = _admin(request).user
+        form = await request.post()
+        language = str(form.get("language", ""))
+        title = str(form.get("title", "")).strip()
+        text = str(form.get("text", "")).strip()
+        if language not in self.texts.languages or not title or len(title) > 100:
+            return await self.canned_list(
+                request, "choose a language and a title (1-100 characters)"
+            )
+        try:
+            await self.canned.add(language, title, _required(text), admin.username)
+        except InvalidInput as error:
+            return await self.canned_list(request, str(error))
+        return _redirect("/dashboard/admin/canned")
+
+    async def canned_remove(self, request: web.Request) -> web.StreamResponse:
+        admin = _admin(request).user
+        await self.canned.remove(int(request.match_info["id"]), admin.username)
+        return _redirect("/dashboard/admin/canned")
+
     async def user_list(self, request: web.Request, error: str | None = None) -> web.Response:
         session = _admin(request)
         response = _render(
@@ -239,15 +335,24 @@ class Dashboard:
         return response
 
     async def user_add(self, request: web.Request) -> web.StreamResponse:
-        _admin(request)
+        admin = _admin(request).user
         form = await request.post()
         try:
             username = check_username(str(form.get("username", "")))
             password = check_password(str(form.get("password", "")))
             role = Role(str(form.get("role", "")))
-            await self.users.add(username, await hash_password(password), role)
+            await self.users.add(username, await hash_password(password), role, admin.username)
         except (InvalidInput, ValueError) as error:
             return await self.user_list(request, str(error))
+        return _redirect("/dashboard/admin/users")
+
+    async def user_disable(self, request: web.Request) -> web.StreamResponse:
+        admin = _admin(request).user
+        username = request.match_info["username"]
+        if username == admin.username:
+            return await self.user_list(request, "you cannot disable your own account")
+        if not await self.users.disable(username, admin.username):
+            raise web.HTTPNotFound(text="no such user")
         return _redirect("/dashboard/admin/users")
 
 
@@ -280,7 +385,7 @@ def check_password(password: str) -> str:
     return password
 
 
-def _admin(request: web.Request) -> Any:
+def _admin(request: web.Request) -> Session:
     session = current_session(request)
     if session.user.role is not Role.ADMIN:
         raise web.HTTPForbidden(text="admins only")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from playwright._impl._api_structures import Cookie
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import ROOT, Server, run_polres, running_polres
@@ -50,14 +52,27 @@ async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
     await context.close()
 
 
-async def log_in(context: BrowserContext, server: Server, username: str) -> Page:
+# Sessions of earlier logins, reused: the login form allows 10 attempts a minute per address.
+_sessions: dict[str, list[Cookie]] = {}
+
+
+async def log_in(
+    context: BrowserContext, server: Server, username: str, fresh: bool = False
+) -> Page:
     page = await context.new_page()
+    if username in _sessions and not fresh:
+        await context.add_cookies(_sessions[username])  # type: ignore[arg-type]
+        await page.goto(f"{server.url}/dashboard")
+        await expect(page).to_have_url(f"{server.url}/dashboard")
+        return page
     await page.goto(f"{server.url}/dashboard")
     await expect(page).to_have_url(f"{server.url}/login?next=/dashboard")
     await page.get_by_label("Nama pengguna").fill(username)
     await page.get_by_label("Kata sandi").fill(PASSWORDS[username])
     await page.get_by_role("button", name="Masuk").click()
     await expect(page).to_have_url(f"{server.url}/dashboard")
+    if not fresh:
+        _sessions[username] = await context.cookies()
     return page
 
 
@@ -113,7 +128,12 @@ async def test_admin_adds_an_officer_from_the_users_page(
     await page.get_by_label("Nama pengguna").fill("budi")
     await page.get_by_label("Kata sandi").fill("sandi-budi-0000")
     await page.get_by_role("button", name="Tambah").click()
-    await expect(page.locator("table.users")).to_contain_text("budi")
+    budi = page.locator("table.users tr").filter(has_text="budi")
+    await expect(budi).to_contain_text("aktif")
+    await budi.get_by_role("button", name="Nonaktifkan").click()
+    await expect(budi).to_contain_text("nonaktif")
+    own = page.locator("table.users tr").filter(has_text="admin")
+    await expect(own.get_by_role("button", name="Nonaktifkan")).to_have_count(0)
 
 
 async def test_an_officer_cannot_open_admin_pages(context: BrowserContext, server: Server) -> None:
@@ -132,7 +152,7 @@ async def test_wrong_password_and_logout(context: BrowserContext, server: Server
     await page.get_by_role("button", name="Masuk").click()
     await expect(page.get_by_role("alert")).to_contain_text("wrong username or password")
 
-    page = await log_in(context, server, "siti")
+    page = await log_in(context, server, "siti", fresh=True)
     cookie = next(c for c in await context.cookies() if c["name"] == "polres_session")
     assert cookie["httpOnly"]
     assert cookie["sameSite"] == "Lax"
@@ -158,8 +178,12 @@ async def test_claim_reply_note_resolve_and_rate_with_the_citizen_in_web_chat(
     await expect(bot.first).to_be_visible()
 
     async def citizen_types(text: str) -> None:
+        """Type and send; returns once the bot has processed the message."""
         await citizen.get_by_label("Pesan").fill(text)
-        await citizen.keyboard.press("Enter")
+        async with citizen.expect_response(
+            lambda r: r.url.endswith("/messages") and r.request.method == "POST"
+        ):
+            await citizen.keyboard.press("Enter")
 
     await citizen_types("tolong ada maling masuk rumah saya sekarang juga")
     await expect(bot.last).to_contain_text("110")
@@ -218,3 +242,44 @@ async def test_a_ticket_claimed_by_someone_else_cannot_be_claimed_again(
     await first.get_by_role("button", name="Ambil tiket").click()
     await expect(first.get_by_role("alert")).to_contain_text("not waiting to be claimed")
     await second.close()
+
+
+async def test_canned_reply_reclassify_and_statistics(
+    context: BrowserContext, server: Server
+) -> None:
+    citizen_says(server, "dash-e2e-5", "tolong ada copet beraksi sekarang di terminal")
+    page = await log_in(context, server, "siti")
+    await page.locator("tr").filter(has_text="copet beraksi").get_by_role("link").click()
+    await page.get_by_role("button", name="Ambil tiket").click()
+
+    await page.get_by_label("Balasan siap pakai").select_option(label="Petugas menuju lokasi")
+    await expect(page.get_by_label("Balasan ke warga")).to_have_value(
+        re.compile("Petugas kami sedang menuju lokasi")
+    )
+    await page.get_by_role("button", name="Kirim balasan").click()
+    await expect(page.locator(".conversation li.bot").last).to_contain_text(
+        "Petugas kami sedang menuju lokasi"
+    )
+
+    await page.get_by_label("Koreksi intent").select_option("crime_report")
+    await page.get_by_role("button", name="Koreksi").click()
+    await expect(page.locator(".facts")).to_contain_text("intent crime_report")
+
+    await page.get_by_role("link", name="Statistik").click()
+    await expect(page.locator("svg.chart")).to_be_visible()
+    await expect(page.locator(".stats")).to_contain_text("menit")
+    await expect(page.get_by_role("link", name="Balasan siap pakai")).to_have_count(0)
+
+
+async def test_admin_manages_canned_replies(context: BrowserContext, server: Server) -> None:
+    page = await log_in(context, server, "admin")
+    await page.get_by_role("link", name="Balasan siap pakai").click()
+    await expect(page.locator("table.canned")).to_contain_text("Propam")
+    await page.get_by_label("Bahasa").select_option("en")
+    await page.get_by_label("Judul").fill("Lost wallet")
+    await page.get_by_label("Teks").fill("Please file a lost-item letter at the SPKT desk.")
+    await page.get_by_role("button", name="Simpan").click()
+    row = page.locator("tr").filter(has_text="Lost wallet")
+    await expect(row).to_be_visible()
+    await row.get_by_role("button", name="Hapus").click()
+    await expect(page.locator("tr").filter(has_text="Lost wallet")).to_have_count(0)

@@ -257,41 +257,82 @@ async def test_polling_mode_answers_through_getupdates(
             assert polled.calls_to("setWebhook") == []
 
 
+@contextlib.asynccontextmanager
+async def officer_session(server: Server, username: str) -> AsyncIterator[aiohttp.ClientSession]:
+    """A dashboard login over HTTP (a new officer account), cookies and CSRF included."""
+    password = f"sandi-{username}-12345"
+    added = await asyncio.to_thread(
+        run_polres,
+        *("user", "add", username, "--password-stdin"),
+        env=server.env,
+        stdin=password + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1
+    async with aiohttp.ClientSession(server.url, cookie_jar=jar) as officer:
+        form = {"username": username, "password": password, "next": "/dashboard"}
+        form["csrf_token"] = await csrf_token(officer, "/login")
+        async with officer.post("/login", data=form) as response:
+            assert response.url.path == "/dashboard"
+        yield officer
+
+
+async def csrf_token(session: aiohttp.ClientSession, path: str) -> str:
+    async with session.get(path) as page:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', await page.text())
+        assert found is not None
+        return found.group(1)
+
+
 async def test_an_officer_reply_reaches_the_citizen_on_telegram(
     webhook_server: Server, api: FakeTelegramApi
 ) -> None:
-    added = await asyncio.to_thread(
-        run_polres,
-        *("user", "add", "rina", "--password-stdin"),
-        env=webhook_server.env,
-        stdin="sandi-rina-12345\n",
-    )
-    assert added.returncode == 0, added.stderr
     chat = next(chats)
     first = await converse(
         webhook_server, api, chat, text_update(chat, "tolong ada begal di jalan raya sekarang")
     )
     code = find_ticket_code(first)
     assert code is not None
-
-    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1
-    async with aiohttp.ClientSession(webhook_server.url, cookie_jar=jar) as officer:
-
-        async def csrf(path: str) -> str:
-            async with officer.get(path) as page:
-                found = re.search(r'name="csrf_token" value="([^"]+)"', await page.text())
-                assert found is not None
-                return found.group(1)
-
-        login = {"username": "rina", "password": "sandi-rina-12345", "next": "/dashboard"}
-        async with officer.post("/login", data={**login, "csrf_token": await csrf("/login")}):
-            pass
+    async with officer_session(webhook_server, "rina") as officer:
         ticket = f"/dashboard/tickets/{code}"
         before = len(api.sent_messages(chat))
         for action, form in (("claim", {}), ("reply", {"text": "Tim kami <b>menuju</b> lokasi"})):
-            token = await csrf(ticket)
+            token = await csrf_token(officer, ticket)
             async with officer.post(f"{ticket}/{action}", data={**form, "csrf_token": token}) as r:
                 assert r.status == 200  # followed the redirect back to the ticket
     sent = await api.wait_for_messages(before + 2, chat_id=chat, within=20)
     assert code in sent[before].plain_text
     assert sent[before + 1].plain_text == "👮 Petugas: Tim kami <b>menuju</b> lokasi"
+
+
+async def test_an_officer_opens_the_photo_of_a_report(
+    webhook_server: Server, api: FakeTelegramApi
+) -> None:
+    chat = next(chats)
+    first = await converse(
+        webhook_server, api, chat, text_update(chat, "tolong ada perampokan sekarang di toko saya")
+    )
+    code = find_ticket_code(first)
+    assert code is not None
+    photo = load_update(
+        "private_photo", update_id=next(ids), message_id=next(ids), chat_id=chat, user_id=chat
+    )
+    file_id = photo["message"]["photo"][-1]["file_id"]
+    jpeg = b"\xff\xd8\xff\xe0" + b"JFIF-photo-of-the-robber"
+    api.add_file(file_id, jpeg)
+    await converse(webhook_server, api, chat, photo)  # follow-up: the photo joins the ticket
+
+    async with officer_session(webhook_server, "dewi") as officer:
+        async with officer.get(f"/dashboard/tickets/{code}") as page:
+            assert f'src="/dashboard/media/telegram/{file_id}"' in await page.text()
+        async with officer.get(f"/dashboard/media/telegram/{file_id}") as image:
+            assert image.status == 200
+            assert image.content_type == "image/jpeg"
+            assert await image.read() == jpeg
+        async with officer.get("/dashboard/media/telegram/unknown-file") as missing:
+            assert missing.status == 502
+    async with (
+        aiohttp.ClientSession(webhook_server.url) as anonymous,
+        anonymous.get(f"/dashboard/media/telegram/{file_id}", allow_redirects=False) as refused,
+    ):
+        assert refused.status == 303

@@ -499,7 +499,9 @@ class FakeTelegramApi:
             "sendMessage": self._send_message,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
+            "getFile": self._get_file,
         }
+        self._files: dict[str, bytes] = {}  # file_id → content, served by getFile + /file/
         self._methods: dict[str, _Method] = {
             name.lower(): _Method(name, handler) for name, handler in handlers.items()
         }
@@ -509,6 +511,7 @@ class FakeTelegramApi:
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/files/{file_id}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -557,6 +560,10 @@ class FakeTelegramApi:
     def base_url(self) -> str:
         """PTB's base_url: PTB appends the token, then "/<method>"."""
         return f"{self.url}/bot"
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        """A file users sent (e.g. a photo): getFile describes it, /file/bot<token>/… serves it."""
+        self._files[file_id] = content
 
     @property
     def bot_user(self) -> dict[str, Any]:
@@ -980,6 +987,23 @@ class FakeTelegramApi:
         if not params.get("callback_query_id"):
             raise bad_request("QUERY_ID_INVALID")
         return True
+
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self._files:
+            raise bad_request("wrong file_id or the file is temporarily unavailable")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{abs(hash(file_id)) % 10**8}",
+            "file_size": len(self._files[file_id]),
+            "file_path": f"files/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        content = self._files.get(request.match_info["file_id"])
+        if request.match_info["token"] != self._token or content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="application/octet-stream")
 
     def _send_chat_action(self, params: dict[str, Any]) -> bool:
         chat = self._resolve_chat(params)

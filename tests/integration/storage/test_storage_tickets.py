@@ -11,6 +11,7 @@ from bot.core.handoff import OFFICER_DIALOG, officer_dialog, rating_dialog
 from bot.core.ports import Decision
 from bot.core.types import Category, NewTicket, Outcome, Reply, Role, TicketStatus, User
 from bot.storage import models
+from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
 from bot.storage.queries import Queries
@@ -26,9 +27,9 @@ TICKET = NewTicket(category=Category.CRIME_REPORT, urgent=True, summary="maling"
 async def officers(db: Database) -> tuple[User, User, User]:
     users = SqlUsers(db)
     return (
-        await users.add("siti", "h", Role.OFFICER),
-        await users.add("budi", "h", Role.OFFICER),
-        await users.add("admin", "h", Role.ADMIN),
+        await users.add("siti", "h", Role.OFFICER, by="cli"),
+        await users.add("budi", "h", Role.OFFICER, by="cli"),
+        await users.add("admin", "h", Role.ADMIN, by="cli"),
     )
 
 
@@ -143,9 +144,9 @@ async def test_release_reassign_note_and_resolve(
     async with db.sessions() as session:
         audit = (
             await session.execute(
-                select(models.AuditEntry.actor, models.AuditEntry.action).order_by(
-                    models.AuditEntry.id
-                )
+                select(models.AuditEntry.actor, models.AuditEntry.action)
+                .where(models.AuditEntry.ticket_id.is_not(None))
+                .order_by(models.AuditEntry.id)
             )
         ).all()
     assert [tuple(entry) for entry in audit] == [
@@ -157,3 +158,38 @@ async def test_release_reassign_note_and_resolve(
         ("budi", "ticket.noted"),
         ("budi", "ticket.resolved"),
     ]
+
+
+async def test_reclassify_keeps_the_correction_for_retraining(
+    db: Database, officers: tuple[User, User, User], citizen_id: int
+) -> None:
+    await SqlTickets(db).reclassify(CODE, officers[0], "faq_skck", Category.QUESTION, "skck")
+    detail = await Queries(db).ticket(CODE)
+    assert detail is not None
+    assert (detail.intent, detail.category, detail.faq_topic) == (
+        "faq_skck",
+        Category.QUESTION,
+        "skck",
+    )
+    async with db.sessions() as session:
+        message = await session.scalar(
+            select(models.Message).where(models.Message.direction == "in")
+        )
+    assert message is not None
+    assert (message.corrected_intent, message.clarified_category, message.needs_review) == (
+        "faq_skck",
+        "question",
+        True,
+    )
+
+
+async def test_canned_replies_are_seeded_added_and_removed(db: Database) -> None:
+    canned = SqlCannedReplies(db)
+    seeded = await canned.all("id")
+    assert any("Propam" in reply.text and "Dumas Presisi" in reply.text for reply in seeded)
+    assert all(reply.language == "id" for reply in seeded)
+    await canned.add("en", "Thanks", "Thank you for your patience.", by="admin")
+    added = [reply for reply in await canned.all("en") if reply.title == "Thanks"]
+    assert [reply.text for reply in added] == ["Thank you for your patience."]
+    await canned.remove(added[0].id, by="admin")
+    assert "Thanks" not in [reply.title for reply in await canned.all()]

@@ -1,0 +1,70 @@
+"""Queue statistics for the dashboard: aggregates only, never a citizen's data."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.core.sla import SlaPolicy
+from bot.core.types import Category
+from bot.core.wib import WIB
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    category: Category
+    urgent: bool
+    created_at: datetime
+    first_response_at: datetime | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    days: tuple[date, ...]
+    per_day: dict[Category, tuple[int, ...]]  # tickets per category on each of `days`
+    total: int
+    answered: int
+    median_first_response_minutes: float | None
+    sla_met: int  # answered on time, of `answered`
+    ratings: tuple[int, ...]  # how many 1..5 ratings
+
+    @property
+    def sla_compliance(self) -> float | None:
+        return self.sla_met / self.answered if self.answered else None
+
+    @property
+    def average_rating(self) -> float | None:
+        count = sum(self.ratings)
+        return sum(n * (i + 1) for i, n in enumerate(self.ratings)) / count if count else None
+
+
+def compute(tickets: Sequence[TicketFacts], sla: SlaPolicy, today: date, span_days: int) -> Stats:
+    """Tickets created in the `span_days` days up to `today` (WIB dates)."""
+    days = tuple(today - timedelta(days=n) for n in reversed(range(span_days)))
+    counts = Counter((t.category, t.created_at.astimezone(WIB).date()) for t in tickets)
+    answered = [t for t in tickets if t.first_response_at is not None]
+    minutes = [
+        (t.first_response_at - t.created_at).total_seconds() / 60
+        for t in answered
+        if t.first_response_at is not None
+    ]
+    on_time = sum(
+        1
+        for t in answered
+        if t.first_response_at is not None
+        and t.first_response_at <= sla.due(t.category, t.urgent, t.created_at)
+    )
+    ratings = Counter(t.rating for t in tickets if t.rating)
+    return Stats(
+        days=days,
+        per_day={c: tuple(counts[(c, d)] for d in days) for c in Category},
+        total=len(tickets),
+        answered=len(answered),
+        median_first_response_minutes=statistics.median(minutes) if minutes else None,
+        sla_met=on_time,
+        ratings=tuple(ratings[score] for score in range(1, 6)),
+    )
