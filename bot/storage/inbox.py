@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, func, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -182,27 +182,67 @@ class SqlInbox:
         return [turns.get(message_id) for message_id in message_ids]
 
     async def _commit_all(self, decisions: Sequence[tuple[int, Decision]]) -> list[None]:
+        """All decisions of a batch in one transaction, with one statement per kind of change
+        where the rows allow it (claim, classification, replies)."""
         now = utcnow()
         async with self.db.transaction() as connection:
-            for message_id, decision in decisions:
-                await self._commit_one(connection, message_id, decision, now)
+            # Claim: only messages still unprocessed are touched (a retry is harmless).
+            claimed = {
+                row.id: (row.citizen_id, row.channel)
+                for row in await connection.execute(
+                    update(M)
+                    .where(
+                        M.c.id.in_([message_id for message_id, _ in decisions]),
+                        M.c.direction == "in",
+                        M.c.processed_at.is_(None),
+                    )
+                    .values(processed_at=now)
+                    .returning(M.c.id, M.c.citizen_id, M.c.channel)
+                )
+            }
+            mine = [(m, d) for m, d in decisions if m in claimed]
+            if not mine:
+                return [None] * len(decisions)
+            await connection.execute(
+                update(M).where(M.c.id == bindparam("message_id")),
+                [{"message_id": m, **_classification_values(d)} for m, d in mine],
+            )
+            replies: list[dict[str, object]] = []
+            for message_id, decision in mine:
+                citizen_id, channel = claimed[message_id]
+                ticket_id = await self._apply(connection, message_id, citizen_id, decision, now)
+                replies += (
+                    {
+                        "citizen_id": citizen_id,
+                        "direction": "out",
+                        "channel": channel,
+                        "text": reply.text,
+                        "media": [],
+                        "buttons": [
+                            {"title": b.title, "payload": b.payload} for b in reply.buttons
+                        ],
+                        "in_reply_to": message_id,
+                        "ticket_id": ticket_id,
+                        "created_at": now,
+                        "delivery_status": "pending",
+                        "next_attempt_at": now,
+                    }
+                    for reply in decision.outcome.replies
+                )
+            if replies:
+                await connection.execute(insert(M), replies)
         return [None] * len(decisions)
 
-    async def _commit_one(
-        self, connection: AsyncConnection, message_id: int, decision: Decision, now: datetime
-    ) -> None:
+    async def _apply(
+        self,
+        connection: AsyncConnection,
+        message_id: int,
+        citizen_id: int,
+        decision: Decision,
+        now: datetime,
+    ) -> int | None:
+        """What a turn changes besides its message and replies; returns its ticket's id."""
         outcome = decision.outcome
-        claimed = (
-            await connection.execute(
-                update(M)
-                .where(M.c.id == message_id, M.c.direction == "in", M.c.processed_at.is_(None))
-                .values(processed_at=now, **_classification_values(decision))
-                .returning(M.c.citizen_id, M.c.channel)
-            )
-        ).first()
-        if claimed is None:
-            return
-        citizen_id, channel = claimed._tuple()
         if decision.language_changed:
             await connection.execute(
                 update(C).where(C.c.id == citizen_id).values(language=decision.language)
@@ -230,28 +270,7 @@ class SqlInbox:
                 .where(M.c.id == earlier, M.c.citizen_id == citizen_id, M.c.direction == "in")
                 .values(clarified_category=category.value)
             )
-        if outcome.replies:
-            await connection.execute(
-                insert(M),
-                [
-                    {
-                        "citizen_id": citizen_id,
-                        "direction": "out",
-                        "channel": channel,
-                        "text": reply.text,
-                        "media": [],
-                        "buttons": [
-                            {"title": b.title, "payload": b.payload} for b in reply.buttons
-                        ],
-                        "in_reply_to": message_id,
-                        "ticket_id": ticket_id,
-                        "created_at": now,
-                        "delivery_status": "pending",
-                        "next_attempt_at": now,
-                    }
-                    for reply in outcome.replies
-                ],
-            )
+        return ticket_id
 
     async def _store_state(
         self, connection: AsyncConnection, citizen_id: int, state: DialogState | None, now: datetime

@@ -284,11 +284,17 @@ class Dashboard:
             {category.value: counts for category, counts in result.per_day.items()},
             f"Tiket per kategori per hari, {STATS_DAYS} hari terakhir",
         )
+        ratings = stacked_bars(
+            [f"{score}★" for score in range(1, 6)],
+            {"penilaian": result.ratings},
+            "Penilaian warga (jumlah per nilai)",
+        )
         return _render(
             "stats.html",
             session=current_session(request),
             stats=result,
             chart=chart,
+            ratings=ratings,
             days=STATS_DAYS,
         )
 

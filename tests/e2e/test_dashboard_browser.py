@@ -266,7 +266,7 @@ async def test_canned_reply_reclassify_and_statistics(
     await expect(page.locator(".facts")).to_contain_text("intent crime_report")
 
     await page.get_by_role("link", name="Statistik").click()
-    await expect(page.locator("svg.chart")).to_be_visible()
+    await expect(page.locator("svg.chart")).to_have_count(2)
     await expect(page.locator(".stats")).to_contain_text("menit")
     await expect(page.get_by_role("link", name="Balasan siap pakai")).to_have_count(0)
 
