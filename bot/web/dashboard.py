@@ -105,13 +105,15 @@ class Dashboard:
     async def login_form(self, request: web.Request, error: str | None = None) -> web.Response:
         csrf = secrets.token_urlsafe(32)
         response = _render(
-            "login.html", csrf_token=csrf, error=error, next=request.query.get("next", "")
+            "login.html",
+            status=401 if error else 200,
+            csrf_token=csrf,
+            error=error,
+            next=request.query.get("next", ""),
         )
         response.set_cookie(
             LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="Strict", secure=is_https(request)
         )
-        if error:
-            response.set_status(401)
         return response
 
     async def login(self, request: web.Request) -> web.StreamResponse:
@@ -192,10 +194,10 @@ class Dashboard:
         detail = await self.queries.ticket(code)
         if detail is None:
             raise web.HTTPNotFound(text="no such ticket")
-        session = current_session(request)
-        response = _render(
+        return _render(
             "ticket.html",
-            session=session,
+            status=status,
+            session=current_session(request),
             ticket=detail,
             due=self.sla.due(detail.category, detail.urgent, detail.created_at),
             notes=await self.tickets.notes(code),
@@ -204,8 +206,6 @@ class Dashboard:
             intents=sorted(self.intents.specs),
             error=error,
         )
-        response.set_status(status)
-        return response
 
     async def act(self, request: web.Request) -> web.Response:
         """One officer action on a ticket, then back to the ticket page."""
@@ -299,16 +299,14 @@ class Dashboard:
         )
 
     async def canned_list(self, request: web.Request, error: str | None = None) -> web.Response:
-        response = _render(
+        return _render(
             "canned.html",
+            status=400 if error else 200,
             session=_admin(request),
             replies=await self.canned.all(),
             languages=self.texts.languages,
             error=error,
         )
-        if error:
-            response.set_status(400)
-        return response
 
     async def canned_add(self, request: web.Request) -> web.StreamResponse:
         admin = _admin(request).user
@@ -332,13 +330,14 @@ class Dashboard:
         return _redirect("/dashboard/admin/canned")
 
     async def user_list(self, request: web.Request, error: str | None = None) -> web.Response:
-        session = _admin(request)
-        response = _render(
-            "users.html", session=session, users=await self.users.all(), error=error, roles=Role
+        return _render(
+            "users.html",
+            status=400 if error else 200,
+            session=_admin(request),
+            users=await self.users.all(),
+            error=error,
+            roles=Role,
         )
-        if error:
-            response.set_status(400)
-        return response
 
     async def user_add(self, request: web.Request) -> web.StreamResponse:
         admin = _admin(request).user
@@ -420,6 +419,6 @@ def _redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
-def _render(template: str, **context: Any) -> web.Response:
+def _render(template: str, status: int = 200, **context: Any) -> web.Response:
     html = _templates.get_template(template).render(**context)
-    return web.Response(text=html, content_type="text/html")
+    return web.Response(text=html, content_type="text/html", status=status)
