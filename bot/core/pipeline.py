@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from bot.core.content import Content, IntentTable
 from bot.core.handling import Context, Handler
+from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Decision, Inbox, NluClient, Turn
 from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
@@ -83,6 +84,7 @@ class Pipeline:
             tickets=turn.tickets,
             accepts_media=message.citizen.channel in self.media_channels,
         )
+        classification: Classification | None = None
         if command is not None and command in COMMAND_HANDLERS:
             name = COMMAND_HANDLERS[command]
             # Only /batal may see the open dialog; any other command starts afresh.
@@ -90,11 +92,15 @@ class Pipeline:
             context = replace(context, command=command, state=state)
             outcome = self.handlers[name](context)
         elif turn.state is not None:
-            context = replace(context, command=command)
+            if turn.state.dialog == OFFICER_DIALOG and message.text.strip() and command is None:
+                # The officer reads everything; the NLU only watches for danger now.
+                found = await self.classifier.classify(message.text)
+                if found.urgent and found.confidence >= self.rules.emergency_threshold:
+                    classification = found
+            context = replace(context, command=command, classification=classification)
             outcome = self.handlers[turn.state.dialog](context)
         else:
             outcome = Outcome(reroute=True)
-        classification: Classification | None = None
         if outcome.reroute:
             name = "fallback"
             if message.text.strip() and command is None:
@@ -103,15 +109,21 @@ class Pipeline:
                 name = handler_for_classification(classification, spec.handler, self.rules)
             context = replace(context, state=None, command=command, classification=classification)
             outcome = self.handlers[name](context)
-        ticket = outcome.ticket
         return Decision(
             outcome=outcome,
             classification=classification,
             language=language,
             ticket_code=context.ticket_code,
-            ticket_priority=(
-                ticket_priority(ticket.category, ticket.urgent, self.priorities) if ticket else None
-            ),
+            ticket_priority=_priority(outcome, self.priorities),
             language_changed=language != message.citizen.language,
             state_changed=outcome.state != turn.state,
         )
+
+
+def _priority(outcome: Outcome, priorities: Mapping[str, int]) -> int | None:
+    """The queue priority of the ticket the turn opens, or of one it makes urgent."""
+    if outcome.ticket is not None:
+        return ticket_priority(outcome.ticket.category, outcome.ticket.urgent, priorities)
+    if outcome.ticket_update is not None and outcome.ticket_update.urgent:
+        return priorities["urgent"]
+    return None

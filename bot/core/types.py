@@ -164,6 +164,7 @@ class TicketUpdate:
     location: Location | None = None
     media: tuple[Media, ...] = ()
     rating: int | None = None  # the citizen's 1-5 rating of a resolved ticket
+    urgent: bool = False  # the citizen is in danger now: the ticket jumps the queue
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,10 @@ class SqlInbox:
         if outcome.ticket_update is not None:
             change = outcome.ticket_update
             ticket_id = (
-                await _update_ticket(connection, message_id, citizen_id, change, now) or ticket_id
+                await _update_ticket(
+                    connection, message_id, citizen_id, change, decision.ticket_priority, now
+                )
+                or ticket_id
             )
         if ticket_id is not None:
             await connection.execute(
@@ -443,9 +446,11 @@ async def _update_ticket(
     message_id: int,
     citizen_id: int,
     change: TicketUpdate,
+    priority: int | None,
     now: datetime,
 ) -> int | None:
-    """Add the citizen's note, location and media to their own ticket; None if not theirs."""
+    """Add the citizen's note, location, media or rating to their own ticket, or make it
+    urgent (at `priority`); None if the ticket is not theirs."""
     ticket = (
         await connection.execute(
             select(T.c.id, T.c.details, T.c.media).where(
@@ -467,6 +472,9 @@ async def _update_ticket(
         values["media"] = [*ticket.media, *media_json(change.media)]
     if change.rating is not None:
         values["rating"] = change.rating
+    if change.urgent and priority is not None:
+        values["urgent"] = True
+        values["priority"] = priority
     await connection.execute(update(T).where(T.c.id == ticket.id).values(**values))
     detail = {"code": change.code, "message_id": message_id}
     await audit.record(connection, BOT, "ticket.updated", detail, ticket.id, now)

@@ -329,6 +329,23 @@ async def test_ticket_update_of_another_citizens_ticket_changes_nothing(
     assert message.processed_at is not None
 
 
+async def test_an_update_can_make_the_ticket_urgent_and_rate_it(
+    inbox: SqlInbox, db: Database
+) -> None:
+    first = await inbox.accept(inbound("u1"))
+    await inbox.commit(first.message_id, decision(Outcome(ticket=CRIME)))
+    danger = await inbox.accept(inbound("u2", text="dia datang lagi"))
+    urgent = Outcome(ticket_update=TicketUpdate(code="PL-AAAA-BBBB", urgent=True))
+    await inbox.commit(danger.message_id, Decision(urgent, None, "id", "PL-XXXX-XXXX", 1))
+    rated = await inbox.accept(inbound("u3", text="5"))
+    rating = Outcome(ticket_update=TicketUpdate(code="PL-AAAA-BBBB", rating=5))
+    await inbox.commit(rated.message_id, decision(rating))
+    async with db.sessions() as session:
+        ticket = await session.scalar(select(models.Ticket))
+    assert ticket is not None
+    assert (ticket.urgent, ticket.priority, ticket.rating) == (True, 1, 5)
+
+
 async def test_dialog_state_is_set_replaced_and_cleared(inbox: SqlInbox) -> None:
     async def turn_after(external_id: str, outcome: Outcome) -> DialogState | None:
         accepted = await inbox.accept(inbound(external_id))

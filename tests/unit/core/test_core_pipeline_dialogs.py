@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.core.content import Content
+from bot.core.handoff import officer_dialog
 from bot.core.types import (
     Category,
     Location,
@@ -256,3 +257,34 @@ async def test_an_unrelated_message_after_clarify_is_classified_afresh(
     assert content.faq_answer("sim", "id").strip() in only_text(decision)
     assert decision.outcome.clarified is None
     assert chat.state is None
+
+
+# --- an officer holds the ticket ------------------------------------------------------------------
+
+
+async def test_while_an_officer_holds_the_ticket_only_danger_breaks_the_silence(
+    chat: Chat, content: Content
+) -> None:
+    chat.nlu.says("halo", "greet", 0.99)
+    await chat.send("halo")
+    citizen = chat.inbox.citizens[("webchat", chat.chat_id)]
+    chat.inbox.states[citizen.id] = officer_dialog("PL-AAAA-BBBB")
+
+    chat.nlu.says("rumah saya di jalan melati 5", "crime_report", 0.9)
+    quiet = await chat.send("rumah saya di jalan melati 5")
+    assert quiet.outcome.replies == ()
+    assert quiet.outcome.ticket_update is not None
+    assert not quiet.outcome.ticket_update.urgent
+    assert quiet.ticket_priority is None
+
+    chat.nlu.says("tolong orangnya datang lagi bawa parang", "emergency", 0.8)
+    danger = await chat.send("tolong orangnya datang lagi bawa parang")
+    [reply] = danger.outcome.replies
+    assert "110" in reply.text
+    assert "112" in reply.text
+    assert danger.outcome.ticket_update is not None
+    assert danger.outcome.ticket_update.urgent
+    assert danger.ticket_priority == 1
+    assert danger.classification is not None
+    assert danger.classification.intent == "emergency"
+    assert chat.state == officer_dialog("PL-AAAA-BBBB")  # still with the officer

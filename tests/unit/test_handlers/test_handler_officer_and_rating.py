@@ -56,3 +56,18 @@ def test_anything_but_a_score_is_answered_as_a_new_message(
     outcome = rating.handle(make_context(text, state=rating_dialog(CODE)))
     assert outcome.reroute
     assert outcome.ticket_update is None
+
+
+def test_danger_now_gets_110_and_makes_the_ticket_urgent(make_context: MakeContext) -> None:
+    context = make_context(
+        "tolong dia datang lagi bawa parang",
+        state=officer_dialog(CODE),
+        intent="emergency",
+        confidence=0.7,
+    )
+    outcome = officer.handle(context)
+    [reply] = outcome.replies
+    assert "110" in reply.text
+    assert CODE in reply.text
+    assert outcome.ticket_update == TicketUpdate(CODE, urgent=True)
+    assert outcome.state == officer_dialog(CODE)
