@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -181,6 +182,11 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                     f"cannot listen on {settings.host}:{settings.port}: {error.strerror}"
                 ) from None
             log.info("polres serving on http://%s:%s", settings.host, settings.port)
+            # What is loaded by now lives as long as the process: keep the cycle collector off
+            # it, and let it run less often (about 10 % less CPU per message, bench/).
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(20_000, 20, 20)
             async with asyncio.TaskGroup() as workers:
                 inbox_task = workers.create_task(inbox_worker.run())
                 outbox_task = workers.create_task(outbox_worker.run())
