@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import URL, event, make_url, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -100,15 +99,6 @@ class Database:
         if is_sqlite:
             event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         return cls(engine)
-
-    @property
-    def dialect(self) -> str:
-        """The SQLAlchemy dialect name: sqlite or postgresql."""
-        return self.engine.dialect.name
-
-    def insert(self, entity: Any) -> postgresql.Insert | sqlite.Insert:
-        """An INSERT with this dialect's ON CONFLICT clauses."""
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(entity)
 
     async def ping(self) -> None:
         """SELECT 1; raises ServiceUnavailable naming the database when it cannot be reached."""

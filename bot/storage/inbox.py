@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -33,6 +33,7 @@ from bot.storage.batching import Batcher
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 from bot.storage.rows import location_of, media_json, media_of
+from bot.storage.states import store_state
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +266,7 @@ class SqlInbox:
                 update(M).where(M.c.id == message_id).values(ticket_id=ticket_id)
             )
         if decision.state_changed:
-            await self._store_state(connection, citizen_id, outcome.state, now)
+            await store_state(connection, citizen_id, outcome.state, now)
         if outcome.clarified is not None:
             earlier, category = outcome.clarified
             await connection.execute(
@@ -274,31 +275,6 @@ class SqlInbox:
                 .values(clarified_category=category.value)
             )
         return ticket_id
-
-    async def _store_state(
-        self, connection: AsyncConnection, citizen_id: int, state: DialogState | None, now: datetime
-    ) -> None:
-        if state is None:
-            await connection.execute(delete(S).where(S.c.citizen_id == citizen_id))
-            return
-        upsert = self.db.insert(S).values(
-            citizen_id=citizen_id,
-            dialog=state.dialog,
-            step=state.step,
-            data=dict(state.data),
-            updated_at=now,
-        )
-        await connection.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["citizen_id"],
-                set_={
-                    "dialog": upsert.excluded.dialog,
-                    "step": upsert.excluded.step,
-                    "data": upsert.excluded.data,
-                    "updated_at": upsert.excluded.updated_at,
-                },
-            )
-        )
 
 
 async def _citizen_ids(

@@ -60,6 +60,7 @@ class TicketDetail:
     anonymous: bool
     channel: str
     reporter: str | None  # None when the report is anonymous
+    language: str  # the citizen's
     conversation: tuple[ConversationLine, ...]
     assignee: str | None = None
     first_response_at: datetime | None = None
@@ -198,6 +199,7 @@ class Queries:
             anonymous=ticket.anonymous,
             channel=citizen.channel,
             reporter=None if ticket.anonymous else (citizen.display_name or citizen.chat_id),
+            language=citizen.language,
             conversation=tuple(
                 ConversationLine(
                     direction=message.direction,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.errors import InvalidInput
@@ -19,11 +19,11 @@ from bot.core.types import Category, DialogState, Reply, Role, TicketStatus, Use
 from bot.storage import audit, models
 from bot.storage.database import Database
 from bot.storage.models import utcnow
+from bot.storage.states import end_state, store_state
 
 T = cast(Table, models.Ticket.__table__)
 M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
-S = cast(Table, models.DialogStateRow.__table__)
 N = cast(Table, models.TicketNote.__table__)
 U = cast(Table, models.User.__table__)
 
@@ -67,7 +67,7 @@ class SqlTickets:
             ).first()
             if row is None:
                 raise TicketRefused(f"ticket {code} is not waiting to be claimed")
-            await _set_state(connection, row.citizen_id, state, now)
+            await store_state(connection, row.citizen_id, state, now)
             await _send(connection, row.id, row.citizen_id, notice, None, now)
             await audit.record(
                 connection, officer.username, "ticket.claimed", {"code": code}, row.id, now
@@ -83,7 +83,7 @@ class SqlTickets:
                 .where(T.c.id == row.id)
                 .values(status=TicketStatus.NEW.value, assignee_id=None, updated_at=now)
             )
-            await _end_state(connection, row.citizen_id, OFFICER_DIALOG)
+            await end_state(connection, row.citizen_id, OFFICER_DIALOG)
             await audit.record(
                 connection, officer.username, "ticket.released", {"code": code}, row.id, now
             )
@@ -170,9 +170,9 @@ class SqlTickets:
             ).first()
             if row is None:
                 raise TicketRefused(f"ticket {code} is already resolved or closed")
-            await _end_state(connection, row.citizen_id, OFFICER_DIALOG)
+            await end_state(connection, row.citizen_id, OFFICER_DIALOG)
             if state is not None:
-                await _set_state(connection, row.citizen_id, state, now)
+                await store_state(connection, row.citizen_id, state, now)
             await _send(connection, row.id, row.citizen_id, notice, officer, now)
             detail = {"code": code, "reason": reason} if reason else {"code": code}
             await audit.record(
@@ -277,22 +277,3 @@ async def _send(
     )
     assert message_id is not None
     return int(message_id)
-
-
-async def _set_state(
-    connection: AsyncConnection, citizen_id: int, state: DialogState, now: datetime
-) -> None:
-    await connection.execute(delete(S).where(S.c.citizen_id == citizen_id))
-    await connection.execute(
-        insert(S).values(
-            citizen_id=citizen_id,
-            dialog=state.dialog,
-            step=state.step,
-            data=dict(state.data),
-            updated_at=now,
-        )
-    )
-
-
-async def _end_state(connection: AsyncConnection, citizen_id: int, dialog: str) -> None:
-    await connection.execute(delete(S).where(S.c.citizen_id == citizen_id, S.c.dialog == dialog))

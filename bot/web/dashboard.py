@@ -202,7 +202,7 @@ class Dashboard:
             due=self.sla.due(detail.category, detail.urgent, detail.created_at),
             notes=await self.tickets.notes(code),
             officers=[u for u in await self.users.all() if not u.disabled],
-            canned=await self.canned.all(await self.tickets.citizen_language(code)),
+            canned=await self.canned.all(detail.language),
             intents=sorted(self.intents.specs),
             error=error,
         )
