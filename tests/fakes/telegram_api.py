@@ -616,6 +616,10 @@ class FakeTelegramApi:
         wanted = self._normalise_chat_id(chat_id)
         return [m for m in self._sent if m.chat_id == wanted]
 
+    def sent_since(self, index: int) -> list[SentMessage]:
+        """Messages sendMessage accepted after the first `index` ones (cheap to poll)."""
+        return self._sent[index:]
+
     def calls_to(self, method: str) -> list[ApiCall]:
         """Recorded calls of one method (any letter case), oldest first."""
         return [c for c in self.calls if c.method.lower() == method.lower()]
