@@ -9,6 +9,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -17,6 +18,8 @@ from bot.channels.console import ConsoleChat
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramSender
 from bot.channels.webchat import WebChatApi
+from bot.channels.whatsapp import CHANNEL as WHATSAPP
+from bot.channels.whatsapp import Template, WhatsAppChannel, WhatsAppSender
 from bot.content import load_content, load_intents
 from bot.core.errors import ConfigError, InvalidInput, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
@@ -128,7 +131,11 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             handlers=HANDLERS,
             rules=NluRules(nlu_config.confidence_threshold, nlu_config.emergency_threshold),
             priorities=settings.config.escalation.priority,
-            media_channels=frozenset({TELEGRAM} if settings.telegram else ()),
+            media_channels=frozenset(
+                name
+                for name, on in ((TELEGRAM, settings.telegram), (WHATSAPP, settings.whatsapp))
+                if on
+            ),
         )
         yield Services(settings, db, inbox, SqlOutbox(db), Queries(db), nlu, pipeline)
 
@@ -166,11 +173,18 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                 chat_messages_per_second=limits.chat_messages_per_second,
                 group_messages_per_minute=limits.group_messages_per_minute,
             )
-        media = {TELEGRAM: telegram} if telegram is not None else {}
+        media: dict[str, MediaSource] = {TELEGRAM: telegram} if telegram is not None else {}
+        whatsapp = whatsapp_channel(settings, services, inbox_worker.wake.set)
+        if whatsapp is not None:
+            routes += whatsapp.routes()
+            senders[WHATSAPP] = whatsapp_sender(settings, services, whatsapp)
+            media[WHATSAPP] = whatsapp
         app = create_web_app(services, routes, outbox_worker.wake.set, media)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
+            if whatsapp is not None:
+                await whatsapp.start()
             if telegram is not None:
                 # Telegram queues and retries webhook calls, so setWebhook may precede the site.
                 await telegram.start()
@@ -199,6 +213,8 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
         finally:
             if telegram is not None:
                 await telegram.stop()
+            if whatsapp is not None:
+                await whatsapp.stop()
             await runner.cleanup()
 
 
@@ -215,6 +231,41 @@ def telegram_channel(
         api_base_url=settings.telegram.api_base_url,
         inbox=services.inbox,
         on_accepted=on_accepted,
+    )
+
+
+def whatsapp_channel(
+    settings: Settings, services: Services, on_accepted: Callable[[], None]
+) -> WhatsAppChannel | None:
+    if settings.whatsapp is None:
+        return None
+    return WhatsAppChannel(
+        token=settings.whatsapp.token,
+        phone_number_id=settings.whatsapp.phone_number_id,
+        app_secret=settings.whatsapp.app_secret,
+        verify_token=settings.whatsapp.verify_token,
+        api_base_url=settings.whatsapp.api_base_url,
+        inbox=services.inbox,
+        outbox=services.outbox,
+        on_accepted=on_accepted,
+    )
+
+
+def whatsapp_sender(
+    settings: Settings, services: Services, channel: WhatsAppChannel
+) -> WhatsAppSender:
+    limits = settings.config.whatsapp
+    texts = services.pipeline.content.texts
+    return WhatsAppSender(
+        channel.graph,
+        Template(limits.template.name, limits.template.languages),
+        choose_labels={
+            language: texts.get(language, "button.choose")
+            for language in settings.config.languages.supported
+        },
+        messages_per_second=limits.messages_per_second,
+        recipient_messages_per_minute=limits.recipient_messages_per_minute,
+        window=timedelta(hours=limits.window_hours),
     )
 
 

@@ -91,6 +91,26 @@ class TelegramLimits:
 
 
 @dataclass(frozen=True)
+class WhatsAppTemplate:
+    """The approved template sent outside WhatsApp's 24-hour window; its body has one
+    parameter, filled with the message."""
+
+    name: str = "polres_pesan"
+    # The citizen's language → the template's language code in WhatsApp Manager.
+    languages: Mapping[str, str] = field(default_factory=lambda: {"id": "id", "en": "en"})
+
+
+@dataclass(frozen=True)
+class WhatsAppLimits:
+    """WhatsApp Cloud API limits and rules."""
+
+    messages_per_second: int = 80  # per business phone number
+    recipient_messages_per_minute: int = 10  # the pair rate (about 1 per 6 s), short bursts
+    window_hours: int = 24  # free-form messages only this long after the citizen's last one
+    template: WhatsAppTemplate = field(default_factory=WhatsAppTemplate)
+
+
+@dataclass(frozen=True)
 class Paths:
     rasa_project: Path = Path("rasa_project")
     models: Path = Path("rasa_project/models")
@@ -112,6 +132,7 @@ class FileConfig:
     outbox: Outbox = field(default_factory=Outbox)
     rasa: Rasa = field(default_factory=Rasa)
     telegram: TelegramLimits = field(default_factory=TelegramLimits)
+    whatsapp: WhatsAppLimits = field(default_factory=WhatsAppLimits)
     paths: Paths = field(default_factory=Paths)
 
 
@@ -127,6 +148,17 @@ class Telegram:
 
 
 @dataclass(frozen=True)
+class WhatsApp:
+    """The WhatsApp Cloud API channel, on when WHATSAPP_TOKEN is set."""
+
+    token: str = field(repr=False)
+    phone_number_id: str
+    app_secret: str = field(repr=False)
+    verify_token: str = field(repr=False)
+    api_base_url: str
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     config: FileConfig
@@ -137,6 +169,7 @@ class Settings:
     secret_key: str
     log_level: str
     telegram: Telegram | None = None
+    whatsapp: WhatsApp | None = None
 
     def path(self, relative: Path) -> Path:
         return relative if relative.is_absolute() else self.root / relative
@@ -159,8 +192,14 @@ ENV_VARIABLES = (
     "TELEGRAM_WEBHOOK_URL",
     "TELEGRAM_WEBHOOK_SECRET",
     "TELEGRAM_API_BASE_URL",
+    "WHATSAPP_TOKEN",
+    "WHATSAPP_PHONE_NUMBER_ID",
+    "WHATSAPP_APP_SECRET",
+    "WHATSAPP_VERIFY_TOKEN",
+    "WHATSAPP_API_BASE_URL",
 )
 TELEGRAM_API = "https://api.telegram.org/bot"
+WHATSAPP_API = "https://graph.facebook.com/v23.0"
 _TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -197,6 +236,7 @@ def load_settings(config_path: Path | None = None) -> Settings:
         secret_key=_secret_key(os.environ.get("POLRES_SECRET_KEY")),
         log_level=_log_level(os.environ.get("POLRES_LOG_LEVEL")),
         telegram=_telegram(),
+        whatsapp=_whatsapp(),
     )
 
 
@@ -248,6 +288,34 @@ def _telegram() -> Telegram | None:
     return Telegram(token, mode, webhook_url, secret, base)
 
 
+def _whatsapp() -> WhatsApp | None:
+    token = os.environ.get("WHATSAPP_TOKEN")
+    if not token:
+        return None
+    if any(c.isspace() for c in token):
+        raise ConfigError("WHATSAPP_TOKEN: expected an access token without spaces")
+    values: dict[str, str] = {}
+    for name in ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"):
+        value = os.environ.get(name)
+        if not value:
+            raise ConfigError(f"{name}: required when WHATSAPP_TOKEN is set")
+        values[name] = value
+    if not values["WHATSAPP_PHONE_NUMBER_ID"].isdigit():
+        raise ConfigError(
+            "WHATSAPP_PHONE_NUMBER_ID: expected the number's id (digits) from the Meta app"
+        )
+    base = (os.environ.get("WHATSAPP_API_BASE_URL") or WHATSAPP_API).rstrip("/")
+    if not _is_url(base, ("http", "https")):
+        raise ConfigError(f"WHATSAPP_API_BASE_URL: expected an http(s) URL, got {base!r}")
+    return WhatsApp(
+        token=token,
+        phone_number_id=values["WHATSAPP_PHONE_NUMBER_ID"],
+        app_secret=values["WHATSAPP_APP_SECRET"],
+        verify_token=values["WHATSAPP_VERIFY_TOKEN"],
+        api_base_url=base,
+    )
+
+
 def _is_url(value: str, schemes: tuple[str, ...]) -> bool:
     """A URL with one of these schemes, a host and (if any) a valid port."""
     parts = urlsplit(value)
@@ -294,6 +362,9 @@ def _check(config: FileConfig) -> None:
         "telegram.messages_per_second": config.telegram.messages_per_second,
         "telegram.chat_messages_per_second": config.telegram.chat_messages_per_second,
         "telegram.group_messages_per_minute": config.telegram.group_messages_per_minute,
+        "whatsapp.messages_per_second": config.whatsapp.messages_per_second,
+        "whatsapp.recipient_messages_per_minute": config.whatsapp.recipient_messages_per_minute,
+        "whatsapp.window_hours": config.whatsapp.window_hours,
     }
     for key, value in at_least_one.items():
         if value < 1:
@@ -314,6 +385,16 @@ def _check(config: FileConfig) -> None:
             ) from None
     if config.languages.default not in config.languages.supported:
         raise ConfigError("config.yml: languages.default: must be one of languages.supported")
+    template = config.whatsapp.template
+    missing = set(config.languages.supported) - set(template.languages)
+    if missing:
+        raise ConfigError(
+            f"config.yml: whatsapp.template.languages: missing {', '.join(sorted(missing))}"
+        )
+    if not re.fullmatch(r"[a-z0-9_]{1,512}", template.name):
+        raise ConfigError(
+            "config.yml: whatsapp.template.name: lower-case letters, digits and _ only"
+        )
 
 
 def _build(kind: Any, raw: Any, where: str) -> Any:

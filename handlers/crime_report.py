@@ -45,7 +45,7 @@ def handle(context: Context) -> Outcome:
         data["when"] = text
         return _ask(context, "photo" if context.accepts_media else "anonymous", data)
     if step == "photo":
-        if context.message.media and not text:
+        if _photos(context) and not text:
             return _reply(context, "photo", data, context.t("report.photo_received"))
         return _ask(context, "anonymous", data)
     if step == "anonymous":
@@ -77,10 +77,14 @@ def _collect_attachments(context: Context, data: dict[str, Any]) -> None:
     location = context.message.location
     if location is not None:
         data.update(latitude=location.latitude, longitude=location.longitude)
-    if context.message.media:
+    if _photos(context):
         photos = list(data.get("photos", []))
-        photos.extend({"kind": m.kind, "ref": m.ref} for m in context.message.media)
+        photos.extend({"kind": m.kind, "ref": m.ref} for m in _photos(context))
         data["photos"] = photos
+
+
+def _photos(context: Context) -> tuple[Media, ...]:
+    return tuple(media for media in context.message.media if media.is_photo)
 
 
 _PROMPTS: Mapping[str, str] = {

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from bot.core.errors import NluUnavailable
 from bot.core.ports import Accepted, Inbox, Outbox, Transcript
-from bot.core.types import Button, Inbound, OutboundMessage
+from bot.core.types import Button, Inbound, OutboundMessage, Receipt
 
 CHANNEL = "console"
 Process = Callable[[Accepted], Awaitable[None]]
@@ -63,7 +63,9 @@ class ConsoleChat:
         for message in replies:
             self._show(message)
         if replies:
-            await self.outbox.mark_sent([message.id for message in replies], datetime.now(UTC))
+            await self.outbox.mark_sent(
+                dict.fromkeys((message.id for message in replies), Receipt()), datetime.now(UTC)
+            )
 
     def _button_payload(self, text: str) -> str:
         if text.isdigit() and 0 < int(text) <= len(self.buttons):

@@ -41,11 +41,13 @@ from telegram.error import (
 )
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.channels.body import read_body
 from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.text import split_text
 from bot.core.errors import DeliveryError, ServiceUnavailable
 from bot.core.ports import Inbox
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
-from bot.core.types import Inbound, Location, Media, OutboundMessage, Reply
+from bot.core.types import PHOTO, Inbound, Location, Media, OutboundMessage, Receipt, Reply
 
 CHANNEL = "telegram"
 WEBHOOK_PATH = "/webhook/telegram"
@@ -53,6 +55,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
 MAX_TEXT = 4096
 MAX_BODY = 256 * 1024
+NOTHING_TO_KEEP = Receipt()  # statuses of sent messages do not come back on Telegram
 log = logging.getLogger(__name__)
 
 
@@ -88,7 +91,7 @@ def parse_update(update: Update, bot: BotIdentity) -> Inbound | None:
         str(message.chat.id),
         f"{message.chat.id}:{message.message_id}",
         text=text,
-        media=(Media("photo", message.photo[-1].file_id),) if message.photo else (),
+        media=_attachments(message),
         location=(
             Location(message.location.latitude, message.location.longitude)
             if message.location
@@ -96,6 +99,20 @@ def parse_update(update: Update, bot: BotIdentity) -> Inbound | None:
         ),
         display_name=message.from_user.full_name if message.from_user else None,
     )
+
+
+# Attachments the bot cannot read; kept (officers see them) and answered with a request to type.
+_OTHER_ATTACHMENTS = ("voice", "audio", "video", "video_note", "animation", "sticker", "document")
+
+
+def _attachments(message: Message) -> tuple[Media, ...]:
+    if message.photo:
+        return (Media(PHOTO, message.photo[-1].file_id),)
+    for kind in _OTHER_ATTACHMENTS:
+        attachment = getattr(message, kind)
+        if attachment is not None:
+            return (Media(kind, attachment.file_id),)
+    return ()
 
 
 def _addressed_to_bot(message: Message, bot: BotIdentity) -> bool:
@@ -113,21 +130,6 @@ def _without_mention(text: str, username: str) -> str:
     if text.lower().startswith("/"):
         return text  # "/lapor@Bot" is understood by the command parser
     return " ".join(word for word in text.split() if word.lower() != handle.lower())
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at a line break or a space where possible."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return [*pieces, rest] if rest or not pieces else pieces
 
 
 def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
@@ -177,7 +179,7 @@ class TelegramSender:
         self._overall.record(now)
         return True
 
-    async def send(self, message: OutboundMessage) -> None:
+    async def send(self, message: OutboundMessage) -> Receipt:
         if not message.chat_id.lstrip("-").isdigit():
             raise DeliveryError(f"not a Telegram chat id: {message.chat_id!r}", retryable=False)
         try:
@@ -188,6 +190,7 @@ class TelegramSender:
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard,
                 )
+            return NOTHING_TO_KEEP
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             # Telegram's flood control covers the bot: pause every send until then.
@@ -312,10 +315,8 @@ class TelegramChannel:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             return _error(403, "secret token does not match")
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            return _error(413, "update is too large")
-        raw = await request.content.read(MAX_BODY + 1)
-        if len(raw) > MAX_BODY:
+        raw = await read_body(request, MAX_BODY)
+        if raw is None:
             return _error(413, "update is too large")
         try:
             data = json.loads(raw)

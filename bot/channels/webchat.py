@@ -17,9 +17,10 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.body import read_body
 from bot.core.errors import InvalidInput, NluUnavailable
 from bot.core.ports import Accepted, Inbox, Outbox, Transcript
-from bot.core.types import Inbound, Location, OutboundMessage
+from bot.core.types import Inbound, Location, OutboundMessage, Receipt
 
 CHANNEL = "webchat"
 MAX_TEXT = 4000
@@ -99,12 +100,10 @@ class WebChatApi:
         return [web.post(path, self.post_message), web.get(path, self.get_messages)]
 
     async def post_message(self, request: web.Request) -> web.Response:
-        if request.content_length is not None and request.content_length > MAX_BODY:
+        raw = await read_body(request, MAX_BODY)
+        if raw is None:
             return _error(413, "request body is too large")
         try:
-            raw = await request.content.read(MAX_BODY + 1)
-            if len(raw) > MAX_BODY:
-                return _error(413, "request body is too large")
             inbound = parse_message(request.match_info["session_id"], json.loads(raw or b"null"))
         except (ValueError, UnicodeDecodeError):
             return _error(400, "body is not valid JSON")
@@ -135,7 +134,9 @@ class WebChatApi:
     async def _delivered(self, messages: Sequence[OutboundMessage]) -> None:
         """The web chat is a pull channel: a reply handed to the client counts as sent."""
         if messages:
-            await self.outbox.mark_sent([message.id for message in messages], datetime.now(UTC))
+            await self.outbox.mark_sent(
+                dict.fromkeys((message.id for message in messages), Receipt()), datetime.now(UTC)
+            )
 
 
 def _error(status: int, message: str) -> web.Response:

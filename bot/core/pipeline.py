@@ -15,7 +15,7 @@ from bot.core.language import detect_language
 from bot.core.ports import Decision, Inbox, NluClient, Turn
 from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
 from bot.core.tickets import new_ticket_code, ticket_priority
-from bot.core.types import Classification, Outcome
+from bot.core.types import Classification, Outcome, Reply
 
 
 class Classifier:
@@ -85,7 +85,11 @@ class Pipeline:
             accepts_media=message.citizen.channel in self.media_channels,
         )
         classification: Classification | None = None
-        if command is not None and command in COMMAND_HANDLERS:
+        if message.unreadable:
+            # A voice note or sticker: ask for text, wherever the citizen is in a dialog.
+            unreadable = Reply(context.t("media.unsupported"))
+            outcome = Outcome(replies=(unreadable,), state=turn.state)
+        elif command is not None and command in COMMAND_HANDLERS:
             name = COMMAND_HANDLERS[command]
             # Only /batal may see the open dialog; any other command starts afresh.
             state = turn.state if name == "cancel" else None

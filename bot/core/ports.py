@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from bot.core.types import (
     Classification,
+    DeliveryReport,
     DialogState,
     Inbound,
     OutboundMessage,
     Outcome,
     Parse,
+    Receipt,
     StoredMessage,
     TicketSummary,
 )
@@ -80,8 +82,8 @@ class Outbox(Protocol):
         """Outbound messages waiting to be sent on these channels."""
         ...
 
-    async def mark_sent(self, message_ids: Sequence[int], now: datetime) -> None:
-        """Record these messages as sent (one write for a whole pass)."""
+    async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:
+        """Record these messages (by id) as sent (one write for a whole pass)."""
         ...
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
@@ -90,6 +92,10 @@ class Outbox(Protocol):
 
     async def mark_unreachable(self, message_id: int, error: str) -> None:
         """Give up on this message and mark its citizen unreachable on the channel."""
+        ...
+
+    async def record_deliveries(self, reports: Sequence[DeliveryReport]) -> None:
+        """Apply the platform's status callbacks (never moving a message backwards)."""
         ...
 
 
@@ -112,7 +118,7 @@ class Sender(Protocol):
         """True (and counted against the rate limits) when the message may be sent now."""
         ...
 
-    async def send(self, message: OutboundMessage) -> None:
+    async def send(self, message: OutboundMessage) -> Receipt:
         """Raises bot.core.errors.DeliveryError on failure."""
         ...
 

@@ -32,10 +32,20 @@ class Location:
 
 @dataclass(frozen=True)
 class Media:
-    """An attachment kept by reference (Telegram file_id, WhatsApp media id, URL)."""
+    """An attachment kept by reference (Telegram file_id, WhatsApp media id, URL).
+
+    `kind` "photo" is the only one the bot reads; others (audio, video, sticker, document)
+    are kept so officers see them, and the citizen is asked to type instead."""
 
     kind: str
     ref: str
+
+    @property
+    def is_photo(self) -> bool:
+        return self.kind == PHOTO
+
+
+PHOTO = "photo"
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,13 @@ class StoredMessage:
     media: tuple[Media, ...] = ()
     location: Location | None = None
 
+    @property
+    def unreadable(self) -> bool:
+        """Only attachments the bot cannot read (a voice note, a sticker…)."""
+        if self.text.strip() or self.location is not None or not self.media:
+            return False
+        return not any(media.is_photo for media in self.media)
+
 
 @dataclass(frozen=True)
 class OutboundMessage:
@@ -202,6 +219,39 @@ class OutboundMessage:
     reply: Reply
     created_at: datetime
     attempts: int = 0  # failed sends so far
+    language: str = "id"  # the citizen's
+    last_inbound_at: datetime | None = None  # when the citizen last wrote on this channel
+    # The platform refused it as free-form text (WhatsApp's 24-hour window): send a template.
+    template_required: bool = False
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a platform answered to a send."""
+
+    external_id: str | None = None  # its id for the message (WhatsApp wamid), for statuses
+    template: str | None = None  # the approved template it went out as, if any
+
+
+class Delivery(StrEnum):
+    """Where an outbound message is, as the platform reports it later."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A platform's status callback for a message it accepted earlier."""
+
+    channel: str
+    external_id: str
+    status: Delivery
+    error: str | None = None
+    # Undelivered because it needed a template (WhatsApp 131047): queue it again as one.
+    resend_as_template: bool = False
 
 
 class Role(StrEnum):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.errors import DeliveryError, NluUnavailable
 from bot.core.pipeline import Pipeline
 from bot.core.ports import Accepted, Inbox, Outbox, Sender
-from bot.core.types import OutboundMessage
+from bot.core.types import OutboundMessage, Receipt
 
 log = logging.getLogger(__name__)
 
@@ -120,23 +120,24 @@ class OutboxWorker:
                 batch.append(message)
         limit_sends = asyncio.Semaphore(self.concurrency)
 
-        async def send(message: OutboundMessage) -> bool:
+        async def send(message: OutboundMessage) -> Receipt | None:
             async with limit_sends:
                 return await self._send(message)
 
         results = await asyncio.gather(*map(send, batch))
-        sent = [m.id for m, ok in zip(batch, results, strict=True) if ok]
+        sent = {
+            m.id: receipt for m, receipt in zip(batch, results, strict=True) if receipt is not None
+        }
         if sent:
             await self.outbox.mark_sent(sent, datetime.now(UTC))
         return len(sent)
 
-    async def _send(self, message: OutboundMessage) -> bool:
+    async def _send(self, message: OutboundMessage) -> Receipt | None:
         try:
-            await self.senders[message.channel].send(message)
+            return await self.senders[message.channel].send(message)
         except DeliveryError as error:
             await self._failed(message, error)
-            return False
-        return True
+            return None
 
     async def _failed(self, message: OutboundMessage, error: DeliveryError) -> None:
         attempt = message.attempts + 1

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -83,6 +84,10 @@ class Citizen(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# An outbound message's way: pending in the outbox, then what the platform reports.
+DELIVERY_STATUSES = ("pending", "sent", "delivered", "read", "failed")
+
+
 class Message(Base):
     """One message either way: inbound rows are the inbox, outbound rows the outbox."""
 
@@ -91,7 +96,7 @@ class Message(Base):
         UniqueConstraint("channel", "external_id"),
         CheckConstraint(f"direction IN ({_values('in', 'out')})", name="direction"),
         CheckConstraint(
-            f"delivery_status IN ({_values('pending', 'sent', 'failed')})", name="delivery_status"
+            f"delivery_status IN ({_values(*DELIVERY_STATUSES)})", name="delivery_status"
         ),
         Index("ix_messages_outbox", "direction", "delivery_status", "next_attempt_at"),
         Index("ix_messages_inbox", "direction", "processed_at"),
@@ -125,11 +130,13 @@ class Message(Base):
     # An officer's correction of the intent (the ticket was reclassified), for retraining.
     corrected_intent: Mapped[str | None] = mapped_column(String(100))
     # Outbound: delivery.
-    delivery_status: Mapped[str | None] = mapped_column(String(8))
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    template: Mapped[str | None] = mapped_column(String(100))  # sent as this approved template
+    template_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Ticket(Base):

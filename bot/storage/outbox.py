@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, Update, bindparam, update
 
-from bot.core.types import OutboundMessage
+from bot.core.types import Delivery, DeliveryReport, OutboundMessage, Receipt
 from bot.storage import models
 from bot.storage.database import Database
+from bot.storage.models import utcnow
 from bot.storage.rows import outbound_of, select_outbound
+
+M = cast(Table, models.Message.__table__)
 
 
 class SqlOutbox:
@@ -37,18 +41,35 @@ class SqlOutbox:
             )
             return [outbound_of(row) for row in rows]
 
-    async def mark_sent(self, message_ids: Sequence[int], now: datetime) -> None:
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(models.Message)
-                .where(models.Message.id.in_(message_ids), models.Message.direction == "out")
-                .values(
-                    delivery_status="sent",
-                    sent_at=now,
-                    attempts=models.Message.attempts + 1,
-                    last_error=None,
+    async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:
+        plain = [id_ for id_, receipt in receipts.items() if receipt == NOTHING_TO_KEEP]
+        detailed = [
+            {"message_id": id_, "external_id": r.external_id, "template": r.template}
+            for id_, r in receipts.items()
+            if r != NOTHING_TO_KEEP
+        ]
+        sent = {
+            "delivery_status": "sent",
+            "sent_at": now,
+            "attempts": M.c.attempts + 1,
+            "last_error": None,
+        }
+        async with self.db.transaction() as connection:
+            if plain:
+                await connection.execute(
+                    update(M).where(M.c.id.in_(plain), M.c.direction == "out").values(**sent)
                 )
-            )
+            if detailed:
+                await connection.execute(
+                    update(M)
+                    .where(M.c.id == bindparam("message_id"), M.c.direction == "out")
+                    .values(
+                        **sent,
+                        external_id=bindparam("external_id"),
+                        template=bindparam("template"),
+                    ),
+                    detailed,
+                )
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Count the attempt; `retry_at` None marks the message failed for good."""
@@ -78,3 +99,38 @@ class SqlOutbox:
                 .where(models.Citizen.id == citizen_id)
                 .values(unreachable=True)
             )
+
+    async def record_deliveries(self, reports: Sequence[DeliveryReport]) -> None:
+        async with self.db.transaction() as connection:
+            for report in reports:
+                await connection.execute(_delivery_update(report))
+
+
+NOTHING_TO_KEEP = Receipt()
+# A status moves a message forward only: a late "sent" never hides "read".
+_EARLIER: Mapping[Delivery, tuple[str, ...]] = {
+    Delivery.SENT: ("pending",),
+    Delivery.DELIVERED: ("pending", "sent"),
+    Delivery.READ: ("pending", "sent", "delivered"),
+    Delivery.FAILED: ("pending", "sent"),
+}
+
+
+def _delivery_update(report: DeliveryReport) -> Update:
+    statement = update(M).where(
+        M.c.channel == report.channel,
+        M.c.external_id == report.external_id,
+        M.c.direction == "out",
+        M.c.delivery_status.in_(_EARLIER[report.status]),
+    )
+    if report.resend_as_template:
+        # Only once: a template that fails too stays failed.
+        return statement.where(M.c.template_required.is_(False)).values(
+            delivery_status="pending",
+            template_required=True,
+            next_attempt_at=utcnow(),
+            last_error=report.error,
+        )
+    if report.status is Delivery.FAILED:
+        return statement.values(delivery_status="failed", last_error=report.error)
+    return statement.values(delivery_status=report.status.value)

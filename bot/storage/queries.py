@@ -11,10 +11,10 @@ from sqlalchemy import Select, select
 
 from bot.core.errors import InvalidInput
 from bot.core.stats import TicketFacts
-from bot.core.types import Category, OutboundMessage, TicketStatus
+from bot.core.types import Category, Media, OutboundMessage, TicketStatus
 from bot.storage import models
 from bot.storage.database import Database
-from bot.storage.rows import outbound_of, select_outbound
+from bot.storage.rows import media_of, outbound_of, select_outbound
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ class ConversationLine:
     direction: str  # "in" from the citizen, "out" to them
     text: str
     at: datetime
-    media: tuple[str, ...] = ()
+    media: tuple[Media, ...] = ()
     delivery_status: str | None = None
+    template: str | None = None  # sent as this WhatsApp template (outside the 24-hour window)
 
 
 @dataclass(frozen=True)
@@ -198,15 +199,16 @@ class Queries:
             media=tuple(item["ref"] for item in ticket.media),
             anonymous=ticket.anonymous,
             channel=citizen.channel,
-            reporter=None if ticket.anonymous else (citizen.display_name or citizen.chat_id),
+            reporter=None if ticket.anonymous else _reporter(citizen),
             language=citizen.language,
             conversation=tuple(
                 ConversationLine(
                     direction=message.direction,
                     text=message.text,
                     at=message.created_at,
-                    media=tuple(item["ref"] for item in message.media),
+                    media=media_of(message.media),
                     delivery_status=message.delivery_status,
+                    template=message.template,
                 )
                 for message in reversed(messages)
             ),
@@ -255,3 +257,11 @@ def _member(kind: type[Member], value: str, what: str) -> Member:
     except ValueError:
         known = ", ".join(kind)
         raise InvalidInput(f"unknown {what} {value!r}: use one of {known}") from None
+
+
+def _reporter(citizen: models.Citizen) -> str:
+    """The citizen's name, and on WhatsApp their number (only shown for reports with identity)."""
+    if citizen.channel != "whatsapp":
+        return citizen.display_name or citizen.chat_id
+    number = f"+{citizen.chat_id}"
+    return f"{citizen.display_name} ({number})" if citizen.display_name else number

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, select
 
 from bot.core.types import Button, Location, Media, OutboundMessage, Reply
 from bot.storage import models
@@ -26,17 +26,27 @@ def location_of(latitude: float | None, longitude: float | None) -> Location | N
 
 
 def select_outbound() -> Select[Any]:
-    """Outbound messages with their citizen's chat id; callers add filters and order."""
+    """Outbound messages with their citizen's chat id, language and last message time;
+    callers add filters and order."""
     messages, citizens = models.Message.__table__.c, models.Citizen.__table__.c
+    inbound = models.Message.__table__.alias("inbound")
+    last_inbound_at = (
+        select(func.max(inbound.c.created_at))
+        .where(inbound.c.citizen_id == messages.citizen_id, inbound.c.direction == "in")
+        .scalar_subquery()
+    )
     return (
         select(
             messages.id,
             messages.channel,
             citizens.chat_id,
+            citizens.language,
             messages.text,
             messages.buttons,
             messages.created_at,
             messages.attempts,
+            messages.template_required,
+            last_inbound_at.label("last_inbound_at"),
         )
         .join_from(models.Message.__table__, models.Citizen.__table__)
         .where(messages.direction == "out")
@@ -53,4 +63,7 @@ def outbound_of(row: Row[Any]) -> OutboundMessage:
         reply=Reply(text=row.text, buttons=buttons),
         created_at=row.created_at,
         attempts=row.attempts,
+        language=row.language,
+        last_inbound_at=row.last_inbound_at,
+        template_required=row.template_required,
     )

@@ -54,6 +54,24 @@ _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
 )
 _templates.filters["wib"] = format_wib
+# How the conversation names attachments and delivery states (the dashboard is in Indonesian).
+_templates.globals["media_names"] = {
+    "photo": "foto",
+    "voice": "pesan suara",
+    "audio": "audio",
+    "video": "video",
+    "video_note": "video",
+    "animation": "animasi",
+    "sticker": "stiker",
+    "document": "dokumen",
+}
+_templates.globals["delivery_names"] = {
+    "pending": "menunggu",
+    "sent": "terkirim",
+    "delivered": "diterima",
+    "read": "dibaca",
+    "failed": "gagal",
+}
 
 
 class Dashboard:

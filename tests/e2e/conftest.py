@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 from playwright.async_api import Browser, async_playwright
 
@@ -90,6 +93,54 @@ def running_polres(tmp: Path, **env_overrides: str) -> Iterator[Server]:
             process.terminate()
             code = process.wait(timeout=30)
     assert code == 0, log_path.read_text()
+
+
+@contextlib.asynccontextmanager
+async def serving(tmp: Path, **env: str) -> AsyncIterator[Server]:
+    """running_polres, started and stopped off the event loop that runs the fake Bot API."""
+    manager = running_polres(tmp, **env)
+    server = await asyncio.to_thread(manager.__enter__)
+    try:
+        yield server
+    finally:
+        await asyncio.to_thread(manager.__exit__, None, None, None)
+
+
+@contextlib.asynccontextmanager
+async def officer_session(server: Server, username: str) -> AsyncIterator[aiohttp.ClientSession]:
+    """A dashboard login over HTTP (a new officer account), cookies and CSRF included."""
+    password = f"sandi-{username}-12345"
+    added = await asyncio.to_thread(
+        run_polres,
+        *("user", "add", username, "--password-stdin"),
+        env=server.env,
+        stdin=password + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1
+    async with aiohttp.ClientSession(server.url, cookie_jar=jar) as officer:
+        form = {"username": username, "password": password, "next": "/dashboard"}
+        form["csrf_token"] = await csrf_token(officer, "/login")
+        async with officer.post("/login", data=form) as response:
+            assert response.url.path == "/dashboard"
+        yield officer
+
+
+async def csrf_token(session: aiohttp.ClientSession, path: str) -> str:
+    async with session.get(path) as page:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', await page.text())
+        assert found is not None
+        return found.group(1)
+
+
+async def ticket_action(
+    officer: aiohttp.ClientSession, code: str, action: str, **form: str
+) -> None:
+    """POST one dashboard action (claim, reply, …) on a ticket, as the ticket page's form does."""
+    ticket = f"/dashboard/tickets/{code}"
+    token = await csrf_token(officer, ticket)
+    async with officer.post(f"{ticket}/{action}", data={**form, "csrf_token": token}) as response:
+        assert response.status == 200  # followed the redirect back to the ticket
 
 
 @pytest.fixture(scope="module")

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import re
 from collections.abc import AsyncIterator
 from itertools import count
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
 from bot.core.tickets import find_ticket_code
-from tests.e2e.conftest import Server, run_polres, running_polres
+from tests.e2e.conftest import Server, officer_session, serving, ticket_action
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_updates import load_update
 
@@ -30,17 +27,6 @@ ids = count(900_000_001)
 async def api() -> AsyncIterator[FakeTelegramApi]:
     async with FakeTelegramApi() as fake:
         yield fake
-
-
-@contextlib.asynccontextmanager
-async def serving(tmp: Path, **env: str) -> AsyncIterator[Server]:
-    """running_polres, started and stopped off the event loop that runs the fake Bot API."""
-    manager = running_polres(tmp, **env)
-    server = await asyncio.to_thread(manager.__enter__)
-    try:
-        yield server
-    finally:
-        await asyncio.to_thread(manager.__exit__, None, None, None)
 
 
 @pytest.fixture(scope="module")
@@ -257,33 +243,6 @@ async def test_polling_mode_answers_through_getupdates(
             assert polled.calls_to("setWebhook") == []
 
 
-@contextlib.asynccontextmanager
-async def officer_session(server: Server, username: str) -> AsyncIterator[aiohttp.ClientSession]:
-    """A dashboard login over HTTP (a new officer account), cookies and CSRF included."""
-    password = f"sandi-{username}-12345"
-    added = await asyncio.to_thread(
-        run_polres,
-        *("user", "add", username, "--password-stdin"),
-        env=server.env,
-        stdin=password + "\n",
-    )
-    assert added.returncode == 0, added.stderr
-    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1
-    async with aiohttp.ClientSession(server.url, cookie_jar=jar) as officer:
-        form = {"username": username, "password": password, "next": "/dashboard"}
-        form["csrf_token"] = await csrf_token(officer, "/login")
-        async with officer.post("/login", data=form) as response:
-            assert response.url.path == "/dashboard"
-        yield officer
-
-
-async def csrf_token(session: aiohttp.ClientSession, path: str) -> str:
-    async with session.get(path) as page:
-        found = re.search(r'name="csrf_token" value="([^"]+)"', await page.text())
-        assert found is not None
-        return found.group(1)
-
-
 async def test_an_officer_reply_reaches_the_citizen_on_telegram(
     webhook_server: Server, api: FakeTelegramApi
 ) -> None:
@@ -294,12 +253,9 @@ async def test_an_officer_reply_reaches_the_citizen_on_telegram(
     code = find_ticket_code(first)
     assert code is not None
     async with officer_session(webhook_server, "rina") as officer:
-        ticket = f"/dashboard/tickets/{code}"
         before = len(api.sent_messages(chat))
-        for action, form in (("claim", {}), ("reply", {"text": "Tim kami <b>menuju</b> lokasi"})):
-            token = await csrf_token(officer, ticket)
-            async with officer.post(f"{ticket}/{action}", data={**form, "csrf_token": token}) as r:
-                assert r.status == 200  # followed the redirect back to the ticket
+        await ticket_action(officer, code, "claim")
+        await ticket_action(officer, code, "reply", text="Tim kami <b>menuju</b> lokasi")
     sent = await api.wait_for_messages(before + 2, chat_id=chat, within=20)
     assert code in sent[before].plain_text
     assert sent[before + 1].plain_text == "👮 Petugas: Tim kami <b>menuju</b> lokasi"

@@ -45,6 +45,7 @@ EXPECTED_FIXTURES = {
     "private_start_command",
     "private_location",
     "private_photo",
+    "private_voice",
     "private_contact",
     "callback_query",
     "edited_message",

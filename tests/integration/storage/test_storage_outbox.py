@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.core.ports import Decision
-from bot.core.types import Inbound, Outcome, Reply
+from bot.core.types import Delivery, DeliveryReport, Inbound, Outcome, Receipt, Reply
 from bot.storage import models
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
@@ -55,7 +55,7 @@ async def test_sent_message_is_no_longer_due(
 ) -> None:
     now = await queue(inbox, "telegram", "satu", "dua")
     first, second = await outbox.due(["telegram"], now, limit=10)
-    await outbox.mark_sent([first.id], now)
+    await outbox.mark_sent({first.id: Receipt()}, now)
     assert [message.id for message in await outbox.due(["telegram"], now, 10)] == [second.id]
     assert await delivery(db, first.id) == ("sent", 1, None)
     async with db.sessions() as session:
@@ -102,5 +102,95 @@ async def test_mark_sent_ignores_inbound_ids(
             select(models.Message.id).where(models.Message.direction == "in")
         )
     assert inbound_id is not None
-    await outbox.mark_sent([inbound_id], datetime.now(UTC))
+    await outbox.mark_sent({inbound_id: Receipt()}, datetime.now(UTC))
     assert await delivery(db, inbound_id) == (None, 0, None)
+
+
+async def test_a_receipt_keeps_the_platform_id_and_template(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    now = await queue(inbox, "whatsapp", "satu", "dua")
+    first, second = await outbox.due(["whatsapp"], now, limit=10)
+    await outbox.mark_sent(
+        {first.id: Receipt("wamid.A"), second.id: Receipt("wamid.B", template="polres_pesan")},
+        now,
+    )
+    async with db.sessions() as session:
+        rows = [await session.get_one(models.Message, m.id) for m in (first, second)]
+    assert [(r.delivery_status, r.external_id, r.template) for r in rows] == [
+        ("sent", "wamid.A", None),
+        ("sent", "wamid.B", "polres_pesan"),
+    ]
+
+
+async def test_due_messages_carry_the_citizens_language_and_last_message_time(
+    inbox: SqlInbox, outbox: SqlOutbox
+) -> None:
+    before = datetime.now(UTC)
+    now = await queue(inbox, "whatsapp", "satu")
+    [message] = await outbox.due(["whatsapp"], now, limit=10)
+    assert message.language == "id"
+    assert message.last_inbound_at is not None
+    assert before - SOON <= message.last_inbound_at <= now
+    assert message.last_inbound_at.tzinfo is not None
+    assert not message.template_required
+
+
+def report(status: Delivery, **fields: object) -> DeliveryReport:
+    return DeliveryReport("whatsapp", "wamid.A", status, **fields)  # type: ignore[arg-type]
+
+
+async def sent_one(inbox: SqlInbox, outbox: SqlOutbox) -> tuple[int, datetime]:
+    now = await queue(inbox, "whatsapp", "satu")
+    [message] = await outbox.due(["whatsapp"], now, limit=10)
+    await outbox.mark_sent({message.id: Receipt("wamid.A")}, now)
+    return message.id, now
+
+
+async def test_statuses_move_a_message_forward_only(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    message_id, _ = await sent_one(inbox, outbox)
+    await outbox.record_deliveries([report(Delivery.DELIVERED)])
+    assert (await delivery(db, message_id))[0] == "delivered"
+    await outbox.record_deliveries([report(Delivery.READ), report(Delivery.DELIVERED)])
+    assert (await delivery(db, message_id))[0] == "read"  # a late "delivered" changes nothing
+    await outbox.record_deliveries([report(Delivery.FAILED, error="131026: undeliverable")])
+    assert (await delivery(db, message_id))[0] == "read"
+
+
+async def test_a_failed_status_keeps_the_error(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    message_id, now = await sent_one(inbox, outbox)
+    await outbox.record_deliveries([report(Delivery.FAILED, error="131026: undeliverable")])
+    assert await delivery(db, message_id) == ("failed", 1, "131026: undeliverable")
+    assert await outbox.due(["whatsapp"], now + timedelta(days=1), limit=10) == []
+
+
+async def test_a_message_that_needed_a_template_is_queued_again_once(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    message_id, _ = await sent_one(inbox, outbox)
+    needs_template = report(
+        Delivery.FAILED, error="131047: Re-engagement message", resend_as_template=True
+    )
+    await outbox.record_deliveries([needs_template, needs_template])  # redelivered webhook
+    [again] = await outbox.due(["whatsapp"], datetime.now(UTC) + SOON, limit=10)
+    assert (again.id, again.template_required) == (message_id, True)
+    await outbox.mark_sent({message_id: Receipt("wamid.T", template="polres_pesan")}, now_())
+    await outbox.record_deliveries([needs_template])  # the old wamid: no longer this message
+    assert (await delivery(db, message_id))[0] == "sent"
+
+
+async def test_statuses_of_unknown_messages_are_ignored(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    message_id, _ = await sent_one(inbox, outbox)
+    await outbox.record_deliveries([DeliveryReport("whatsapp", "wamid.other", Delivery.READ)])
+    await outbox.record_deliveries([DeliveryReport("telegram", "wamid.A", Delivery.READ)])
+    assert (await delivery(db, message_id))[0] == "sent"
+
+
+def now_() -> datetime:
+    return datetime.now(UTC)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from telegram import Bot, Update
 
-from bot.channels.telegram import BotIdentity, TelegramSender, parse_update, render, split_text
+from bot.channels.telegram import BotIdentity, TelegramSender, parse_update, render
+from bot.channels.text import split_text
 from bot.core.types import Button, Location, Media, OutboundMessage, Reply
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "telegram"
@@ -42,6 +43,16 @@ def test_photo_keeps_the_largest_file_id_and_the_caption() -> None:
     assert inbound is not None
     assert inbound.media == (Media("photo", raw["photo"][-1]["file_id"]),)
     assert inbound.text == raw.get("caption", "").strip()
+
+
+def test_a_voice_note_is_kept_by_file_id_without_text() -> None:
+    raw = json.loads((FIXTURES / "private_voice.json").read_text())["message"]
+
+    inbound = parse_update(update("private_voice"), BOT)
+
+    assert inbound is not None
+    assert inbound.media == (Media("voice", raw["voice"]["file_id"]),)
+    assert inbound.text == ""
 
 
 def test_shared_location() -> None:

@@ -9,6 +9,7 @@ from bot.core.handoff import officer_dialog
 from bot.core.types import (
     Category,
     Location,
+    Media,
     NewTicket,
 )
 from tests.unit.core.pipeline_fakes import Chat, only_text, payloads
@@ -288,3 +289,39 @@ async def test_while_an_officer_holds_the_ticket_only_danger_breaks_the_silence(
     assert danger.classification is not None
     assert danger.classification.intent == "emergency"
     assert chat.state == officer_dialog("PL-AAAA-BBBB")  # still with the officer
+
+
+# --- attachments the bot cannot read ---------------------------------------------------------
+
+
+async def test_a_voice_note_asks_for_text_and_keeps_the_dialog(
+    chat: Chat, content: Content
+) -> None:
+    what = "motor saya dicuri di parkiran pasar"
+    chat.nlu.says(what, "crime_report", 0.91)
+    await chat.send(what)
+    await chat.send("Pasar Baru")
+    await chat.send("tadi malam")
+    assert chat.state is not None
+    assert chat.state.step == "photo"
+
+    voice = await chat.send(media=(Media("audio", "wa-media-1"),))
+    assert only_text(voice) == content.texts.get("id", "media.unsupported")
+    assert chat.state is not None
+    assert chat.state.step == "photo"
+
+    photo = await chat.send(media=(Media("photo", "wa-media-2"),))
+    assert only_text(photo).startswith(content.texts.get("id", "report.photo_received"))
+    await chat.send("/lewati")
+    await chat.send("/tidak")
+    final = await chat.send("/kirim")
+    assert final.outcome.ticket is not None
+    assert final.outcome.ticket.media == (Media("photo", "wa-media-2"),)  # not the voice note
+    assert chat.nlu.calls == [what]
+
+
+async def test_a_sticker_outside_a_dialog_asks_for_text(chat: Chat, content: Content) -> None:
+    sticker = await chat.send(media=(Media("sticker", "wa-media-3"),))
+    assert only_text(sticker) == content.texts.get("id", "media.unsupported")
+    assert chat.state is None
+    assert chat.nlu.calls == []

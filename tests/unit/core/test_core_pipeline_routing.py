@@ -13,7 +13,6 @@ from bot.core.pipeline import Classifier, Pipeline
 from bot.core.router import NluRules
 from bot.core.types import (
     Inbound,
-    Media,
     Parse,
 )
 from bot.core.workers import InboxWorker
@@ -189,7 +188,7 @@ async def test_each_turn_gets_a_fresh_ticket_code(chat: Chat) -> None:
 async def test_an_empty_message_without_a_dialog_gets_the_fallback(
     chat: Chat, content: Content
 ) -> None:
-    decision = await chat.send(media=(Media("sticker", "s-1"),))
+    decision = await chat.send()
 
     assert chat.nlu.calls == []
     assert content.texts.get("id", "fallback.text") in only_text(decision)

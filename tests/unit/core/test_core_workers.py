@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -6,7 +6,7 @@ import pytest
 
 from bot.core import workers
 from bot.core.errors import DeliveryError
-from bot.core.types import OutboundMessage, Reply
+from bot.core.types import DeliveryReport, OutboundMessage, Receipt, Reply
 from bot.core.workers import OutboxWorker, RetryPolicy
 
 POLICY = RetryPolicy(max_attempts=5, base_seconds=2.0)
@@ -36,6 +36,7 @@ class FakeOutbox:
     failed: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     asked_channels: list[tuple[str, ...]] = field(default_factory=list)
     unreachable: list[int] = field(default_factory=list)
+    receipts: dict[int, Receipt] = field(default_factory=dict)
 
     async def due(
         self, channels: Sequence[str], now: datetime, limit: int
@@ -43,14 +44,18 @@ class FakeOutbox:
         self.asked_channels.append(tuple(channels))
         return [m for m in self.messages if m.channel in channels][:limit]
 
-    async def mark_sent(self, message_ids: Sequence[int], now: datetime) -> None:
-        self.sent.extend(message_ids)
+    async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:
+        self.sent.extend(receipts)
+        self.receipts.update(receipts)
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         self.failed.append((message_id, error, retry_at))
 
     async def mark_unreachable(self, message_id: int, error: str) -> None:
         self.unreachable.append(message_id)
+
+    async def record_deliveries(self, reports: Sequence[DeliveryReport]) -> None:
+        raise AssertionError("the outbox worker never records deliveries")
 
 
 @dataclass
@@ -63,10 +68,11 @@ class FakeSender:
     def try_reserve(self, message: OutboundMessage) -> bool:
         return self.allowed
 
-    async def send(self, message: OutboundMessage) -> None:
+    async def send(self, message: OutboundMessage) -> Receipt:
         if self.error is not None:
             raise self.error
         self.delivered.append(message)
+        return Receipt(external_id=f"ext-{message.id}")
 
 
 def outbound(
@@ -93,6 +99,7 @@ async def test_a_delivered_message_is_marked_sent() -> None:
     assert await worker(outbox, sender).run_once() == 2
 
     assert outbox.sent == [1, 2]
+    assert outbox.receipts == {1: Receipt("ext-1"), 2: Receipt("ext-2")}  # kept for statuses
     assert outbox.failed == []
     assert [m.id for m in sender.delivered] == [1, 2]
     assert outbox.asked_channels == [("telegram",)]

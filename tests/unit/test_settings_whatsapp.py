@@ -1,0 +1,109 @@
+"""The WhatsApp settings: WHATSAPP_* environment variables and config.yml's whatsapp: section."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.core.errors import ConfigError
+from bot.settings import ENV_VARIABLES, WHATSAPP_API, Settings, load_settings
+
+COMPLETE = {
+    "WHATSAPP_TOKEN": "EAAtestG2ZBpQZCxWhatsAppFakeZBTokenZCdY9rXkL0",
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "WHATSAPP_APP_SECRET": "0123456789abcdef0123456789abcdef",
+    "WHATSAPP_VERIFY_TOKEN": "my-verify-token",
+}
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENV_VARIABLES:
+        monkeypatch.setenv(name, "placeholder")
+        monkeypatch.delenv(name)
+
+
+Load = Callable[..., Settings]
+
+
+@pytest.fixture
+def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Load:
+    def load(config: str = "", **env: str) -> Settings:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        path = tmp_path / "config.yml"
+        path.write_text(config, encoding="utf-8")
+        return load_settings(path)
+
+    return load
+
+
+def error_of(load: Load, config: str = "", **env: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load(config, **env)
+    return str(caught.value)
+
+
+def test_no_token_means_no_whatsapp(load: Load) -> None:
+    assert load().whatsapp is None
+
+
+def test_a_complete_set_turns_it_on_against_the_real_graph_api(load: Load) -> None:
+    whatsapp = load(**COMPLETE).whatsapp
+    assert whatsapp is not None
+    assert whatsapp.phone_number_id == "106540352242922"
+    assert whatsapp.api_base_url == WHATSAPP_API == "https://graph.facebook.com/v23.0"
+    assert COMPLETE["WHATSAPP_TOKEN"] not in repr(whatsapp)  # secrets stay out of reprs
+    assert COMPLETE["WHATSAPP_APP_SECRET"] not in repr(whatsapp)
+
+
+def test_the_base_url_can_point_at_another_server(load: Load) -> None:
+    whatsapp = load(**COMPLETE, WHATSAPP_API_BASE_URL="http://127.0.0.1:9999/v23.0/").whatsapp
+    assert whatsapp is not None
+    assert whatsapp.api_base_url == "http://127.0.0.1:9999/v23.0"
+
+
+@pytest.mark.parametrize(
+    "missing", ["WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"]
+)
+def test_each_companion_is_required_with_the_token(load: Load, missing: str) -> None:
+    env = {k: v for k, v in COMPLETE.items() if k != missing}
+    assert error_of(load, **env) == f"{missing}: required when WHATSAPP_TOKEN is set"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WHATSAPP_PHONE_NUMBER_ID", "+62 821 1000", "WHATSAPP_PHONE_NUMBER_ID: expected"),
+        ("WHATSAPP_API_BASE_URL", "graph.facebook.com", "WHATSAPP_API_BASE_URL: expected"),
+        ("WHATSAPP_TOKEN", "EAA with spaces", "WHATSAPP_TOKEN: expected"),
+    ],
+)
+def test_bad_values_name_the_variable(load: Load, name: str, value: str, message: str) -> None:
+    assert error_of(load, **{**COMPLETE, name: value}).startswith(message)
+
+
+def test_config_defaults_follow_metas_limits(load: Load) -> None:
+    limits = load().config.whatsapp
+    assert (limits.messages_per_second, limits.recipient_messages_per_minute) == (80, 10)
+    assert limits.window_hours == 24
+    assert limits.template.name == "polres_pesan"
+    assert dict(limits.template.languages) == {"id": "id", "en": "en"}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("whatsapp:\n  messages_per_second: 0\n", "whatsapp.messages_per_second: expected"),
+        (
+            "whatsapp:\n  template:\n    languages: {id: id}\n",
+            "config.yml: whatsapp.template.languages: missing en",
+        ),
+        ("whatsapp:\n  template:\n    name: Polres Pesan\n", "config.yml: whatsapp.template.name"),
+        ("whatsapp:\n  window: 24\n", "config.yml: unknown key whatsapp.window"),
+    ],
+)
+def test_bad_config_names_the_key(load: Load, config: str, message: str) -> None:
+    assert message in error_of(load, config)
