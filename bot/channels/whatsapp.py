@@ -50,6 +50,7 @@ MAX_BUTTON_BODY = 1024  # an interactive message's body
 MAX_REPLY_BUTTONS = 3
 MAX_LIST_ROWS = 10
 MAX_TEMPLATE_PARAMETER = 1000
+REPORT_RETRY_SECONDS = (1.0, 4.0, 15.0, 40.0)
 log = logging.getLogger(__name__)
 
 # Graph API error codes (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
@@ -244,7 +245,9 @@ class WhatsAppChannel:
             return _error(400, message)
         accepted = await asyncio.gather(*map(self.inbox.accept, notification.messages))
         if notification.reports:
-            await self.outbox.record_deliveries(notification.reports)
+            unmatched = await self.outbox.record_deliveries(notification.reports)
+            if unmatched:
+                self._in_background(self._record_later(unmatched))
         fresh = [m for m, a in zip(notification.messages, accepted, strict=True) if not a.duplicate]
         if fresh:
             self.on_accepted()
@@ -255,6 +258,14 @@ class WhatsAppChannel:
     async def fetch(self, ref: str) -> bytes:
         """A photo's bytes by its media id (implements bot.core.ports.MediaSource)."""
         return await self.graph.download(ref)
+
+    async def _record_later(self, reports: Sequence[DeliveryReport]) -> None:
+        """A status can overtake the outbox recording the send it is about: try again."""
+        for delay in REPORT_RETRY_SECONDS:
+            await asyncio.sleep(delay)
+            reports = await self.outbox.record_deliveries(reports)
+            if not reports:
+                return
 
     async def _mark_read(self, wamid: str) -> None:
         try:

@@ -94,8 +94,11 @@ class Outbox(Protocol):
         """Give up on this message and mark its citizen unreachable on the channel."""
         ...
 
-    async def record_deliveries(self, reports: Sequence[DeliveryReport]) -> None:
-        """Apply the platform's status callbacks (never moving a message backwards)."""
+    async def record_deliveries(
+        self, reports: Sequence[DeliveryReport]
+    ) -> Sequence[DeliveryReport]:
+        """Apply the platform's status callbacks (never moving a message backwards); returns
+        those that changed nothing (e.g. the send is not recorded yet, or a late report)."""
         ...
 
 

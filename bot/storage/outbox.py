@@ -100,10 +100,15 @@ class SqlOutbox:
                 .values(unreachable=True)
             )
 
-    async def record_deliveries(self, reports: Sequence[DeliveryReport]) -> None:
+    async def record_deliveries(
+        self, reports: Sequence[DeliveryReport]
+    ) -> Sequence[DeliveryReport]:
+        unmatched: list[DeliveryReport] = []
         async with self.db.transaction() as connection:
             for report in reports:
-                await connection.execute(_delivery_update(report))
+                if (await connection.execute(_delivery_update(report))).rowcount == 0:
+                    unmatched.append(report)
+        return unmatched
 
 
 NOTHING_TO_KEEP = Receipt()

@@ -151,9 +151,10 @@ async def test_statuses_move_a_message_forward_only(
     inbox: SqlInbox, outbox: SqlOutbox, db: Database
 ) -> None:
     message_id, _ = await sent_one(inbox, outbox)
-    await outbox.record_deliveries([report(Delivery.DELIVERED)])
+    assert await outbox.record_deliveries([report(Delivery.DELIVERED)]) == []
     assert (await delivery(db, message_id))[0] == "delivered"
-    await outbox.record_deliveries([report(Delivery.READ), report(Delivery.DELIVERED)])
+    late = report(Delivery.DELIVERED)
+    assert await outbox.record_deliveries([report(Delivery.READ), late]) == [late]
     assert (await delivery(db, message_id))[0] == "read"  # a late "delivered" changes nothing
     await outbox.record_deliveries([report(Delivery.FAILED, error="131026: undeliverable")])
     assert (await delivery(db, message_id))[0] == "read"
@@ -187,8 +188,11 @@ async def test_statuses_of_unknown_messages_are_ignored(
     inbox: SqlInbox, outbox: SqlOutbox, db: Database
 ) -> None:
     message_id, _ = await sent_one(inbox, outbox)
-    await outbox.record_deliveries([DeliveryReport("whatsapp", "wamid.other", Delivery.READ)])
-    await outbox.record_deliveries([DeliveryReport("telegram", "wamid.A", Delivery.READ)])
+    unknown = [
+        DeliveryReport("whatsapp", "wamid.other", Delivery.READ),
+        DeliveryReport("telegram", "wamid.A", Delivery.READ),
+    ]
+    assert await outbox.record_deliveries(unknown) == unknown  # changed nothing
     assert (await delivery(db, message_id))[0] == "sent"
 
 

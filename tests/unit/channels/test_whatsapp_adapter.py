@@ -3,14 +3,16 @@ the fake Graph API (tests/fakes/whatsapp_api.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.channels import whatsapp
 from bot.channels.whatsapp import (
     GraphApi,
     Template,
+    WhatsAppChannel,
     WhatsAppSender,
     parse_notification,
     render,
@@ -21,6 +23,7 @@ from bot.core.errors import DeliveryError, InvalidInput
 from bot.core.types import (
     Button,
     Delivery,
+    DeliveryReport,
     Location,
     Media,
     OutboundMessage,
@@ -382,3 +385,41 @@ async def test_media_is_downloaded_through_its_url(api: FakeGraphApi) -> None:
             await graph.download("404404")
     finally:
         await graph.close()
+
+
+# --- statuses that overtake the send they are about --------------------------------------------
+
+
+class LateOutbox:
+    """Matches the wamid from try number `known_from` on (the send was being recorded)."""
+
+    def __init__(self, known_from: int) -> None:
+        self.known_from = known_from
+        self.tries = 0
+
+    async def record_deliveries(self, reports: Sequence[DeliveryReport]) -> list[DeliveryReport]:
+        self.tries += 1
+        return [] if self.tries >= self.known_from else list(reports)
+
+
+def channel_with(outbox: LateOutbox) -> WhatsAppChannel:
+    return WhatsAppChannel(
+        token="t",
+        phone_number_id=NUMBER,
+        app_secret="s",
+        verify_token="v",
+        api_base_url="http://127.0.0.1:9",
+        inbox=None,  # type: ignore[arg-type]
+        outbox=outbox,  # type: ignore[arg-type]
+        on_accepted=lambda: None,
+    )
+
+
+@pytest.mark.parametrize(("known_from", "tries"), [(2, 2), (99, 3)])
+async def test_a_status_that_overtook_its_send_is_tried_again_a_few_times(
+    monkeypatch: pytest.MonkeyPatch, known_from: int, tries: int
+) -> None:
+    monkeypatch.setattr(whatsapp, "REPORT_RETRY_SECONDS", (0.0, 0.0, 0.0))
+    outbox = LateOutbox(known_from)
+    await channel_with(outbox)._record_later([DeliveryReport("whatsapp", "w", Delivery.READ)])
+    assert outbox.tries == tries

@@ -54,7 +54,9 @@ class FakeOutbox:
     async def mark_unreachable(self, message_id: int, error: str) -> None:
         self.unreachable.append(message_id)
 
-    async def record_deliveries(self, reports: Sequence[DeliveryReport]) -> None:
+    async def record_deliveries(
+        self, reports: Sequence[DeliveryReport]
+    ) -> Sequence[DeliveryReport]:
         raise AssertionError("the outbox worker never records deliveries")
 
 
