@@ -91,6 +91,25 @@ class TelegramLimits:
 
 
 @dataclass(frozen=True)
+class Review:
+    """Which classified messages admins review, and how long they are kept."""
+
+    confidence_below: float = 0.6  # messages classified below this are offered for review
+    retention_days: int = 180  # after this, a message's text is masked and leaves the review
+
+
+@dataclass(frozen=True)
+class Models:
+    """Model versions: when a candidate may replace the active model."""
+
+    # Activation is refused when a metric drops by more than this (unless forced with a reason).
+    tolerance: Mapping[str, float] = field(
+        default_factory=lambda: {"category_macro_f1": 0.02, "urgent_recall": 0.0}
+    )
+    poll_seconds: float = 5.0  # how often `polres serve` looks for an activation from the CLI
+
+
+@dataclass(frozen=True)
 class WhatsAppTemplate:
     """The approved template sent outside WhatsApp's 24-hour window; its body has one
     parameter, filled with the message."""
@@ -133,6 +152,8 @@ class FileConfig:
     rasa: Rasa = field(default_factory=Rasa)
     telegram: TelegramLimits = field(default_factory=TelegramLimits)
     whatsapp: WhatsAppLimits = field(default_factory=WhatsAppLimits)
+    review: Review = field(default_factory=Review)
+    models: Models = field(default_factory=Models)
     paths: Paths = field(default_factory=Paths)
 
 
@@ -385,6 +406,15 @@ def _check(config: FileConfig) -> None:
             ) from None
     if config.languages.default not in config.languages.supported:
         raise ConfigError("config.yml: languages.default: must be one of languages.supported")
+    if not 0.0 <= config.review.confidence_below <= 1.0:
+        raise ConfigError("config.yml: review.confidence_below: expected a number between 0 and 1")
+    if config.review.retention_days < 1:
+        raise ConfigError("config.yml: review.retention_days: expected at least 1")
+    unknown = set(config.models.tolerance) - {"category_macro_f1", "urgent_recall"}
+    if unknown:
+        raise ConfigError(f"config.yml: unknown key models.tolerance.{sorted(unknown)[0]}")
+    if any(not 0.0 <= value <= 1.0 for value in config.models.tolerance.values()):
+        raise ConfigError("config.yml: models.tolerance: expected numbers between 0 and 1")
     template = config.whatsapp.template
     missing = set(config.languages.supported) - set(template.languages)
     if missing:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -84,6 +85,8 @@ class Citizen(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# What an admin made of a classified message in the review.
+REVIEW_STATUSES = ("confirmed", "corrected", "discarded")
 # An outbound message's way: pending in the outbox, then what the platform reports.
 DELIVERY_STATUSES = ("pending", "sent", "delivered", "read", "failed")
 
@@ -98,6 +101,7 @@ class Message(Base):
         CheckConstraint(
             f"delivery_status IN ({_values(*DELIVERY_STATUSES)})", name="delivery_status"
         ),
+        CheckConstraint(f"review_status IN ({_values(*REVIEW_STATUSES)})", name="review_status"),
         Index("ix_messages_outbox", "direction", "delivery_status", "next_attempt_at"),
         Index("ix_messages_inbox", "direction", "processed_at"),
     )
@@ -137,6 +141,11 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     template: Mapped[str | None] = mapped_column(String(100))  # sent as this approved template
     template_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Inbound: an admin's review (bot/storage/review.py).
+    review_status: Mapped[str | None] = mapped_column(String(16))
+    reviewed_intent: Mapped[str | None] = mapped_column(String(100))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
 
 
 class Ticket(Base):
@@ -244,3 +253,42 @@ class CannedReply(Base):
     title: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelVersion(Base):
+    """One trained (or training) NLU model; at most one is active, at most one is training."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_values('training', 'ready', 'failed')})", name="status"),
+        Index(
+            "ux_model_versions_training",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'training'"),
+            postgresql_where=text("status = 'training'"),
+        ),
+        Index(
+            "ux_model_versions_active",
+            "active",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(12))
+    model_file: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    finished_at: Mapped[datetime | None]
+    train_seconds: Mapped[float | None] = mapped_column(Float)
+    log_file: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+    metrics: Mapped[dict[str, Any] | None]
+    active: Mapped[bool] = mapped_column(default=False, server_default=false())
+    activated_at: Mapped[datetime | None]
+    activated_by: Mapped[str | None] = mapped_column(String(100))
+    activation_reason: Mapped[str | None] = mapped_column(Text)

@@ -10,10 +10,8 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from aiohttp import web
 
 from bot.core.content import IntentTable, Texts
@@ -27,7 +25,7 @@ from bot.core.wib import WIB, format_wib
 from bot.storage.canned import SqlCannedReplies
 from bot.storage.queries import Queries, TicketRow
 from bot.storage.tickets import SqlTickets, TicketRefused
-from bot.storage.users import Session, SqlUsers
+from bot.storage.users import SqlUsers
 from bot.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -39,8 +37,8 @@ from bot.web.auth import (
     set_session_cookie,
 )
 from bot.web.charts import stacked_bars
+from bot.web.pages import admin_session, redirect, render
 
-TEMPLATES = Path(__file__).parent / "templates"
 QUEUE_LIMIT = 200
 IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG", "image/png"), (b"RIFF", "image/webp"))
 STATS_DAYS = 14
@@ -49,29 +47,6 @@ CLOSE_REASONS = ("spam", "duplicate")
 OPEN = (TicketStatus.NEW, TicketStatus.CLAIMED, TicketStatus.ANSWERED)
 USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 MIN_PASSWORD = 10
-
-_templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
-)
-_templates.filters["wib"] = format_wib
-# How the conversation names attachments and delivery states (the dashboard is in Indonesian).
-_templates.globals["media_names"] = {
-    "photo": "foto",
-    "voice": "pesan suara",
-    "audio": "audio",
-    "video": "video",
-    "video_note": "video",
-    "animation": "animasi",
-    "sticker": "stiker",
-    "document": "dokumen",
-}
-_templates.globals["delivery_names"] = {
-    "pending": "menunggu",
-    "sent": "terkirim",
-    "delivered": "diterima",
-    "read": "dibaca",
-    "failed": "gagal",
-}
 
 
 class Dashboard:
@@ -122,7 +97,7 @@ class Dashboard:
 
     async def login_form(self, request: web.Request, error: str | None = None) -> web.Response:
         csrf = secrets.token_urlsafe(32)
-        response = _render(
+        response = render(
             "login.html",
             status=401 if error else 200,
             csrf_token=csrf,
@@ -149,20 +124,20 @@ class Dashboard:
         except LoginRefused as refused:
             return await self.login_form(request, str(refused) or "wrong username or password")
         target = str(form.get("next", ""))
-        response = _redirect(target if target.startswith("/dashboard") else "/dashboard")
+        response = redirect(target if target.startswith("/dashboard") else "/dashboard")
         set_session_cookie(response, request, token)
         response.del_cookie(LOGIN_CSRF_COOKIE)
         return response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
         await self.auth.log_out(request)
-        response = _redirect("/login")
+        response = redirect("/login")
         response.del_cookie(SESSION_COOKIE)
         return response
 
     async def queue(self, request: web.Request) -> web.Response:
         filters, tickets = await _tickets(self.queries, request)
-        return _render(
+        return render(
             "queue.html",
             session=current_session(request),
             tickets=self._queue_entries(tickets),
@@ -212,7 +187,7 @@ class Dashboard:
         detail = await self.queries.ticket(code)
         if detail is None:
             raise web.HTTPNotFound(text="no such ticket")
-        return _render(
+        return render(
             "ticket.html",
             status=status,
             session=current_session(request),
@@ -272,7 +247,7 @@ class Dashboard:
         except InvalidInput as invalid:
             return await self.ticket(request, str(invalid), status=400)
         self.on_outbound()
-        return _redirect(f"/dashboard/tickets/{code}")
+        return redirect(f"/dashboard/tickets/{code}")
 
     async def photo(self, request: web.Request) -> web.Response:
         """A citizen's photo, fetched from their channel (e.g. Telegram's getFile)."""
@@ -307,7 +282,7 @@ class Dashboard:
             {"penilaian": result.ratings},
             "Penilaian warga (jumlah per nilai)",
         )
-        return _render(
+        return render(
             "stats.html",
             session=current_session(request),
             stats=result,
@@ -317,17 +292,17 @@ class Dashboard:
         )
 
     async def canned_list(self, request: web.Request, error: str | None = None) -> web.Response:
-        return _render(
+        return render(
             "canned.html",
             status=400 if error else 200,
-            session=_admin(request),
+            session=admin_session(request),
             replies=await self.canned.all(),
             languages=self.texts.languages,
             error=error,
         )
 
     async def canned_add(self, request: web.Request) -> web.StreamResponse:
-        admin = _admin(request).user
+        admin = admin_session(request).user
         form = await request.post()
         language = str(form.get("language", ""))
         title = str(form.get("title", "")).strip()
@@ -340,25 +315,25 @@ class Dashboard:
             await self.canned.add(language, title, _required(text), admin.username)
         except InvalidInput as error:
             return await self.canned_list(request, str(error))
-        return _redirect("/dashboard/admin/canned")
+        return redirect("/dashboard/admin/canned")
 
     async def canned_remove(self, request: web.Request) -> web.StreamResponse:
-        admin = _admin(request).user
+        admin = admin_session(request).user
         await self.canned.remove(int(request.match_info["id"]), admin.username)
-        return _redirect("/dashboard/admin/canned")
+        return redirect("/dashboard/admin/canned")
 
     async def user_list(self, request: web.Request, error: str | None = None) -> web.Response:
-        return _render(
+        return render(
             "users.html",
             status=400 if error else 200,
-            session=_admin(request),
+            session=admin_session(request),
             users=await self.users.all(),
             error=error,
             roles=Role,
         )
 
     async def user_add(self, request: web.Request) -> web.StreamResponse:
-        admin = _admin(request).user
+        admin = admin_session(request).user
         form = await request.post()
         try:
             username = check_username(str(form.get("username", "")))
@@ -367,16 +342,16 @@ class Dashboard:
             await self.users.add(username, await hash_password(password), role, admin.username)
         except (InvalidInput, ValueError) as error:
             return await self.user_list(request, str(error))
-        return _redirect("/dashboard/admin/users")
+        return redirect("/dashboard/admin/users")
 
     async def user_disable(self, request: web.Request) -> web.StreamResponse:
-        admin = _admin(request).user
+        admin = admin_session(request).user
         username = request.match_info["username"]
         if username == admin.username:
             return await self.user_list(request, "you cannot disable your own account")
         if not await self.users.disable(username, admin.username):
             raise web.HTTPNotFound(text="no such user")
-        return _redirect("/dashboard/admin/users")
+        return redirect("/dashboard/admin/users")
 
 
 @dataclass(frozen=True)
@@ -408,13 +383,6 @@ def check_password(password: str) -> str:
     return password
 
 
-def _admin(request: web.Request) -> Session:
-    session = current_session(request)
-    if session.user.role is not Role.ADMIN:
-        raise web.HTTPForbidden(text="admins only")
-    return session
-
-
 def _filters(request: web.Request) -> dict[str, Any]:
     query = request.query
     return {
@@ -431,12 +399,3 @@ async def _tickets(queries: Queries, request: web.Request) -> tuple[dict[str, An
         return filters, list(await queries.list_tickets(limit=QUEUE_LIMIT, **filters))
     except InvalidInput as error:
         raise web.HTTPBadRequest(text=str(error)) from None
-
-
-def _redirect(location: str) -> web.Response:
-    return web.Response(status=303, headers={"Location": location})
-
-
-def _render(template: str, status: int = 200, **context: Any) -> web.Response:
-    html = _templates.get_template(template).render(**context)
-    return web.Response(text=html, content_type="text/html", status=status)

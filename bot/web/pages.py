@@ -1,0 +1,55 @@
+"""What every dashboard page shares: the Jinja2 environment, rendering, redirects, admin checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from bot.core.types import Role
+from bot.core.wib import format_wib
+from bot.storage.users import Session
+from bot.web.auth import current_session
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+)
+_templates.filters["wib"] = format_wib
+# How the conversation names attachments and delivery states (the dashboard is in Indonesian).
+_templates.globals["media_names"] = {
+    "photo": "foto",
+    "voice": "pesan suara",
+    "audio": "audio",
+    "video": "video",
+    "video_note": "video",
+    "animation": "animasi",
+    "sticker": "stiker",
+    "document": "dokumen",
+}
+_templates.globals["delivery_names"] = {
+    "pending": "menunggu",
+    "sent": "terkirim",
+    "delivered": "diterima",
+    "read": "dibaca",
+    "failed": "gagal",
+}
+
+
+def render(template: str, status: int = 200, **context: Any) -> web.Response:
+    html = _templates.get_template(template).render(**context)
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def admin_session(request: web.Request) -> Session:
+    session = current_session(request)
+    if session.user.role is not Role.ADMIN:
+        raise web.HTTPForbidden(text="admins only")
+    return session
