@@ -45,13 +45,13 @@ if [ -z "$(1)" ] || ! "$(1)" -c 'import sys; sys.exit(sys.version_info[:2] != tu
   echo "error: Python $(2) not found (needed for $(3)): install it with 'pyenv install $(2)' or your package manager, or set PYTHON$(subst .,,$(2))=/path/to/python$(2)" >&2; exit 1; fi
 endef
 
-model: setup
+model: db
 	$(POLRES) nlu train
 
 db: setup
 	$(POLRES) db upgrade
 
-run: model db
+run: model
 	$(POLRES) serve
 
 lint: setup

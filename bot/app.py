@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -21,6 +22,7 @@ from bot.channels.webchat import WebChatApi
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import Template, WhatsAppChannel, WhatsAppSender
 from bot.content import load_content, load_intents
+from bot.core.comparison import Comparison
 from bot.core.errors import ConfigError, InvalidInput, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, MediaSource, Sender
@@ -29,22 +31,27 @@ from bot.core.sla import SlaPolicy
 from bot.core.types import Classification, Role, User
 from bot.core.wib import format_wib
 from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
+from bot.nlu.annotations import ReviewedExamples
 from bot.nlu.client import RasaClient
-from bot.nlu.evaluation import evaluate
-from bot.nlu.metrics import Report
-from bot.nlu.server import ManagedRasaServer
-from bot.nlu.training import model_path, train
+from bot.nlu.switching import SwitchingNlu
+from bot.nlu.topics import TopicAuthor
+from bot.nlu.training import model_path
+from bot.retraining import Retraining
 from bot.settings import Settings
 from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
+from bot.storage.model_versions import ModelVersion, SqlModelVersions
 from bot.storage.outbox import SqlOutbox
 from bot.storage.queries import Queries
+from bot.storage.review import SqlReview
 from bot.storage.schema import check_schema, upgrade
 from bot.storage.tickets import SqlTickets
 from bot.storage.users import SqlUsers
 from bot.web.auth import Auth, hash_password
 from bot.web.dashboard import Dashboard, check_password, check_username
+from bot.web.models import ModelPages
+from bot.web.review import ReviewPages
 from bot.web.server import create_app
 from handlers import HANDLERS
 
@@ -59,11 +66,39 @@ class Services:
     inbox: SqlInbox
     outbox: SqlOutbox
     queries: Queries
-    nlu: RasaClient
+    nlu: RasaClient | SwitchingNlu
     pipeline: Pipeline
+    retraining: Retraining
 
     async def process(self, accepted: Accepted) -> None:
         await self.pipeline.process(accepted.message_id, accepted.citizen_id)
+
+    async def follow_active_model(self) -> None:
+        """Serve the active model version: switch when an admin activates another one (from
+        the dashboard or the CLI), then reload the intent table and FAQ content."""
+        poll = self.settings.config.models.poll_seconds
+        while True:
+            try:
+                await self._follow_once()
+            except Exception:
+                log.exception("switching the NLU model failed; retrying")
+            await asyncio.sleep(poll)
+
+    async def _follow_once(self) -> None:
+        active = await self.retraining.versions.active()
+        if active is None or not active.model_file:
+            return
+        if not isinstance(self.nlu, SwitchingNlu):
+            return  # RASA_URL: that server's model is managed where it runs
+        if self.nlu.model.name == active.model_file:
+            return
+        await self.nlu.switch(self.retraining.models / active.model_file)
+        data = self.settings.path(self.settings.config.paths.data)
+        self.pipeline.classifier.intents = await asyncio.to_thread(load_intents, data)
+        self.pipeline.content = await asyncio.to_thread(
+            load_content, data, self.settings.config.languages.supported
+        )
+        log.info("now serving model version %s", active.id)
 
 
 @contextlib.asynccontextmanager
@@ -80,8 +115,11 @@ async def open_database(settings: Settings) -> AsyncIterator[Database]:
 
 
 @contextlib.asynccontextmanager
-async def open_nlu(settings: Settings) -> AsyncIterator[RasaClient]:
-    """A client for RASA_URL, or for a Rasa server started (and stopped) here."""
+async def open_nlu(
+    settings: Settings, model: Path | None = None
+) -> AsyncIterator[RasaClient | SwitchingNlu]:
+    """A client for RASA_URL, or a Rasa server started (and stopped) here with `model` (default:
+    the model trained for the current data)."""
     timeout = settings.config.nlu.request_timeout_seconds
     if settings.rasa_url:
         client = RasaClient(settings.rasa_url, timeout=timeout)
@@ -92,28 +130,38 @@ async def open_nlu(settings: Settings) -> AsyncIterator[RasaClient]:
             await client.close()
         return
     project = settings.path(settings.config.paths.rasa_project)
-    model = model_path(project, settings.path(settings.config.paths.models))
+    model = model or model_path(project, settings.path(settings.config.paths.models))
     if not model.is_file():
         raise ConfigError(
             f"no Rasa model for the current training data ({model.name}): run `polres nlu train`"
         )
     if not settings.rasa_executable.is_file():
         raise ConfigError(f"{settings.rasa_executable} not found: run `make setup`")
-    log_path = settings.path(settings.config.paths.var) / "rasa.log"
     log.info("starting a managed Rasa server for %s", model.name)
-    server = ManagedRasaServer(
+    nlu = SwitchingNlu(
         settings.rasa_executable,
-        model,
-        log_path,
+        settings.path(settings.config.paths.var),
         startup_timeout=settings.config.rasa.startup_timeout_seconds,
+        request_timeout=timeout,
     )
-    async with server:
-        log.info("managed Rasa server ready at %s", server.url)
-        client = RasaClient(server.url, timeout=timeout)
-        try:
-            yield client
-        finally:
-            await client.close()
+    try:
+        await nlu.start(model)
+        log.info("managed Rasa server ready at %s", nlu.base_url)
+        yield nlu
+    finally:
+        await nlu.close()
+
+
+async def serving_model(settings: Settings, versions: SqlModelVersions) -> Path | None:
+    """The active model version's file; the first start adopts the current data's model."""
+    retraining = Retraining(settings, versions)
+    active = await versions.active()
+    if active is None and (await retraining.current_model()).is_file():
+        version = await retraining.begin("serve")
+        active = await retraining.run(version, evaluate=False)  # the model exists: no training
+    if active is None or not active.model_file:
+        return None
+    return settings.path(settings.config.paths.models) / active.model_file
 
 
 @contextlib.asynccontextmanager
@@ -121,23 +169,35 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
     data = settings.path(settings.config.paths.data)
     content = load_content(data, settings.config.languages.supported)
     intents = load_intents(data)
-    async with open_database(settings) as db, open_nlu(settings) as nlu:
-        inbox = SqlInbox(db)
-        nlu_config = settings.config.nlu
-        pipeline = Pipeline(
-            inbox=inbox,
-            classifier=Classifier(nlu, intents),
-            content=content,
-            handlers=HANDLERS,
-            rules=NluRules(nlu_config.confidence_threshold, nlu_config.emergency_threshold),
-            priorities=settings.config.escalation.priority,
-            media_channels=frozenset(
-                name
-                for name, on in ((TELEGRAM, settings.telegram), (WHATSAPP, settings.whatsapp))
-                if on
-            ),
-        )
-        yield Services(settings, db, inbox, SqlOutbox(db), Queries(db), nlu, pipeline)
+    async with open_database(settings) as db:
+        versions = SqlModelVersions(db)
+        model = None if settings.rasa_url else await serving_model(settings, versions)
+        async with open_nlu(settings, model) as nlu:
+            inbox = SqlInbox(db)
+            nlu_config = settings.config.nlu
+            pipeline = Pipeline(
+                inbox=inbox,
+                classifier=Classifier(nlu, intents),
+                content=content,
+                handlers=HANDLERS,
+                rules=NluRules(nlu_config.confidence_threshold, nlu_config.emergency_threshold),
+                priorities=settings.config.escalation.priority,
+                media_channels=frozenset(
+                    name
+                    for name, on in ((TELEGRAM, settings.telegram), (WHATSAPP, settings.whatsapp))
+                    if on
+                ),
+            )
+            yield Services(
+                settings,
+                db,
+                inbox,
+                SqlOutbox(db),
+                Queries(db),
+                nlu,
+                pipeline,
+                Retraining(settings, versions),
+            )
 
 
 async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
@@ -202,15 +262,19 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
             gc.freeze()
             gc.set_threshold(20_000, 20, 20)
             async with asyncio.TaskGroup() as workers:
-                inbox_task = workers.create_task(inbox_worker.run())
-                outbox_task = workers.create_task(outbox_worker.run())
+                tasks = [
+                    workers.create_task(inbox_worker.run()),
+                    workers.create_task(outbox_worker.run()),
+                    workers.create_task(services.follow_active_model()),
+                ]
                 if ready is not None:
                     ready.set()
                 await _until_stopped()
                 log.info("stopping")
-                inbox_task.cancel()
-                outbox_task.cancel()
+                for task in tasks:
+                    task.cancel()
         finally:
+            await services.retraining.stop()
             if telegram is not None:
                 await telegram.stop()
             if whatsapp is not None:
@@ -292,8 +356,17 @@ def create_web_app(
         media,
         on_outbound,
     )
+    config = services.settings.config
+    project = services.settings.path(config.paths.rasa_project)
+    review = ReviewPages(
+        SqlReview(services.db),
+        config.review,
+        ReviewedExamples(project),
+        TopicAuthor(project, services.settings.path(config.paths.data), config.languages.supported),
+        lambda: services.pipeline.classifier.intents,  # replaced when a model is activated
+    )
     return create_app(
-        [*routes, *dashboard.routes()],
+        [*routes, *dashboard.routes(), *ModelPages(services.retraining).routes(), *review.routes()],
         readiness={"database": services.db.ping, "rasa": rasa_ready},
         webchat=services.settings.config.channels.webchat,
         middlewares=[auth.middleware()],
@@ -354,22 +427,54 @@ async def classify(settings: Settings, lines: Iterable[str]) -> AsyncIterator[Cl
             yield result
 
 
-async def train_model(settings: Settings, force: bool = False) -> tuple[Path, bool]:
-    """Train the model for the current data unless it exists; (path, whether it was trained)."""
-    project = settings.path(settings.config.paths.rasa_project)
-    models = settings.path(settings.config.paths.models)
-    existed = model_path(project, models).is_file()
-    path = await train(project, models, settings.rasa_executable, force=force)
-    return path, force or not existed
+async def train_version(settings: Settings) -> ModelVersion:
+    """Train (or adopt the existing model for unchanged data), evaluate, record the version."""
+    async with open_database(settings) as db:
+        return await Retraining(settings, SqlModelVersions(db)).train(CLI_ACTOR)
 
 
-async def evaluate_model(settings: Settings) -> Report:
-    return await evaluate(
-        settings.path(settings.config.paths.rasa_project),
-        settings.path(settings.config.paths.reports),
-        settings.rasa_executable,
-        load_intents(settings.path(settings.config.paths.data)),
-    )
+async def compare_version(settings: Settings, version_id: int | None) -> tuple[int, Comparison]:
+    """A version (default: the newest ready one) against the active model."""
+    async with open_database(settings) as db:
+        versions = SqlModelVersions(db)
+        if version_id is None:
+            ready = [v for v in await versions.all() if v.status == "ready"]
+            if not ready:
+                raise InvalidInput("no trained model version yet: run `polres nlu train`")
+            version_id = ready[0].id
+        return version_id, await Retraining(settings, versions).comparison(version_id)
+
+
+async def activate_version(
+    settings: Settings, version_id: int, *, force: bool, reason: str | None
+) -> Comparison:
+    async with open_database(settings) as db:
+        return await Retraining(settings, SqlModelVersions(db)).activate(
+            version_id, CLI_ACTOR, force=force, reason=reason
+        )
+
+
+async def list_versions(settings: Settings) -> list[dict[str, Any]]:
+    """Every model version, newest first, as `polres nlu models --json` prints it."""
+    async with open_database(settings) as db:
+        return [_version_row(version) for version in await SqlModelVersions(db).all()]
+
+
+def _version_row(version: ModelVersion) -> dict[str, Any]:
+    metrics = version.metrics or {}
+    return {
+        "version": version.id,
+        "active": version.active,
+        "status": version.status,
+        "model": version.model_file,
+        "created_at": version.created_at.isoformat(),
+        "created_by": version.created_by,
+        "train_seconds": version.train_seconds,
+        "metrics": {k: v for k, v in metrics.items() if k not in ("predictions", "per_intent")}
+        or None,
+        "activated_at": version.activated_at.isoformat() if version.activated_at else None,
+        "activation_reason": version.activation_reason,
+    }
 
 
 async def upgrade_database(settings: Settings) -> None:

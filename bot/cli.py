@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot import app
 from bot.core.errors import PolresError
@@ -57,14 +57,27 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("file", nargs="?", type=Path, help="input file (default: stdin)")
     classify.set_defaults(run=_classify)
 
-    nlu = commands.add_parser("nlu", help="train and evaluate the Rasa NLU model").add_subparsers(
+    nlu = commands.add_parser("nlu", help="train, evaluate and activate NLU models").add_subparsers(
         title="nlu commands", metavar="COMMAND", required=True
     )
-    train = nlu.add_parser("train", help="train the model for the current data (if missing)")
-    train.add_argument("--force", action="store_true", help="train even if the model exists")
-    train.set_defaults(run=_nlu_train)
-    evaluate = nlu.add_parser("evaluate", help="held-out evaluation with metrics and a PNG")
+    nlu.add_parser(
+        "train", help="train a model version for the current data and evaluate it"
+    ).set_defaults(run=_nlu_train)
+    evaluate = nlu.add_parser(
+        "evaluate", help="compare a version (default the newest) with the active model"
+    )
+    evaluate.add_argument("version", nargs="?", type=int)
     evaluate.set_defaults(run=_nlu_evaluate)
+    activate = nlu.add_parser(
+        "activate", help="serve this version (also to roll back to an older one)"
+    )
+    activate.add_argument("version", type=int)
+    activate.add_argument("--force", action="store_true", help="even if its metrics drop")
+    activate.add_argument("--reason", help="why (required with --force; kept in the audit log)")
+    activate.set_defaults(run=_nlu_activate)
+    models = nlu.add_parser("models", help="list model versions, their metrics, the active one")
+    models.add_argument("--json", action="store_true", help="one JSON object per line")
+    models.set_defaults(run=_nlu_models)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(
         title="db commands", metavar="COMMAND", required=True
@@ -112,13 +125,47 @@ async def _classify(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
-    model, trained = await app.train_model(settings, force=args.force)
-    print(f"{'trained' if trained else 'up to date'}: {model}")
+    version = await app.train_version(settings)
+    print(f"model version {version.id}: {version.model_file} ({version.status})")
+    _, comparison = await app.compare_version(settings, version.id)
+    print(comparison.as_text())
 
 
 async def _nlu_evaluate(settings: Settings, args: argparse.Namespace) -> None:
-    report = await app.evaluate_model(settings)
-    print(report.as_text())
+    version_id, comparison = await app.compare_version(settings, args.version)
+    print(f"model version {version_id} against the active model, on the held-out split")
+    print(comparison.as_text())
+
+
+async def _nlu_activate(settings: Settings, args: argparse.Namespace) -> None:
+    await app.activate_version(settings, args.version, force=args.force, reason=args.reason)
+    print(
+        f"model version {args.version} is active; a running `polres serve` switches to it "
+        "within a minute, without a pause"
+    )
+
+
+async def _nlu_models(settings: Settings, args: argparse.Namespace) -> None:
+    rows = await app.list_versions(settings)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    print(
+        f"{'VERSION':<8} {'ACTIVE':<6} {'STATUS':<9} {'MODEL':<24} {'CAT-F1':>7} {'URG-REC':>7} BY"
+    )
+    for row in rows:
+        metrics = row["metrics"] or {}
+        print(
+            f"{row['version']:<8} {'*' if row['active'] else '':<6} {row['status']:<9} "
+            f"{row['model'] or '-':<24} {_metric(metrics, 'category_macro_f1'):>7} "
+            f"{_metric(metrics, 'urgent_recall'):>7} {row['created_by']}"
+        )
+
+
+def _metric(metrics: dict[str, Any], name: str) -> str:
+    value = metrics.get(name)
+    return f"{value:.3f}" if isinstance(value, float) else "-"
 
 
 async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:

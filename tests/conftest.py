@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.nlu.evaluation import train_model
 from bot.nlu.server import ManagedRasaServer
-from bot.nlu.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_PROJECT = ROOT / "rasa_project"
@@ -27,7 +27,7 @@ def rasa_executable() -> Path:
 @pytest.fixture(scope="session")
 async def rasa_model(rasa_executable: Path) -> Path:
     """The model for the project's current data, trained first if missing."""
-    return await train(RASA_PROJECT, RASA_PROJECT / "models", rasa_executable)
+    return await train_model(RASA_PROJECT, RASA_PROJECT / "models", rasa_executable)
 
 
 @pytest.fixture(scope="session")

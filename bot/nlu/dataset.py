@@ -52,6 +52,11 @@ def read_nlu_yaml(path: Path) -> list[Example]:
     return examples
 
 
+# Examples admins confirmed in the review (bot/nlu/annotations.py): always trained on, never
+# held out, so a correction takes effect in the next model.
+REVIEWED_FILE = "reviewed.yml"
+
+
 def read_examples(project_dir: Path) -> list[Example]:
     """Every example in the project's data/nlu/*.yml, in file order."""
     return [example for path in nlu_files(project_dir) for example in read_nlu_yaml(path)]
@@ -60,27 +65,44 @@ def read_examples(project_dir: Path) -> list[Example]:
 def split_examples(
     project_dir: Path, test_share: float = 0.2
 ) -> tuple[list[Example], list[Example]]:
-    """A deterministic split, stratified per intent; each intent gets at least one test example.
+    """(train, test): the held-out split every model version is trained without and judged on.
 
-    Within an intent, examples are ordered by a hash of their text and the first
-    `test_share` of them are held out, so adding data moves few examples across.
-    Exact duplicates are kept once, so none can sit on both sides.
+    An example is held out when a hash of its text falls below `test_share`, so adding data
+    never moves an existing example across; within an intent of two or more examples at least
+    one is held out and one trained on. Reviewed examples are always trained on. Exact
+    duplicates are kept once, so none can sit on both sides.
     """
+    reviewed = [
+        example
+        for path in nlu_files(project_dir)
+        if path.name == REVIEWED_FILE
+        for example in read_nlu_yaml(path)
+    ]
+    base = [
+        example
+        for path in nlu_files(project_dir)
+        if path.name != REVIEWED_FILE
+        for example in read_nlu_yaml(path)
+    ]
     by_intent: dict[str, list[Example]] = defaultdict(list)
-    for example in dict.fromkeys(read_examples(project_dir)):
+    for example in dict.fromkeys(base):
         by_intent[example.intent].append(example)
     train: list[Example] = []
     test: list[Example] = []
     for intent in sorted(by_intent):
-        ranked = sorted(by_intent[intent], key=_text_hash)
-        held_out = max(1, min(round(len(ranked) * test_share), len(ranked) - 1))
+        ranked = sorted(by_intent[intent], key=_hash_fraction)
+        held_out = sum(_hash_fraction(example) < test_share for example in ranked)
+        held_out = min(max(held_out, 1), len(ranked) - 1) if len(ranked) > 1 else 0
         test += ranked[:held_out]
         train += ranked[held_out:]
-    return train, test
+    held = set(test)
+    train += [example for example in dict.fromkeys(reviewed) if example not in held]
+    return list(dict.fromkeys(train)), test
 
 
-def _text_hash(example: Example) -> str:
-    return hashlib.sha256(example.text.encode()).hexdigest()
+def _hash_fraction(example: Example) -> float:
+    """A stable number in [0, 1) for the example's text."""
+    return int(hashlib.sha256(example.text.encode()).hexdigest()[:12], 16) / 16**12
 
 
 def write_nlu_yaml(examples: Iterable[Example], path: Path) -> None:

@@ -1,29 +1,49 @@
-"""Held-out evaluation: train on part of the project's data, classify the rest, report."""
+"""Model versions are trained on the train part of the project's held-out split, judged on its
+test part, and compared with the active model on the same examples."""
 
 from __future__ import annotations
 
 import asyncio
-import json
+import hashlib
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.core.content import IntentTable
 from bot.core.types import Parse
 from bot.nlu.client import RasaClient
 from bot.nlu.dataset import Example, split_examples, write_nlu_yaml
-from bot.nlu.metrics import Report, compute_metrics, plot_confusion
+from bot.nlu.metrics import compute_metrics, plot_confusion
 from bot.nlu.server import ManagedRasaServer
-from bot.nlu.training import data_fingerprint, train
+from bot.nlu.training import train
 
-__all__ = [
-    "Report",
-    "compute_metrics",
-    "evaluate",
-    "plot_confusion",
-    "predict",
-    "split_examples",
-    "write_nlu_yaml",
-]
+TEST_SHARE = 0.2
+CONFUSION_PNG = "confusion_matrix.png"
+
+
+async def train_model(
+    project_dir: Path,
+    models_dir: Path,
+    rasa_executable: Path | str,
+    *,
+    force: bool = False,
+    log_path: Path | None = None,
+) -> Path:
+    """Train the model for the project's current data on the split's train part (reused when it
+    exists unless `force`); returns its path, models_dir/nlu-<fingerprint>.tar.gz."""
+    train_split, _ = await asyncio.to_thread(split_examples, project_dir, TEST_SHARE)
+    with tempfile.TemporaryDirectory(prefix="polres-train-") as folder:
+        train_path = Path(folder) / "train.yml"
+        await asyncio.to_thread(write_nlu_yaml, train_split, train_path)
+        return await train(
+            project_dir,
+            models_dir,
+            rasa_executable,
+            force=force,
+            log_path=log_path,
+            nlu_path=train_path,
+        )
 
 
 async def predict(
@@ -47,59 +67,36 @@ async def predict(
     return [task.result() for task in tasks]
 
 
-async def evaluate(
+async def evaluate_model(
+    model: Path,
     project_dir: Path,
-    reports_dir: Path,
-    rasa_executable: Path | str,
     intents: IntentTable,
-    test_share: float = 0.2,
+    rasa_executable: Path | str,
+    out_dir: Path,
     concurrency: int = 8,
-    force: bool = False,
-) -> Report:
-    """Train on the train split, classify the test split through a served model, write reports.
-
-    Writes reports_dir/{split/train.yml, split/test.yml, models/, evaluation.json,
-    confusion_matrix.png}. The model is named by the data fingerprint and split share,
-    so an unchanged project is not trained again unless `force`.
-    """
-    train_split, test_split = await asyncio.to_thread(split_examples, project_dir, test_share)
-    train_path = reports_dir / "split" / "train.yml"
-    await asyncio.to_thread(write_nlu_yaml, train_split, train_path)
-    await asyncio.to_thread(write_nlu_yaml, test_split, reports_dir / "split" / "test.yml")
-    fingerprint = await asyncio.to_thread(data_fingerprint, project_dir)
-    model = await train(
-        project_dir,
-        reports_dir / "models",
-        rasa_executable,
-        force=force,
-        log_path=reports_dir / "train.log",
-        nlu_path=train_path,
-        fixed_name=f"eval-{fingerprint}-{round(test_share * 100)}",
-    )
-    server = ManagedRasaServer(rasa_executable, model, reports_dir / "rasa-server.log")
+) -> dict[str, Any]:
+    """Serve `model` on a temporary Rasa server, classify the split's test part and return the
+    metrics (JSON-ready, with every prediction); the confusion matrix goes to out_dir."""
+    _, test_split = await asyncio.to_thread(split_examples, project_dir, TEST_SHARE)
+    await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+    server = ManagedRasaServer(rasa_executable, model, out_dir / "rasa-server.log")
     async with server, RasaClient(server.url) as client:
         parses = await predict(client, test_split, concurrency)
-
-    pairs = [
-        (example.intent, parse.intent) for example, parse in zip(test_split, parses, strict=True)
-    ]
-    report = compute_metrics(pairs, intents)
-    misclassified = [
-        {
-            "text": e.text,
-            "gold": e.intent,
-            "predicted": p.intent,
-            "confidence": round(p.confidence, 4),
-        }
-        for e, p in zip(test_split, parses, strict=True)
-        if e.intent != p.intent
-    ]
-    document = {"model": model.name, **report.as_json(), "misclassified": misclassified}
+    pairs = [(e.intent, p.intent) for e, p in zip(test_split, parses, strict=True)]
     labels = sorted(intents.specs, key=lambda name: (intents.specs[name].category, name))
-    await asyncio.to_thread(
-        (reports_dir / "evaluation.json").write_text,
-        json.dumps(document, ensure_ascii=False, indent=2) + "\n",
-        "utf-8",
-    )
-    await asyncio.to_thread(plot_confusion, pairs, labels, reports_dir / "confusion_matrix.png")
-    return report
+    await asyncio.to_thread(plot_confusion, pairs, labels, out_dir / CONFUSION_PNG)
+    return {
+        "split": split_id(test_split),
+        **compute_metrics(pairs, intents).as_json(),
+        "predictions": [
+            [e.text, e.intent, p.intent] for e, p in zip(test_split, parses, strict=True)
+        ],
+    }
+
+
+def split_id(examples: Sequence[Example]) -> str:
+    """Names a test split: two evaluations are comparable when their splits match."""
+    digest = hashlib.sha256()
+    for example in sorted(examples, key=lambda e: (e.intent, e.text)):
+        digest.update(f"{example.intent}\0{example.text}\0".encode())
+    return digest.hexdigest()[:12]

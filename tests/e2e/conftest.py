@@ -77,7 +77,7 @@ def running_polres(tmp: Path, **env_overrides: str) -> Iterator[Server]:
             [POLRES, "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
         )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a managed Rasa server loads in 20-60 s
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/readyz", timeout=1):

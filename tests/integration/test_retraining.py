@@ -1,0 +1,173 @@
+"""The retraining loop with the real Rasa: annotate → train → evaluate → activate while serving
+→ the annotated example is understood; rollback restores the old behaviour.
+
+Everything runs through the real `polres` commands on a copy of the project (so the
+repository's data and models stay untouched); `polres serve` manages its own Rasa servers
+(no RASA_URL), which is what lets it switch models without a pause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import yaml
+
+from bot.nlu.dataset import Example, write_nlu_yaml
+from tests.e2e.conftest import Server, polres_env, run_polres, serving
+
+pytestmark = [pytest.mark.rasa, pytest.mark.timeout(1800)]
+ROOT = Path(__file__).resolve().parents[2]
+# Nonsense no model has seen: what a model says about it is only what it was taught.
+ODD = "zorblax ungu melompat rendah"
+ANNOTATED = "faq_skck"
+
+
+@dataclass(frozen=True)
+class Project:
+    folder: Path
+    env: dict[str, str]
+
+    def polres(self, *args: str, timeout: float = 1200) -> str:
+        done = run_polres(*args, env=self.env, timeout=timeout)
+        assert done.returncode == 0, done.stderr + done.stdout
+        return done.stdout
+
+    def versions(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.polres("nlu", "models", "--json").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def project(rasa_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the project with the current model, version 1 adopted and evaluated, and
+    version 2 trained on one annotated example more."""
+    folder = tmp_path_factory.mktemp("retraining")
+    shutil.copytree(ROOT / "rasa_project", folder / "rasa_project", ignore=_models)
+    shutil.copytree(ROOT / "data", folder / "data")
+    (folder / "models").mkdir()
+    shutil.copy(rasa_model, folder / "models" / rasa_model.name)
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    config["paths"] = {
+        "rasa_project": str(folder / "rasa_project"),
+        "models": str(folder / "models"),
+        "rasa_venv": str(ROOT / ".venv-rasa"),
+        "data": str(folder / "data"),
+        "var": str(folder / "var"),
+        "reports": str(folder / "reports"),
+    }
+    config["models"]["poll_seconds"] = 1
+    (folder / "config.yml").write_text(yaml.safe_dump(config))
+    env = polres_env(folder, POLRES_CONFIG=str(folder / "config.yml"))
+    current = Project(folder, env)
+    current.polres("db", "upgrade")
+    current.polres("nlu", "train")  # adopts the existing model as version 1 and evaluates it
+    write_nlu_yaml(
+        [Example(ODD, ANNOTATED)], folder / "rasa_project" / "data" / "nlu" / "reviewed.yml"
+    )
+    current.polres("nlu", "train")  # version 2: really trains
+    return current
+
+
+def _models(folder: str, names: list[str]) -> list[str]:
+    return ["models"] if Path(folder).name == "rasa_project" else []
+
+
+async def test_versions_are_recorded_with_metrics_and_the_first_is_active(
+    project: Project,
+) -> None:
+    second, first = project.versions()
+    assert (first["version"], first["active"], second["version"], second["active"]) == (
+        1,
+        True,
+        2,
+        False,
+    )
+    assert second["status"] == "ready"
+    assert second["train_seconds"] > 0
+    for version in (first, second):
+        metrics = version["metrics"]
+        assert 0.5 < metrics["category_macro_f1"] <= 1.0
+        assert metrics["examples"] > 100
+    assert (project.folder / "reports" / "models" / "2" / "confusion_matrix.png").is_file()
+
+
+async def test_evaluate_prints_the_comparison_on_the_same_examples(project: Project) -> None:
+    printed = project.polres("nlu", "evaluate", "2")
+    assert "model version 2 against the active model" in printed
+    assert "category_macro_f1" in printed
+    assert "faq_skck" in printed  # per intent
+    assert "verdict:" in printed
+
+
+@pytest.fixture(scope="module")
+async def server(project: Project) -> AsyncIterator[Server]:
+    async with serving(project.folder, POLRES_CONFIG=project.env["POLRES_CONFIG"]) as running:
+        yield running
+
+
+async def reply_to(http: aiohttp.ClientSession, server: Server, session: str, text: str) -> str:
+    url = f"{server.url}/api/webchat/{session}/messages"
+    async with http.post(url, json={"text": text}) as response:
+        assert response.status == 200, await response.text()  # 202 would mean NLU unavailable
+        return " ".join(reply["text"] for reply in (await response.json())["replies"])
+
+
+async def test_activation_while_serving_loses_no_classification_then_rollback(
+    project: Project, server: Server
+) -> None:
+    faq = "Surat Keterangan Catatan Kepolisian"
+    async with aiohttp.ClientSession() as http:
+        assert faq not in await reply_to(http, server, "before-1", ODD)
+
+        stop = asyncio.Event()
+        answered: list[float] = []
+
+        async def keep_asking() -> None:
+            texts = ["cara buat sim", "halo", "terima kasih pak", "cara lapor kehilangan"]
+            turn = 0
+            while not stop.is_set():
+                turn += 1
+                started = time.monotonic()
+                await reply_to(http, server, f"steady-{turn}", texts[turn % len(texts)])
+                answered.append(time.monotonic() - started)
+
+        asker = asyncio.create_task(keep_asking())
+        comparison = project.polres("nlu", "evaluate", "2")
+        forced = "may be activated" not in comparison
+        args = ["--force", "--reason", "integration test"] if forced else []
+        await asyncio.to_thread(project.polres, "nlu", "activate", "2", *args)
+        await _until(lambda: faq in _sync_reply(server, ODD), within=240)
+        stop.set()
+        await asyncio.wait_for(asker, 60)
+        assert len(answered) >= 10
+        assert max(answered) < 10  # never stalled for a request timeout
+
+        await asyncio.to_thread(project.polres, "nlu", "activate", "1")
+        await _until(lambda: faq not in _sync_reply(server, ODD), within=240)
+    active = [v["version"] for v in project.versions() if v["active"]]
+    assert active == [1]
+
+
+def _sync_reply(server: Server, text: str) -> str:
+    """One web chat turn from a fresh session (run in a thread)."""
+
+    async def ask() -> str:
+        async with aiohttp.ClientSession() as http:
+            return await reply_to(http, server, f"probe-{time.monotonic_ns()}", text)
+
+    return asyncio.run(ask())
+
+
+async def _until(check: Any, within: float) -> None:
+    deadline = time.monotonic() + within
+    while not await asyncio.to_thread(check):
+        assert time.monotonic() < deadline, "the served model did not change in time"
+        await asyncio.sleep(2)
