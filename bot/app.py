@@ -84,6 +84,18 @@ class Services:
                 log.exception("switching the NLU model failed; retrying")
             await asyncio.sleep(poll)
 
+    async def forget_expired_messages(self) -> None:
+        """Once a day: mask the text of messages older than review.retention_days."""
+        review = SqlReview(self.db)
+        while True:
+            try:
+                forgotten = await review.forget_expired(self.settings.config.review.retention_days)
+                if forgotten:
+                    log.info("masked %s messages past their retention", forgotten)
+            except Exception:
+                log.exception("the retention sweep failed; trying again tomorrow")
+            await asyncio.sleep(24 * 3600)
+
     async def _follow_once(self) -> None:
         active = await self.retraining.versions.active()
         if active is None or not active.model_file:
@@ -156,7 +168,10 @@ async def serving_model(settings: Settings, versions: SqlModelVersions) -> Path 
     """The active model version's file; the first start adopts the current data's model."""
     retraining = Retraining(settings, versions)
     active = await versions.active()
-    if active is None and (await retraining.current_model()).is_file():
+    if active is None and (existing := await retraining.version_for_current_data()):
+        await versions.activate(existing.id, "serve", "the first model")
+        active = existing
+    elif active is None and (await retraining.current_model()).is_file():
         version = await retraining.begin("serve")
         active = await retraining.run(version, evaluate=False)  # the model exists: no training
     if active is None or not active.model_file:
@@ -266,6 +281,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                     workers.create_task(inbox_worker.run()),
                     workers.create_task(outbox_worker.run()),
                     workers.create_task(services.follow_active_model()),
+                    workers.create_task(services.forget_expired_messages()),
                 ]
                 if ready is not None:
                     ready.set()
@@ -351,7 +367,7 @@ def create_web_app(
         SqlTickets(services.db),
         SqlCannedReplies(services.db),
         services.pipeline.content.texts,
-        services.pipeline.classifier.intents,
+        lambda: services.pipeline.classifier.intents,  # replaced when a model is activated
         SlaPolicy.parse(services.settings.config.escalation.first_response),
         media,
         on_outbound,

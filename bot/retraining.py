@@ -37,7 +37,13 @@ class Retraining:
     # -- training ----------------------------------------------------------------------------
 
     async def begin(self, by: str) -> ModelVersion:
-        """Record a new training (raises TrainingBusy while one runs)."""
+        """Record a new training; refused while one runs (TrainingBusy) and when a version for
+        the current data exists already."""
+        existing = await self.version_for_current_data()
+        if existing is not None:
+            raise InvalidInput(
+                f"the training data has not changed since model version {existing.id}"
+            )
         fingerprint = await asyncio.to_thread(data_fingerprint, self.project)
         log_file = self.models / f"training-{fingerprint}-{int(time.time())}.log"
         version_id = await self.versions.start_training(fingerprint, by, str(log_file))
@@ -67,11 +73,15 @@ class Retraining:
 
     async def train(self, by: str) -> ModelVersion:
         """A version for the current data: the existing one when the data is unchanged."""
-        current = await self.current_model()
-        existing = await self.versions.by_file(current.name)
-        if existing is not None and current.is_file():
+        existing = await self.version_for_current_data()
+        if existing is not None:
             return existing if existing.metrics else await self.evaluate(existing.id)
         return await self.run(await self.begin(by))
+
+    async def version_for_current_data(self) -> ModelVersion | None:
+        current = await self.current_model()
+        existing = await self.versions.by_file(current.name)
+        return existing if existing is not None and current.is_file() else None
 
     def train_in_background(self, version: ModelVersion) -> None:
         task = asyncio.create_task(self._run_logged(version))

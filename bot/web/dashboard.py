@@ -58,7 +58,7 @@ class Dashboard:
         tickets: SqlTickets,
         canned: SqlCannedReplies,
         texts: Texts,
-        intents: IntentTable,
+        intents: Callable[[], IntentTable],
         sla: SlaPolicy,
         media: Mapping[str, MediaSource],
         on_outbound: Callable[[], None] = lambda: None,
@@ -196,7 +196,7 @@ class Dashboard:
             notes=await self.tickets.notes(code),
             officers=[u for u in await self.users.all() if not u.disabled],
             canned=await self.canned.all(detail.language),
-            intents=sorted(self.intents.specs),
+            intents=sorted(self.intents().specs),
             error=error,
         )
 
@@ -230,9 +230,9 @@ class Dashboard:
                 )
             elif action == "reclassify":
                 intent = str(form.get("intent", ""))
-                if intent not in self.intents.specs:
+                if intent not in self.intents().specs:
                     raise InvalidInput(f"unknown intent {intent!r}")
-                spec = self.intents.spec(intent)
+                spec = self.intents().spec(intent)
                 await self.tickets.reclassify(code, officer, intent, spec.category, spec.faq_topic)
             elif action == "close":
                 reason = str(form.get("reason", ""))

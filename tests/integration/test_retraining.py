@@ -20,11 +20,13 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from playwright.async_api import Browser, expect
 
 from bot.nlu.dataset import Example, write_nlu_yaml
-from tests.e2e.conftest import Server, polres_env, run_polres, serving
+from tests.e2e.conftest import Server, browser, polres_env, run_polres, serving
 
 pytestmark = [pytest.mark.rasa, pytest.mark.timeout(1800)]
+__all__ = ["browser"]  # the Chromium fixture of the end-to-end tests
 ROOT = Path(__file__).resolve().parents[2]
 # Nonsense no model has seen: what a model says about it is only what it was taught.
 ODD = "zorblax ungu melompat rendah"
@@ -123,7 +125,7 @@ async def reply_to(http: aiohttp.ClientSession, server: Server, session: str, te
 async def test_activation_while_serving_loses_no_classification_then_rollback(
     project: Project, server: Server
 ) -> None:
-    faq = "Surat Keterangan Catatan Kepolisian"
+    faq = "SKCK diurus di Polsek/Polres"  # the Indonesian SKCK answer
     async with aiohttp.ClientSession() as http:
         assert faq not in await reply_to(http, server, "before-1", ODD)
 
@@ -150,10 +152,44 @@ async def test_activation_while_serving_loses_no_classification_then_rollback(
         assert len(answered) >= 10
         assert max(answered) < 10  # never stalled for a request timeout
 
-        await asyncio.to_thread(project.polres, "nlu", "activate", "1")
-        await _until(lambda: faq not in _sync_reply(server, ODD), within=240)
     active = [v["version"] for v in project.versions() if v["active"]]
-    assert active == [1]
+    assert active == [2]
+
+
+async def test_an_admin_rolls_back_from_the_dashboard(
+    project: Project, server: Server, browser: Browser
+) -> None:
+    added = run_polres(
+        "user", "add", "admin", "--role", "admin", "--password-stdin",
+        env=server.env, stdin="sandi-admin-4567\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{server.url}/dashboard/admin/models")
+    await page.get_by_label("Nama pengguna").fill("admin")
+    await page.get_by_label("Kata sandi").fill("sandi-admin-4567")
+    await page.get_by_role("button", name="Masuk").click()
+    await expect(page).to_have_url(f"{server.url}/dashboard/admin/models")
+    await expect(page.locator("tr.active")).to_contain_text("AKTIF")
+    await expect(page.locator("tr.active td").first).to_have_text("2")
+    # Unchanged data: a new training is refused with the reason.
+    await page.get_by_role("button", name="Latih model baru").click()
+    await expect(page.get_by_role("alert")).to_contain_text("has not changed since model version")
+
+    await page.get_by_role("link", name="1", exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Model versi 1")
+    await expect(page.locator("table.comparison")).to_contain_text("category_macro_f1")
+    if await page.get_by_label("Paksa aktifkan").count():
+        await page.get_by_label("Paksa aktifkan").check()
+        await page.get_by_label("Alasan (wajib bila dipaksa)").fill("rollback test")
+    await page.get_by_role("button", name="Aktifkan versi ini").click()
+    await expect(page).to_have_url(f"{server.url}/dashboard/admin/models")
+    await expect(page.locator("tr.active td").first).to_have_text("1")
+    await context.close()
+
+    faq = "SKCK diurus di Polsek/Polres"  # the Indonesian SKCK answer
+    await _until(lambda: faq not in _sync_reply(server, ODD), within=240)  # the old behaviour
 
 
 def _sync_reply(server: Server, text: str) -> str:
