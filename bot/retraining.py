@@ -7,12 +7,12 @@ in the background there while the active model keeps answering).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from pathlib import Path
 
 from bot.content import load_intents
+from bot.core.background import BackgroundTasks
 from bot.core.comparison import Comparison, compare
 from bot.core.content import IntentTable
 from bot.core.errors import InvalidInput, PolresError
@@ -32,7 +32,7 @@ class Retraining:
         self.project = settings.path(paths.rasa_project)
         self.models = settings.path(paths.models)
         self.reports = settings.path(paths.reports) / "models"
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks()
 
     # -- training ----------------------------------------------------------------------------
 
@@ -84,15 +84,10 @@ class Retraining:
         return existing if existing is not None and current.is_file() else None
 
     def train_in_background(self, version: ModelVersion) -> None:
-        task = asyncio.create_task(self._run_logged(version))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._background.start(self._run_logged(version))
 
     async def stop(self) -> None:
-        for task in list(self._background):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._background.cancel_all()
 
     async def _run_logged(self, version: ModelVersion) -> None:
         try:

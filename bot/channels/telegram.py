@@ -7,16 +7,14 @@ Telegram's flood limits.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import html
 import json
 import logging
 import os
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 # Opt in to timedelta time periods (RetryAfter.retry_after) before PTB is imported.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -44,6 +42,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.body import read_body
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.text import split_text
+from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, ServiceUnavailable
 from bot.core.ports import Inbox
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
@@ -253,7 +252,7 @@ class TelegramChannel:
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_polled_update))
         self.identity = BotIdentity(0, "")
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks()
 
     @property
     def bot(self) -> Bot:
@@ -294,8 +293,7 @@ class TelegramChannel:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
-        for task in list(self._tasks):
-            task.cancel()
+        await self._background.cancel_all()
 
     async def fetch(self, ref: str) -> bytes:
         """A photo's bytes by its file_id (implements bot.core.ports.MediaSource)."""
@@ -337,7 +335,7 @@ class TelegramChannel:
         if not accepted.duplicate:
             self.on_accepted()
         if update.callback_query is not None:
-            self._in_background(self._answer_callback(update.callback_query.id))
+            self._background.start(self._answer_callback(update.callback_query.id))
 
     async def _on_polled_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.accept(update)
@@ -347,11 +345,6 @@ class TelegramChannel:
             await self.bot.answer_callback_query(query_id)
         except TelegramError as error:
             log.warning("answerCallbackQuery failed: %s", error.message)
-
-    def _in_background(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def _error(status: int, message: str) -> web.Response:

@@ -15,7 +15,7 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +25,7 @@ from aiohttp import web
 
 from bot.channels.body import read_body
 from bot.channels.text import split_text
+from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, InvalidInput
 from bot.core.ports import Inbox, Outbox
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
@@ -209,14 +210,13 @@ class WhatsAppChannel:
         self.inbox = inbox
         self.outbox = outbox
         self.on_accepted = on_accepted
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks()
 
     async def start(self) -> None:
         await self.graph.open()
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
+        await self._background.cancel_all()
         await self.graph.close()
 
     def routes(self) -> Sequence[web.RouteDef]:
@@ -247,12 +247,12 @@ class WhatsAppChannel:
         if notification.reports:
             unmatched = await self.outbox.record_deliveries(notification.reports)
             if unmatched:
-                self._in_background(self._record_later(unmatched))
+                self._background.start(self._record_later(unmatched))
         fresh = [m for m, a in zip(notification.messages, accepted, strict=True) if not a.duplicate]
         if fresh:
             self.on_accepted()
             for inbound in fresh:
-                self._in_background(self._mark_read(inbound.external_id))
+                self._background.start(self._mark_read(inbound.external_id))
         return web.json_response({"ok": True})
 
     async def fetch(self, ref: str) -> bytes:
@@ -274,11 +274,6 @@ class WhatsAppChannel:
             )
         except DeliveryError as error:
             log.warning("mark as read failed: %s", error)
-
-    def _in_background(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def _error(status: int, message: str) -> web.Response:

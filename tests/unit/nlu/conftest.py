@@ -42,11 +42,16 @@ web.run_app(app, host=option["--interface"], port=int(option["--port"]), print=N
 """
 
 
-@pytest.fixture
-def fake_rasa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def install_fake_rasa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
+    """tmp_path/bin/rasa running `script`; it logs its calls to tmp_path/calls.jsonl."""
     executable = tmp_path / "bin" / "rasa"
     executable.parent.mkdir()
-    executable.write_text(FAKE_RASA)
+    executable.write_text(script)
     executable.chmod(executable.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("FAKE_RASA_CALLS", str(tmp_path / "calls.jsonl"))
     return executable
+
+
+@pytest.fixture
+def fake_rasa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return install_fake_rasa(tmp_path, monkeypatch, FAKE_RASA)

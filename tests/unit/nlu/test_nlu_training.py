@@ -1,6 +1,5 @@
 import json
 import re
-import stat
 import sys
 from pathlib import Path
 
@@ -8,10 +7,11 @@ import pytest
 
 from bot.core.errors import PolresError
 from bot.nlu.training import data_fingerprint, model_path, train
+from tests.unit.nlu.conftest import install_fake_rasa
 
 # Stands in for `rasa train nlu`: records its arguments and environment, then writes
 # <out>/<fixed-model-name>.tar.gz, or fails when FAKE_RASA_FAIL is set.
-FAKE_RASA = f"""#!{sys.executable}
+FAKE_TRAINING = f"""#!{sys.executable}
 import json, os, pathlib, sys
 args = sys.argv[1:]
 option = dict(zip(args[2::2], args[3::2]))
@@ -40,12 +40,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fake_rasa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    executable = tmp_path / "bin" / "rasa"
-    executable.parent.mkdir()
-    executable.write_text(FAKE_RASA)
-    executable.chmod(executable.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("FAKE_RASA_CALLS", str(tmp_path / "calls.jsonl"))
-    return executable
+    return install_fake_rasa(tmp_path, monkeypatch, FAKE_TRAINING)
 
 
 def calls(tmp_path: Path) -> list[dict[str, object]]:
