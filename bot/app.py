@@ -21,7 +21,7 @@ from bot.channels.telegram import TelegramChannel, TelegramSender
 from bot.channels.webchat import WebChatApi
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import Template, WhatsAppChannel, WhatsAppSender
-from bot.content import load_content, load_intents
+from bot.content import load_content, load_emergency_keywords, load_intents
 from bot.core.comparison import Comparison
 from bot.core.errors import ConfigError, InvalidInput, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
@@ -106,7 +106,10 @@ class Services:
             return
         await self.nlu.switch(self.retraining.models / active.model_file)
         data = self.settings.path(self.settings.config.paths.data)
-        self.pipeline.classifier.intents = await asyncio.to_thread(load_intents, data)
+        intents = await asyncio.to_thread(load_intents, data)
+        classifier = self.pipeline.classifier
+        classifier.intents = intents
+        classifier.safety_net = await asyncio.to_thread(load_emergency_keywords, data, intents)
         self.pipeline.content = await asyncio.to_thread(
             load_content, data, self.settings.config.languages.supported
         )
@@ -192,7 +195,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             nlu_config = settings.config.nlu
             pipeline = Pipeline(
                 inbox=inbox,
-                classifier=Classifier(nlu, intents),
+                classifier=Classifier(nlu, intents, load_emergency_keywords(data, intents)),
                 content=content,
                 handlers=HANDLERS,
                 rules=NluRules(nlu_config.confidence_threshold, nlu_config.emergency_threshold),

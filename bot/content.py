@@ -10,6 +10,7 @@ import yaml
 
 from bot.core.content import Content, FaqAnswer, IntentTable, Texts
 from bot.core.errors import ContentError
+from bot.core.safety import EmergencyKeywords
 from bot.core.types import Category, IntentSpec
 
 
@@ -46,6 +47,19 @@ def load_intents(data_dir: Path) -> IntentTable:
         except (KeyError, ValueError, TypeError) as error:
             raise ContentError(f"{path}: intent {name}: {error}") from None
     return IntentTable(specs, fallback_intent=str(raw.get("fallback_intent")))
+
+
+def load_emergency_keywords(data_dir: Path, intents: IntentTable) -> EmergencyKeywords:
+    """data/emergency_keywords.yml: the safety net's words and the intent they stand for."""
+    path = data_dir / "emergency_keywords.yml"
+    raw = _read(path)
+    intent = str(raw.get("intent"))
+    keywords = raw.get("keywords")
+    if intent not in intents.specs or not intents.specs[intent].urgent:
+        raise ContentError(f"{path}: intent must be an urgent intent of data/intents.yml")
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise ContentError(f"{path}: keywords must be a list of words or phrases")
+    return EmergencyKeywords(keywords, intents.specs[intent])
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -9,11 +9,13 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from bot.core.content import Content, IntentTable
+from bot.core.errors import NluUnavailable
 from bot.core.handling import Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Decision, Inbox, NluClient, Turn
 from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
+from bot.core.safety import EmergencyKeywords
 from bot.core.tickets import new_ticket_code, ticket_priority
 from bot.core.types import Classification, Outcome, Reply
 
@@ -21,12 +23,27 @@ from bot.core.types import Classification, Outcome, Reply
 class Classifier:
     """NLU parse + intent table = category, FAQ topic and urgency of a text."""
 
-    def __init__(self, nlu: NluClient, intents: IntentTable) -> None:
+    def __init__(
+        self,
+        nlu: NluClient,
+        intents: IntentTable,
+        safety_net: EmergencyKeywords | None = None,
+    ) -> None:
+        """`safety_net`: while the NLU is unreachable, danger-now words still classify a text
+        as an emergency (anything else raises NluUnavailable and waits)."""
         self.nlu = nlu
         self.intents = intents
+        self.safety_net = safety_net
 
     async def classify(self, text: str) -> Classification:
-        return self.intents.classify(text, await self.nlu.parse(text))
+        try:
+            parse = await self.nlu.parse(text)
+        except NluUnavailable:
+            emergency = self.safety_net.match(text) if self.safety_net is not None else None
+            if emergency is None:
+                raise
+            return emergency
+        return self.intents.classify(text, parse)
 
 
 class Pipeline:

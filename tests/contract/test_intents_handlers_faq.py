@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.content import load_content, load_intents
+from bot.content import load_content, load_emergency_keywords, load_intents
 from bot.core.types import Category
 from handlers import HANDLERS
 
@@ -73,3 +73,11 @@ def test_message_catalogues_have_the_same_keys_in_every_language():
         return found
 
     assert keys(texts["id"]) == keys(texts["en"])
+
+
+def test_the_emergency_safety_net_names_an_urgent_intent_with_its_handler():
+    intents = load_intents(ROOT / "data")
+    net = load_emergency_keywords(ROOT / "data", intents)
+    assert net.emergency.urgent
+    assert net.emergency.handler in HANDLERS
+    assert net.match("ada perampok di rumah saya") is not None

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pytest
 
+from bot.content import load_emergency_keywords
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
 from bot.core.pipeline import Classifier, Pipeline
@@ -17,6 +18,7 @@ from bot.core.types import (
 )
 from bot.core.workers import InboxWorker
 from handlers import HANDLERS
+from tests.unit.conftest import DATA_DIR
 from tests.unit.core.pipeline_fakes import Chat, FakeInbox, FakeNlu, make_chat, only_text
 
 # --- status ------------------------------------------------------------------------------------
@@ -231,3 +233,70 @@ async def test_a_message_waits_in_the_inbox_while_the_nlu_is_down(
     decision = inbox.decisions[accepted.message_id]
     assert content.faq_answer("skck", "id").strip() in only_text(decision)
     assert await inbox.pending(10) == []
+
+
+# --- the emergency safety net while the NLU is down --------------------------------------------
+
+
+def pipeline_with_safety_net(
+    inbox: FakeInbox,
+    nlu: DownNlu,
+    content: Content,
+    intents: IntentTable,
+    nlu_rules: NluRules,
+    priorities: Mapping[str, int],
+) -> Pipeline:
+    net = load_emergency_keywords(DATA_DIR, intents)
+    classifier = Classifier(nlu, intents, net)
+    return Pipeline(inbox, classifier, content, HANDLERS, nlu_rules, priorities)
+
+
+async def test_danger_words_get_110_at_once_while_the_nlu_is_down(
+    content: Content, intents: IntentTable, nlu_rules: NluRules, priorities: Mapping[str, int]
+) -> None:
+    inbox = FakeInbox()
+    pipeline = pipeline_with_safety_net(inbox, DownNlu(), content, intents, nlu_rules, priorities)
+    accepted = await inbox.accept(
+        Inbound("webchat", "session-1", "m-1", "TOLONG ada perampok bawa golok di rumah saya")
+    )
+
+    assert await pipeline.process(accepted.message_id, accepted.citizen_id)
+
+    decision = inbox.decisions[accepted.message_id]
+    assert "110" in only_text(decision)
+    assert decision.outcome.ticket is not None
+    assert decision.outcome.ticket.urgent
+    assert decision.classification is not None
+    assert decision.classification.model_version == "keywords"  # stored: who classified it
+
+
+async def test_other_messages_still_wait_for_the_nlu(
+    content: Content, intents: IntentTable, nlu_rules: NluRules, priorities: Mapping[str, int]
+) -> None:
+    inbox = FakeInbox()
+    pipeline = pipeline_with_safety_net(inbox, DownNlu(), content, intents, nlu_rules, priorities)
+    accepted = await inbox.accept(Inbound("webchat", "session-1", "m-1", "tolong info skck"))
+
+    with pytest.raises(NluUnavailable):
+        await pipeline.process(accepted.message_id, accepted.citizen_id)
+    assert inbox.decisions == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("ada MALING   MASUK rumah", True),
+        ("saya dibegal di jalan", True),
+        ("help me, I was robbed", True),
+        ("kebakaran di pasar!", True),
+        ("cara bikin skck", False),
+        ("pembegalan" + "x", False),  # whole words only
+        ("bomber jacket saya hilang", False),
+        ("tolong info sim", False),
+    ],
+)
+def test_the_safety_net_matches_whole_words(
+    intents: IntentTable, text: str, emergency: bool
+) -> None:
+    net = load_emergency_keywords(DATA_DIR, intents)
+    assert (net.match(text) is not None) is emergency
