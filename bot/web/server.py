@@ -8,6 +8,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.web.unavailable import unavailable_as_503
+
 STATIC = Path(__file__).parent / "static"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -37,7 +39,10 @@ def create_app(
 ) -> web.Application:
     """`readiness` maps a dependency name to a check that raises when it is not usable;
     `middlewares` run inside the security headers (e.g. the dashboard's login check)."""
-    app = web.Application(middlewares=[security_headers, *middlewares], client_max_size=64 * 1024)
+    app = web.Application(
+        middlewares=[security_headers, unavailable_as_503, *middlewares],
+        client_max_size=64 * 1024,
+    )
     app.add_routes(list(routes))
     app.add_routes([web.get("/healthz", healthz), web.get("/readyz", _readyz(readiness))])
     app.add_routes([web.static("/static", STATIC)])
