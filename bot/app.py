@@ -37,7 +37,7 @@ from bot.nlu.switching import SwitchingNlu
 from bot.nlu.topics import TopicAuthor
 from bot.nlu.training import model_path
 from bot.retraining import Retraining
-from bot.settings import Settings
+from bot.settings import FileConfig, Settings
 from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
@@ -280,18 +280,20 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
             gc.freeze()
             gc.set_threshold(20_000, 20, 20)
             async with asyncio.TaskGroup() as workers:
-                tasks = [
-                    workers.create_task(inbox_worker.run()),
-                    workers.create_task(outbox_worker.run()),
+                inbox_task = workers.create_task(inbox_worker.run())
+                outbox_task = workers.create_task(outbox_worker.run())
+                chores = [
                     workers.create_task(services.follow_active_model()),
                     workers.create_task(services.forget_expired_messages()),
                 ]
                 if ready is not None:
                     ready.set()
                 await _until_stopped()
-                log.info("stopping")
-                for task in tasks:
+                log.info("stopping: no new requests; finishing the waiting work")
+                await site.stop()
+                for task in chores:
                     task.cancel()
+                await _drain(inbox_worker, inbox_task, outbox_worker, outbox_task, config)
         finally:
             await services.retraining.stop()
             if telegram is not None:
@@ -404,6 +406,27 @@ async def disable_user(settings: Settings, username: str) -> None:
     async with open_database(settings) as db:
         if not await SqlUsers(db).disable(username.strip().lower(), by=CLI_ACTOR):
             raise InvalidInput(f"no user {username!r}")
+
+
+async def _drain(
+    inbox_worker: InboxWorker,
+    inbox_task: asyncio.Task[None],
+    outbox_worker: OutboxWorker,
+    outbox_task: asyncio.Task[None],
+    config: FileConfig,
+) -> None:
+    """Process what the inbox holds, then send what can be sent, within the grace time; what
+    is left stays stored for the next start."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + config.shutdown.grace_seconds
+    inbox_worker.drain()
+    await asyncio.wait([inbox_task], timeout=max(0.0, deadline - loop.time()))
+    outbox_worker.drain()
+    await asyncio.wait([outbox_task], timeout=max(0.0, deadline - loop.time()))
+    for task in (inbox_task, outbox_task):
+        if not task.done():
+            log.warning("shutdown grace time over: the rest waits for the next start")
+            task.cancel()
 
 
 async def _until_stopped() -> None:

@@ -77,6 +77,12 @@ class Outbox:
 
 
 @dataclass(frozen=True)
+class Shutdown:
+    # On SIGTERM: stop accepting, finish the waiting messages and replies, exit within this.
+    grace_seconds: float = 20.0
+
+
+@dataclass(frozen=True)
 class Rasa:
     startup_timeout_seconds: float = 240.0
 
@@ -149,6 +155,7 @@ class FileConfig:
     channels: Channels = field(default_factory=Channels)
     inbox: Inbox = field(default_factory=Inbox)
     outbox: Outbox = field(default_factory=Outbox)
+    shutdown: Shutdown = field(default_factory=Shutdown)
     rasa: Rasa = field(default_factory=Rasa)
     telegram: TelegramLimits = field(default_factory=TelegramLimits)
     whatsapp: WhatsAppLimits = field(default_factory=WhatsAppLimits)

@@ -37,6 +37,7 @@ class InboxWorker:
         self.on_processed = on_processed  # e.g. wake the outbox worker
         self.concurrency = concurrency
         self.wake = asyncio.Event()
+        self.draining = False
 
     async def run_once(self, limit: int = 100) -> int:
         """Process pending messages, several citizens at a time (each citizen's in order:
@@ -59,6 +60,7 @@ class InboxWorker:
         return sum(bool(result) for result in results)
 
     async def run(self) -> None:
+        """Until cancelled, or after `drain()` once nothing is left to do."""
         while True:
             done = 0
             try:
@@ -68,7 +70,14 @@ class InboxWorker:
             except Exception:
                 log.exception("inbox worker failed; retrying")
             if not done:
+                if self.draining:
+                    return
                 await _sleep_or_wake(self.wake, self.poll_seconds)
+
+    def drain(self) -> None:
+        """Finish what is waiting now, then stop (a graceful shutdown)."""
+        self.draining = True
+        self.wake.set()
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,8 @@ class OutboxWorker:
         self.poll_seconds = poll_seconds
         self.concurrency = concurrency
         self.wake = asyncio.Event()
+        self.draining = False
+        self.backlog = 0
 
     async def run_once(self, limit: int = 200) -> int:
         """One pass over the due messages; returns how many were sent."""
@@ -124,6 +135,8 @@ class OutboxWorker:
             async with limit_sends:
                 return await self._send(message)
 
+        # Due but not tried in this pass (a chat's later message, or a rate limit): soon.
+        self.backlog = len(due) - len(batch)
         results = await asyncio.gather(*map(send, batch))
         sent = {
             m.id: receipt for m, receipt in zip(batch, results, strict=True) if receipt is not None
@@ -152,6 +165,7 @@ class OutboxWorker:
         await self.outbox.mark_failed(message.id, str(error), retry_at)
 
     async def run(self) -> None:
+        """Until cancelled, or after `drain()` once nothing more can be sent now."""
         while True:
             try:
                 sent = await self.run_once()
@@ -159,7 +173,14 @@ class OutboxWorker:
                 log.exception("outbox worker failed; retrying")
                 sent = 0
             if not sent:
+                if self.draining and not self.backlog:
+                    return
                 await _sleep_or_wake(self.wake, self.poll_seconds)
+
+    def drain(self) -> None:
+        """Send what is due (within the rate limits), then stop (a graceful shutdown)."""
+        self.draining = True
+        self.wake.set()
 
 
 async def _sleep_or_wake(event: asyncio.Event, seconds: float) -> None:
