@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -292,3 +293,19 @@ async def test_an_officer_opens_the_photo_of_a_report(
         anonymous.get(f"/dashboard/media/telegram/{file_id}", allow_redirects=False) as refused,
     ):
         assert refused.status == 303
+
+
+async def test_tokens_secrets_and_message_text_stay_out_of_the_log(
+    webhook_server: Server, api: FakeTelegramApi
+) -> None:
+    chat = next(chats)
+    await converse(
+        webhook_server, api, chat, text_update(chat, "nomor rekening saya 1234567890 rahasia")
+    )
+    async with officer_session(webhook_server, "tono"):
+        pass  # a login: its password must not be logged either
+    log = (Path(webhook_server.env["DATABASE_URL"].removeprefix("sqlite:///")).parent
+           / "serve.log").read_text()  # fmt: skip
+    assert "INFO" in log  # the log is written at INFO
+    for secret in (api.token, SECRET, "sandi-tono-12345", "rahasia", str(chat)):
+        assert secret not in log
