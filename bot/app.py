@@ -50,6 +50,7 @@ from bot.storage.tickets import SqlTickets
 from bot.storage.users import SqlUsers
 from bot.web.auth import Auth, hash_password
 from bot.web.dashboard import Dashboard, check_password, check_username
+from bot.web.metrics import MetricsPage
 from bot.web.models import ModelPages
 from bot.web.review import ReviewPages
 from bot.web.server import create_app
@@ -365,6 +366,7 @@ def create_web_app(
 
     users = SqlUsers(services.db)
     auth = Auth(users)
+    sla = SlaPolicy.parse(services.settings.config.escalation.first_response)
     dashboard = Dashboard(
         auth,
         users,
@@ -373,7 +375,7 @@ def create_web_app(
         SqlCannedReplies(services.db),
         services.pipeline.content.texts,
         lambda: services.pipeline.classifier.intents,  # replaced when a model is activated
-        SlaPolicy.parse(services.settings.config.escalation.first_response),
+        sla,
         media,
         on_outbound,
     )
@@ -387,7 +389,13 @@ def create_web_app(
         lambda: services.pipeline.classifier.intents,  # replaced when a model is activated
     )
     return create_app(
-        [*routes, *dashboard.routes(), *ModelPages(services.retraining).routes(), *review.routes()],
+        [
+            *routes,
+            *dashboard.routes(),
+            *ModelPages(services.retraining).routes(),
+            *review.routes(),
+            *MetricsPage(services.queries, sla).routes(),
+        ],
         readiness={"database": services.db.ping, "rasa": rasa_ready},
         webchat=services.settings.config.channels.webchat,
         middlewares=[auth.middleware()],

@@ -8,10 +8,16 @@ from types import TracebackType
 from typing import Any, Self
 
 import aiohttp
+from prometheus_client import Histogram
 
 from bot.core.errors import NluUnavailable
 from bot.core.types import IntentScore, Parse
 
+CLASSIFICATION_SECONDS = Histogram(
+    "polres_classification_seconds",
+    "Rasa /model/parse round trips (failed ones included)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0),
+)
 # Below Sanic's 5 s keep-alive so we never reuse a socket the server is closing.
 _KEEPALIVE_SECONDS = 4.0
 
@@ -28,7 +34,8 @@ class RasaClient:
         self._version_lock = asyncio.Lock()
 
     async def parse(self, text: str) -> Parse:
-        body = await self._request("POST", self._parse_url, {"text": text})
+        with CLASSIFICATION_SECONDS.time():
+            body = await self._request("POST", self._parse_url, {"text": text})
         version = self._model_version or await self._load_model_version()
         intent = body.get("intent") or {}
         return Parse(

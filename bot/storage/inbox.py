@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
+from prometheus_client import Counter
 from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -38,6 +39,9 @@ from bot.storage.states import store_state
 log = logging.getLogger(__name__)
 
 BOT = "bot"
+MESSAGES_IN = Counter(
+    "polres_messages_in_total", "Citizens' messages accepted (duplicates not counted)", ["channel"]
+)
 TURN_TICKETS = 20
 
 M = cast(Table, models.Message.__table__)
@@ -56,7 +60,10 @@ class SqlInbox:
         self._commit = Batcher(self._commit_all)
 
     async def accept(self, inbound: Inbound) -> Accepted:
-        return await self._accept(inbound)
+        accepted = await self._accept(inbound)
+        if not accepted.duplicate:
+            MESSAGES_IN.labels(inbound.channel).inc()
+        return accepted
 
     async def load_turn(self, message_id: int) -> Turn | None:
         return await self._load(message_id)

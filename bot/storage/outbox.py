@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, Update, bindparam, update
+import prometheus_client
+from sqlalchemy import Table, Update, bindparam, select, update
 
 from bot.core.types import Delivery, DeliveryReport, OutboundMessage, Receipt
 from bot.storage import models
@@ -15,6 +17,12 @@ from bot.storage.models import utcnow
 from bot.storage.rows import outbound_of, select_outbound
 
 M = cast(Table, models.Message.__table__)
+MESSAGES_OUT = prometheus_client.Counter(
+    "polres_messages_out_total", "Messages delivered to citizens, by channel", ["channel"]
+)
+OUTBOX_RETRIES = prometheus_client.Counter(
+    "polres_outbox_retries_total", "Failed sends scheduled to be retried"
+)
 
 
 class SqlOutbox:
@@ -54,15 +62,24 @@ class SqlOutbox:
             "attempts": M.c.attempts + 1,
             "last_error": None,
         }
+        pending = (M.c.direction == "out", M.c.delivery_status == "pending")
+        channels: list[str] = []
         async with self.db.transaction() as connection:
             if plain:
-                await connection.execute(
-                    update(M).where(M.c.id.in_(plain), M.c.direction == "out").values(**sent)
+                channels += await connection.scalars(
+                    update(M)
+                    .where(M.c.id.in_(plain), *pending)
+                    .values(**sent)
+                    .returning(M.c.channel)
                 )
             if detailed:
+                ids = [row["message_id"] for row in detailed]
+                channels += await connection.scalars(
+                    select(M.c.channel).where(M.c.id.in_(ids), *pending)
+                )
                 await connection.execute(
                     update(M)
-                    .where(M.c.id == bindparam("message_id"), M.c.direction == "out")
+                    .where(M.c.id == bindparam("message_id"), *pending)
                     .values(
                         **sent,
                         external_id=bindparam("external_id"),
@@ -70,10 +87,14 @@ class SqlOutbox:
                     ),
                     detailed,
                 )
+        for channel, count in Counter(channels).items():
+            MESSAGES_OUT.labels(channel).inc(count)
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Count the attempt; `retry_at` None marks the message failed for good."""
         retry = {"next_attempt_at": retry_at} if retry_at else {"delivery_status": "failed"}
+        if retry_at is not None:
+            OUTBOX_RETRIES.inc()
         async with self.db.transaction() as session:
             await session.execute(
                 update(models.Message)

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from bot.core.errors import InvalidInput
 from bot.core.stats import TicketFacts
@@ -230,6 +230,29 @@ class Queries:
                     models.Ticket.first_response_at,
                     models.Ticket.rating,
                 ).where(models.Ticket.created_at >= since)
+            )
+            return [TicketFacts(Category(row.category), row.urgent, *row[2:]) for row in rows]
+
+    async def queue_depths(self) -> dict[str, int]:
+        """Messages waiting: inbound not processed yet, outbound not sent yet."""
+        m = models.Message
+        async with self.db.engine.connect() as connection:
+            inbox = await connection.scalar(
+                select(func.count()).where(m.direction == "in", m.processed_at.is_(None))
+            )
+            outbox = await connection.scalar(
+                select(func.count()).where(m.direction == "out", m.delivery_status == "pending")
+            )
+        return {"inbox": int(inbox or 0), "outbox": int(outbox or 0)}
+
+    async def unanswered_tickets(self) -> list[TicketFacts]:
+        """Open tickets that have had no first response yet (for SLA breaches)."""
+        t = models.Ticket
+        async with self.db.engine.connect() as connection:
+            rows = await connection.execute(
+                select(t.category, t.urgent, t.created_at, t.first_response_at, t.rating).where(
+                    t.first_response_at.is_(None), t.status.in_(("new", "claimed"))
+                )
             )
             return [TicketFacts(Category(row.category), row.urgent, *row[2:]) for row in rows]
 

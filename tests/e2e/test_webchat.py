@@ -152,3 +152,23 @@ async def test_bad_requests_get_a_clear_4xx(
     got, body = await post(server, session, None, raw=raw)
     assert got == status
     assert body["error"]
+
+
+async def test_metrics_in_prometheus_format(server: Server) -> None:
+    await say(server, new_session(), "cara bikin sim baru?")
+    await say(server, new_session(), "TOLONG ada maling masuk rumah saya sekarang")
+    async with aiohttp.ClientSession() as http, http.get(f"{server.url}/metrics") as response:
+        assert response.status == 200
+        assert response.content_type == "text/plain"
+        text = await response.text()
+    values = {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert values['polres_messages_in_total{channel="webchat"}'] >= 2
+    assert values['polres_messages_out_total{channel="webchat"}'] >= 2
+    assert values["polres_classification_seconds_count"] >= 2
+    assert values['polres_queue_depth{queue="inbox"}'] == 0
+    assert 'polres_sla_breaches{category="crime_report"}' in values
+    assert "polres_outbox_retries_total" in values

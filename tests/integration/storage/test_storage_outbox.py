@@ -12,6 +12,7 @@ from bot.storage import models
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import SqlOutbox
+from bot.storage.queries import Queries
 
 SOON = timedelta(seconds=1)
 
@@ -198,3 +199,20 @@ async def test_statuses_of_unknown_messages_are_ignored(
 
 def now_() -> datetime:
     return datetime.now(UTC)
+
+
+async def test_marking_a_message_sent_twice_counts_one_attempt(
+    inbox: SqlInbox, outbox: SqlOutbox, db: Database
+) -> None:
+    now = await queue(inbox, "webchat", "satu")
+    [message] = await outbox.due(["webchat"], now, limit=10)
+    await outbox.mark_sent({message.id: Receipt()}, now)
+    await outbox.mark_sent({message.id: Receipt()}, now)  # the web chat fetched it again
+    assert await delivery(db, message.id) == ("sent", 1, None)
+
+
+async def test_queue_depths_and_unanswered_tickets(inbox: SqlInbox, queries: Queries) -> None:
+    await queue(inbox, "telegram", "satu", "dua")
+    await inbox.accept(Inbound(channel="telegram", chat_id="c2", external_id="waiting"))
+    assert await queries.queue_depths() == {"inbox": 1, "outbox": 2}
+    assert await queries.unanswered_tickets() == []
