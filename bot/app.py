@@ -32,7 +32,7 @@ from bot.core.types import Classification, Role, User
 from bot.core.wib import format_wib
 from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
 from bot.nlu.annotations import ReviewedExamples
-from bot.nlu.client import RasaClient
+from bot.nlu.pool import RasaPool
 from bot.nlu.switching import SwitchingNlu
 from bot.nlu.topics import TopicAuthor
 from bot.nlu.training import model_path
@@ -67,7 +67,7 @@ class Services:
     inbox: SqlInbox
     outbox: SqlOutbox
     queries: Queries
-    nlu: RasaClient | SwitchingNlu
+    nlu: RasaPool | SwitchingNlu
     pipeline: Pipeline
     retraining: Retraining
 
@@ -133,17 +133,17 @@ async def open_database(settings: Settings) -> AsyncIterator[Database]:
 @contextlib.asynccontextmanager
 async def open_nlu(
     settings: Settings, model: Path | None = None
-) -> AsyncIterator[RasaClient | SwitchingNlu]:
+) -> AsyncIterator[RasaPool | SwitchingNlu]:
     """A client for RASA_URL, or a Rasa server started (and stopped) here with `model` (default:
     the model trained for the current data)."""
     timeout = settings.config.nlu.request_timeout_seconds
-    if settings.rasa_url:
-        client = RasaClient(settings.rasa_url, timeout=timeout)
+    if settings.rasa_urls:
+        pool = RasaPool(settings.rasa_urls, timeout=timeout)
         try:
-            await client.status()
-            yield client
+            await pool.status()
+            yield pool
         finally:
-            await client.close()
+            await pool.close()
         return
     project = settings.path(settings.config.paths.rasa_project)
     model = model or model_path(project, settings.path(settings.config.paths.models))
@@ -190,7 +190,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
     intents = load_intents(data)
     async with open_database(settings) as db:
         versions = SqlModelVersions(db)
-        model = None if settings.rasa_url else await serving_model(settings, versions)
+        model = None if settings.rasa_urls else await serving_model(settings, versions)
         async with open_nlu(settings, model) as nlu:
             inbox = SqlInbox(db)
             nlu_config = settings.config.nlu

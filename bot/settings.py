@@ -191,7 +191,7 @@ class Settings:
     root: Path
     config: FileConfig
     database_url: str
-    rasa_url: str | None
+    rasa_urls: tuple[str, ...]  # RASA_URL, comma-separated; empty: polres runs its own Rasa
     host: str
     port: int
     secret_key: str
@@ -258,7 +258,7 @@ def load_settings(config_path: Path | None = None) -> Settings:
         root=root,
         config=config,
         database_url=database_url(os.environ.get("DATABASE_URL"), root / config.paths.var),
-        rasa_url=_rasa_url(os.environ.get("RASA_URL")),
+        rasa_urls=_rasa_urls(os.environ.get("RASA_URL")),
         host=os.environ.get("POLRES_HOST") or "127.0.0.1",
         port=_port(os.environ.get("POLRES_PORT")),
         secret_key=_secret_key(os.environ.get("POLRES_SECRET_KEY")),
@@ -281,14 +281,15 @@ def database_url(value: str | None, var_dir: Path) -> str:
     return f"{_DRIVERS[scheme]}://{rest}"
 
 
-def _rasa_url(value: str | None) -> str | None:
-    if not value:
-        return None
-    if not _is_url(value, ("http", "https")):
-        raise ConfigError(
-            f"RASA_URL: expected an http(s) URL such as http://127.0.0.1:5005, got {value!r}"
-        )
-    return value.rstrip("/")
+def _rasa_urls(value: str | None) -> tuple[str, ...]:
+    urls = tuple(part.strip().rstrip("/") for part in (value or "").split(",") if part.strip())
+    for url in urls:
+        if not _is_url(url, ("http", "https")):
+            raise ConfigError(
+                "RASA_URL: expected http(s) URLs such as http://127.0.0.1:5005 (several separated"
+                f" by commas), got {url!r}"
+            )
+    return urls
 
 
 def _telegram() -> Telegram | None:

@@ -50,7 +50,7 @@ def test_an_empty_config_gives_the_defaults(load: Load, tmp_path: Path) -> None:
     assert (
         settings.database_url == f"sqlite+aiosqlite:///{tmp_path.resolve() / 'var' / 'polres.db'}"
     )
-    assert settings.rasa_url is None
+    assert settings.rasa_urls == ()
     assert settings.host == "127.0.0.1"
     assert settings.port == 8080
     assert settings.log_level == "INFO"
@@ -183,6 +183,7 @@ def test_polres_config_names_the_file(tmp_path: Path, monkeypatch: pytest.Monkey
         ("RASA_URL", "http://"),
         ("RASA_URL", "http://127.0.0.1:50O5"),  # letter O for zero: not a port
         ("RASA_URL", "http://127.0.0.1:99999"),  # port out of range
+        ("RASA_URL", "http://127.0.0.1:5005,localhost:5006"),  # one bad URL of two
         ("POLRES_PORT", "eighty"),
         ("POLRES_PORT", "0"),
         ("POLRES_PORT", "65536"),
@@ -212,7 +213,7 @@ def test_good_environment_variables(load: Load, monkeypatch: pytest.MonkeyPatch)
 
     settings = load("")
 
-    assert settings.rasa_url == "http://rasa.internal:5005"
+    assert settings.rasa_urls == ("http://rasa.internal:5005",)
     assert settings.host == "0.0.0.0"
     assert settings.port == 65535
     assert settings.secret_key == "k" * 32
@@ -279,3 +280,8 @@ def test_a_database_url_without_a_scheme_does_not_echo_the_password(
 
     assert str(caught.value).startswith("DATABASE_URL:")
     assert "s3cret-pw" not in str(caught.value)
+
+
+def test_several_rasa_servers(load: Load, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_URL", "http://rasa-1:5005/, http://rasa-2:5005")
+    assert load("").rasa_urls == ("http://rasa-1:5005", "http://rasa-2:5005")
