@@ -1,6 +1,8 @@
-"""Reading a webhook's body whole, within a size limit."""
+"""Reading a webhook's body whole, within a size limit, and its JSON."""
 
 from __future__ import annotations
+
+import json
 
 from aiohttp import web
 
@@ -19,3 +21,12 @@ async def read_body(request: web.Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def parse_json(raw: bytes) -> object:
+    """The JSON document in a body; ValueError for anything else (bad bytes, bad JSON, or
+    nesting too deep for the parser)."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import html
-import json
 import logging
 import os
 import time
@@ -39,7 +38,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.channels.body import read_body
+from bot.channels.body import parse_json, read_body
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.text import split_text
 from bot.core.background import BackgroundTasks
@@ -239,13 +238,15 @@ class TelegramChannel:
         self.webhook_secret = webhook_secret
         self.inbox = inbox
         self.on_accepted = on_accepted
+        # Ours to close: PTB leaves them open when its initialisation fails.
+        self._requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
         builder = (
             Application.builder()
             .token(token)
             .base_url(api_base_url)
             .base_file_url(api_base_url.removesuffix("/bot") + "/file/bot")
-            .request(AiohttpRequest())
-            .get_updates_request(AiohttpRequest(connection_pool_size=1))
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
         )
         if mode == "webhook":
             builder = builder.updater(None)
@@ -294,6 +295,8 @@ class TelegramChannel:
             await self.application.stop()
         await self.application.shutdown()
         await self._background.cancel_all()
+        for request in self._requests:
+            await request.shutdown()
 
     async def fetch(self, ref: str) -> bytes:
         """A photo's bytes by its file_id (implements bot.core.ports.MediaSource)."""
@@ -317,7 +320,7 @@ class TelegramChannel:
         if raw is None:
             return _error(413, "update is too large")
         try:
-            data = json.loads(raw)
+            data = parse_json(raw)
             update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
         except (ValueError, TypeError, KeyError, AttributeError):
             update = None

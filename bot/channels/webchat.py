@@ -7,7 +7,6 @@ GET  /api/webchat/{session_id}/messages?after=<id>  → {"messages": [...]} (e.g
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
@@ -17,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels.body import read_body
+from bot.channels.body import parse_json, read_body
 from bot.core.errors import InvalidInput, NluUnavailable
 from bot.core.ports import Accepted, Inbox, Outbox, Transcript
 from bot.core.types import Inbound, Location, OutboundMessage, Receipt
@@ -104,7 +103,7 @@ class WebChatApi:
         if raw is None:
             return _error(413, "request body is too large")
         try:
-            inbound = parse_message(request.match_info["session_id"], json.loads(raw or b"null"))
+            inbound = parse_message(request.match_info["session_id"], parse_json(raw or b"null"))
         except (ValueError, UnicodeDecodeError):
             return _error(400, "body is not valid JSON")
         except InvalidInput as error:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.channels.body import read_body
+from bot.channels.body import parse_json, read_body
 from bot.channels.text import split_text
 from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, InvalidInput
@@ -118,9 +117,11 @@ def parse_notification(payload: object, phone_number_id: str) -> Notification:
 
 def _inbound(message: dict[str, Any], names: Mapping[str, object]) -> Inbound | None:
     kind, sender, wamid = message.get("type"), message.get("from"), message.get("id")
-    if kind in _IGNORED or not isinstance(sender, str) or not isinstance(wamid, str):
+    if not isinstance(kind, str) or not isinstance(sender, str) or not isinstance(wamid, str):
         return None
-    body = _dict(message.get(kind)) if isinstance(kind, str) else {}
+    if kind in _IGNORED:
+        return None
+    body = _dict(message.get(kind))
     text = ""
     media: tuple[Media, ...] = ()
     location: Location | None = None
@@ -133,9 +134,8 @@ def _inbound(message: dict[str, Any], names: Mapping[str, object]) -> Inbound | 
     elif kind == "button":  # a template's quick-reply button
         text = _str(body.get("payload")) or _str(body.get("text"))
     elif kind == "location":
-        try:
-            location = Location(float(body["latitude"]), float(body["longitude"]))
-        except (KeyError, TypeError, ValueError):
+        location = _location(body)
+        if location is None:
             return None
     elif kind == "image":
         text = _str(body.get("caption"))
@@ -143,7 +143,7 @@ def _inbound(message: dict[str, Any], names: Mapping[str, object]) -> Inbound | 
     elif kind in _ATTACHMENTS:
         media = (Media(str(kind), _str(body.get("id"))),)
     else:  # contacts, order, unsupported…: something the bot cannot read
-        media = (Media(str(kind or "unsupported"), wamid),)
+        media = (Media(kind[:32] or "unsupported", wamid),)
     name = names.get(sender)
     return Inbound(
         CHANNEL,
@@ -154,6 +154,21 @@ def _inbound(message: dict[str, Any], names: Mapping[str, object]) -> Inbound | 
         location=location,
         display_name=name if isinstance(name, str) and name.strip() else None,
     )
+
+
+def _location(body: dict[str, Any]) -> Location | None:
+    latitude = _coordinate(body.get("latitude"), 90)
+    longitude = _coordinate(body.get("longitude"), 180)
+    if latitude is None or longitude is None:
+        return None
+    return Location(latitude, longitude)
+
+
+def _coordinate(value: object, limit: float) -> float | None:
+    """A number within ±limit (not a bool, NaN or infinity), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if -limit <= value <= limit else None
 
 
 def _report(status: dict[str, Any]) -> DeliveryReport | None:
@@ -239,8 +254,8 @@ class WhatsAppChannel:
         if not signature_matches(raw, request.headers.get(SIGNATURE_HEADER), self.app_secret):
             return _error(403, "X-Hub-Signature-256 does not match")
         try:
-            notification = parse_notification(json.loads(raw), self.phone_number_id)
-        except (ValueError, RecursionError, InvalidInput) as error:  # JSONDecodeError: ValueError
+            notification = parse_notification(parse_json(raw), self.phone_number_id)
+        except (ValueError, InvalidInput) as error:
             message = str(error) if isinstance(error, InvalidInput) else "body is not JSON"
             return _error(400, message)
         accepted = await asyncio.gather(*map(self.inbox.accept, notification.messages))

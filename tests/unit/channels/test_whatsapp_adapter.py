@@ -151,6 +151,11 @@ def test_a_body_that_is_not_a_whatsapp_notification_is_invalid(payload: object) 
         [{"changes": "z"}],
         [{"changes": [{"field": "messages", "value": {"metadata": {"phone_number_id": NUMBER},
                                                       "messages": [{"type": "text"}, 5]}}]}],
+        [{"changes": [{"field": "messages", "value": {"metadata": {"phone_number_id": NUMBER},
+                       "messages": [{"type": ["text"], "from": "62812", "id": "wamid.1"}]}}]}],
+        [{"changes": [{"field": "messages", "value": {"metadata": {"phone_number_id": NUMBER},
+                       "messages": [{"type": "location", "from": "62812", "id": "wamid.2",
+                                     "location": {"latitude": float("nan"), "longitude": 1}}]}}]}],
     ],
 )  # fmt: skip
 def test_wrong_typed_parts_are_skipped_not_a_crash(entry: object) -> None:
