@@ -241,6 +241,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
             config.inbox.poll_seconds,
             on_processed=outbox_worker.wake.set,
             concurrency=config.inbox.concurrency,
+            citizen_messages_per_minute=config.inbox.citizen_messages_per_minute,
         )
         telegram = telegram_channel(settings, services, inbox_worker.wake.set)
         if telegram is not None:

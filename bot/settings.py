@@ -67,6 +67,7 @@ class Channels:
 class Inbox:
     poll_seconds: float = 2.0
     concurrency: int = 16
+    citizen_messages_per_minute: int = 30  # a flooding chat is answered at this pace
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,7 @@ def _check(config: FileConfig) -> None:
     at_least_one = {
         "nlu.classify_concurrency": nlu.classify_concurrency,
         "inbox.concurrency": config.inbox.concurrency,
+        "inbox.citizen_messages_per_minute": config.inbox.citizen_messages_per_minute,
         "telegram.messages_per_second": config.telegram.messages_per_second,
         "telegram.chat_messages_per_second": config.telegram.chat_messages_per_second,
         "telegram.group_messages_per_minute": config.telegram.group_messages_per_minute,

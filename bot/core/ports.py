@@ -63,7 +63,8 @@ class Inbox(Protocol):
         ...
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
-        """Accepted messages not processed yet, oldest first."""
+        """Each citizen's oldest unprocessed message, oldest first (a citizen's next message
+        comes up once this one is processed, so one busy chat cannot fill a worker's pass)."""
         ...
 
     async def load_turn(self, message_id: int) -> Turn | None:

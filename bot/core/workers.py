@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.errors import DeliveryError, NluUnavailable
 from bot.core.pipeline import Pipeline
 from bot.core.ports import Accepted, Inbox, Outbox, Sender
+from bot.core.ratelimit import KeyedWindows
 from bot.core.types import OutboundMessage, Receipt
 
 log = logging.getLogger(__name__)
@@ -30,12 +32,18 @@ class InboxWorker:
         poll_seconds: float,
         on_processed: Callable[[], None] = lambda: None,
         concurrency: int = 8,
+        citizen_messages_per_minute: int = 30,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`citizen_messages_per_minute`: a citizen sending faster is answered at this pace
+        (the rest waits in the inbox), so one flooding chat cannot slow the others."""
         self.inbox = inbox
         self.pipeline = pipeline
         self.poll_seconds = poll_seconds
         self.on_processed = on_processed  # e.g. wake the outbox worker
         self.concurrency = concurrency
+        self.clock = clock
+        self._pace = KeyedWindows(citizen_messages_per_minute, 60.0)
         self.wake = asyncio.Event()
         self.draining = False
 
@@ -51,9 +59,14 @@ class InboxWorker:
                 self.on_processed()
             return processed
 
-        results = await asyncio.gather(
-            *map(one, await self.inbox.pending(limit)), return_exceptions=True
-        )
+        now = self.clock()
+        turn = []
+        for item in await self.inbox.pending(limit):
+            window = self._pace.window(str(item.citizen_id), now)
+            if window.allows(now):
+                window.record(now)
+                turn.append(item)
+        results = await asyncio.gather(*map(one, turn), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 raise result

@@ -73,11 +73,13 @@ class SqlInbox:
         await self._commit((message_id, decision))
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
+        oldest = func.min(M.c.id)
         async with self.db.engine.connect() as connection:
             rows = await connection.execute(
-                select(M.c.id, M.c.citizen_id)
+                select(oldest.label("id"), M.c.citizen_id)
                 .where(M.c.direction == "in", M.c.processed_at.is_(None))
-                .order_by(M.c.id)
+                .group_by(M.c.citizen_id)
+                .order_by(oldest)
                 .limit(limit)
             )
             return [Accepted(message_id=row.id, citizen_id=row.citizen_id) for row in rows]

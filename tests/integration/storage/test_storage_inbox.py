@@ -163,13 +163,14 @@ async def test_display_name_is_updated_but_not_erased(inbox: SqlInbox) -> None:
     assert turn.message.citizen.display_name == "Budi S."
 
 
-async def test_pending_lists_unprocessed_oldest_first(inbox: SqlInbox) -> None:
+async def test_pending_lists_each_citizens_oldest_unprocessed_message(inbox: SqlInbox) -> None:
     ids = [(await inbox.accept(inbound(f"u{n}"))).message_id for n in range(3)]
-    await inbox.commit(ids[1], decision(Outcome()))
+    other = await inbox.accept(inbound("o1", chat_id="another-chat"))
+    await inbox.commit(ids[0], decision(Outcome()))
     pending = await inbox.pending(limit=10)
-    assert [item.message_id for item in pending] == [ids[0], ids[2]]
+    assert [item.message_id for item in pending] == [ids[1], other.message_id]
     assert not any(item.duplicate for item in pending)
-    assert [item.message_id for item in await inbox.pending(limit=1)] == [ids[0]]
+    assert [item.message_id for item in await inbox.pending(limit=1)] == [ids[1]]
 
 
 async def test_load_turn_is_none_once_processed_or_unknown(inbox: SqlInbox) -> None:

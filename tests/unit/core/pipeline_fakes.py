@@ -78,7 +78,9 @@ class FakeInbox:
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
         waiting = [m for m in self.messages.values() if m.id not in self.processed]
-        return [Accepted(m.id, m.citizen.id) for m in waiting][:limit]
+        oldest = {m.citizen.id: m for m in reversed(waiting)}  # each citizen's first
+        first = sorted(oldest.values(), key=lambda m: m.id)
+        return [Accepted(m.id, m.citizen.id) for m in first][:limit]
 
     async def load_turn(self, message_id: int) -> Turn | None:
         await asyncio.sleep(0)  # a real inbox awaits the database: let other tasks run

@@ -300,3 +300,34 @@ def test_the_safety_net_matches_whole_words(
 ) -> None:
     net = load_emergency_keywords(DATA_DIR, intents)
     assert (net.match(text) is not None) is emergency
+
+
+# --- a flooding chat ---------------------------------------------------------------------------
+
+
+async def test_a_flooding_chat_is_paced_and_does_not_hold_up_others(
+    content: Content, intents: IntentTable, nlu_rules: NluRules, priorities: Mapping[str, int]
+) -> None:
+    inbox = FakeInbox()
+    nlu = FakeNlu()
+    nlu.says("halo", "greet", 0.95)
+    pipeline = Pipeline(inbox, Classifier(nlu, intents), content, HANDLERS, nlu_rules, priorities)
+    now = [0.0]
+    worker = InboxWorker(
+        inbox, pipeline, poll_seconds=0.01, citizen_messages_per_minute=3, clock=lambda: now[0]
+    )
+    flood = [await inbox.accept(Inbound("webchat", "flooder", f"f-{i}", "halo")) for i in range(20)]
+    calm = await inbox.accept(Inbound("webchat", "calm", "c-1", "halo"))
+
+    assert await worker.run_once() == 2  # one message of each chat per pass
+    assert await worker.run_once() == 1
+    assert await worker.run_once() == 1
+    assert await worker.run_once() == 0  # the flooder's 3 a minute are used up
+    later = await inbox.accept(Inbound("webchat", "calm", "c-2", "halo"))
+    assert await worker.run_once() == 1  # …the other chat is answered at once
+    assert later.message_id in inbox.decisions
+    assert calm.message_id in inbox.decisions
+    assert [f.message_id in inbox.decisions for f in flood[:4]] == [True, True, True, False]
+    now[0] += 60.5
+    assert await worker.run_once() == 1  # the flooder's next message, in order
+    assert flood[3].message_id in inbox.decisions
