@@ -169,10 +169,10 @@ class FileConfig:
 class Telegram:
     """The Telegram channel, on when TELEGRAM_BOT_TOKEN is set."""
 
-    token: str
+    token: str = field(repr=False)
     mode: str  # "webhook" or "polling"
     webhook_url: str | None
-    webhook_secret: str | None
+    webhook_secret: str | None = field(repr=False)
     api_base_url: str
 
 
@@ -191,11 +191,11 @@ class WhatsApp:
 class Settings:
     root: Path
     config: FileConfig
-    database_url: str
+    database_url: str = field(repr=False)  # may hold a password
     rasa_urls: tuple[str, ...]  # RASA_URL, comma-separated; empty: polres runs its own Rasa
     host: str
     port: int
-    secret_key: str
+    secret_key: str = field(repr=False)
     log_level: str
     telegram: Telegram | None = None
     whatsapp: WhatsApp | None = None

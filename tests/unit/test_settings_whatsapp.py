@@ -107,3 +107,25 @@ def test_config_defaults_follow_metas_limits(load: Load) -> None:
 )
 def test_bad_config_names_the_key(load: Load, config: str, message: str) -> None:
     assert message in error_of(load, config)
+
+
+def test_no_secret_shows_in_the_settings_repr(load: Load) -> None:
+    telegram_token = "777000111:AAH6ffRSjg4ze7kO0MFsdNmZZhTnCzi_BU_"
+    settings = load(
+        **COMPLETE,
+        TELEGRAM_BOT_TOKEN=telegram_token,
+        TELEGRAM_MODE="webhook",
+        TELEGRAM_WEBHOOK_SECRET="webhook-secret-42",
+        POLRES_SECRET_KEY="k" * 40,
+        DATABASE_URL="postgresql://polres:db-password@127.0.0.1/polres",
+    )
+    shown = repr(settings)
+    for secret in (
+        telegram_token,
+        "webhook-secret-42",
+        "k" * 40,
+        "db-password",
+        *COMPLETE.values(),
+    ):
+        if secret != COMPLETE["WHATSAPP_PHONE_NUMBER_ID"]:  # an id, not a secret
+            assert secret not in shown

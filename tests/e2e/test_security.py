@@ -1,0 +1,105 @@
+"""The dashboard's OWASP ASVS level-1 items that had no test of their own (docs/SECURITY.md):
+security headers, cookie flags, session rotation, password storage, login throttling and what
+an anonymous visitor gets."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.e2e.conftest import Server, run_polres, running_polres
+
+pytestmark = pytest.mark.rasa
+PASSWORD = "sandi-keamanan-123"
+
+
+@pytest.fixture(scope="module")
+def server(rasa_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_polres(tmp_path_factory.mktemp("security"), RASA_URL=rasa_url) as running:
+        added = run_polres(
+            "user", "add", "penjaga", "--role", "officer", "--password-stdin",
+            env=running.env, stdin=PASSWORD + "\n",
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        yield running
+
+
+async def log_in(
+    http: aiohttp.ClientSession, password: str = PASSWORD, **headers: str
+) -> aiohttp.ClientResponse:
+    async with http.get("/login") as page:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', await page.text())
+    assert token is not None
+    form = {"username": "penjaga", "password": password, "csrf_token": token.group(1)}
+    async with http.post("/login", data=form, allow_redirects=False, headers=headers) as r:
+        await r.read()  # kept for the caller
+        return r
+
+
+async def test_every_page_carries_the_security_headers(server: Server) -> None:
+    async with aiohttp.ClientSession(server.url) as http:
+        for path in ("/", "/login", "/healthz", "/api/webchat/abcdefgh/messages"):
+            async with http.get(path) as response:
+                headers = response.headers
+                assert "default-src 'self'" in headers["Content-Security-Policy"], path
+                assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+                assert headers["X-Frame-Options"] == "DENY"
+                assert headers["X-Content-Type-Options"] == "nosniff"
+                assert headers["Referrer-Policy"] == "same-origin"
+
+
+async def test_anonymous_visitors_are_sent_to_login_or_refused(server: Server) -> None:
+    async with aiohttp.ClientSession(server.url) as http:
+        async with http.get("/dashboard", allow_redirects=False) as page:
+            assert page.status == 303
+            assert page.headers["Location"].startswith("/login")
+        async with http.get("/dashboard/api/queue", allow_redirects=False) as api:
+            assert api.status == 401
+        async with http.get("/dashboard/admin/users", allow_redirects=False) as admin:
+            assert admin.status == 303
+
+
+async def test_the_session_cookie_is_http_only_same_site_and_secure_behind_https(
+    server: Server,
+) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(server.url, cookie_jar=jar) as http:
+        plain = await log_in(http)
+        cookie = plain.headers.getall("Set-Cookie")
+        session = next(c for c in cookie if c.startswith("polres_session="))
+        assert "HttpOnly" in session
+        assert "SameSite=Lax" in session
+        assert "Secure" not in session  # plain http on localhost
+        first = plain.cookies["polres_session"].value
+
+        behind_proxy = await log_in(http, **{"X-Forwarded-Proto": "https"})
+        session = next(
+            c for c in behind_proxy.headers.getall("Set-Cookie") if c.startswith("polres_session=")
+        )
+        assert "Secure" in session
+        assert behind_proxy.cookies["polres_session"].value != first  # a new session each login
+
+
+async def test_passwords_are_stored_as_argon2id_hashes_only(server: Server) -> None:
+    database = Path(server.env["DATABASE_URL"].removeprefix("sqlite:///"))
+    with sqlite3.connect(database) as db:
+        [(stored,)] = db.execute("SELECT password_hash FROM users WHERE username = 'penjaga'")
+        tokens = db.execute("SELECT token_hash FROM web_sessions").fetchall()
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+    assert all(len(token) == 64 for (token,) in tokens)  # SHA-256 of the cookie, not the cookie
+
+
+async def test_logins_from_one_address_are_throttled(server: Server) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(server.url, cookie_jar=jar) as http:
+        answers = [await log_in(http, password="salah-sekali-123") for _ in range(12)]
+        texts = [await answer.text() for answer in answers]
+    assert all(answer.status == 401 for answer in answers)
+    assert "too many login attempts" in texts[-1]
+    assert "too many login attempts" not in texts[0]
