@@ -63,8 +63,13 @@ class Inbox(Protocol):
         ...
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
-        """Each citizen's oldest unprocessed message, oldest first (a citizen's next message
-        comes up once this one is processed, so one busy chat cannot fill a worker's pass)."""
+        """Each citizen's oldest unprocessed message, oldest first, claimed for this worker
+        for a while: other processes skip it and its citizen (a citizen's next message comes
+        up once this one is processed, so one busy chat cannot fill a worker's pass)."""
+        ...
+
+    async def release(self, message_ids: Sequence[int]) -> None:
+        """Give back claimed messages that were not processed (e.g. the NLU was down)."""
         ...
 
     async def load_turn(self, message_id: int) -> Turn | None:
@@ -80,7 +85,12 @@ class Outbox(Protocol):
     async def due(
         self, channels: Sequence[str], now: datetime, limit: int
     ) -> Sequence[OutboundMessage]:
-        """Outbound messages waiting to be sent on these channels."""
+        """Outbound messages waiting to be sent on these channels, oldest first, claimed for
+        this worker for a while (other processes skip them)."""
+        ...
+
+    async def release(self, message_ids: Sequence[int], now: datetime) -> None:
+        """Give back claimed messages this pass did not try to send."""
         ...
 
     async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:

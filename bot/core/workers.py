@@ -60,13 +60,22 @@ class InboxWorker:
             return processed
 
         now = self.clock()
-        turn = []
+        turn: list[Accepted] = []
+        later: list[int] = []  # claimed, but this citizen is over their pace
         for item in await self.inbox.pending(limit):
             window = self._pace.window(str(item.citizen_id), now)
             if window.allows(now):
                 window.record(now)
                 turn.append(item)
+            else:
+                later.append(item.message_id)
         results = await asyncio.gather(*map(one, turn), return_exceptions=True)
+        failed = [
+            item.message_id
+            for item, result in zip(turn, results, strict=True)
+            if isinstance(result, BaseException)
+        ]
+        await self.inbox.release(later + failed)
         for result in results:
             if isinstance(result, BaseException):
                 raise result
@@ -156,6 +165,9 @@ class OutboxWorker:
         }
         if sent:
             await self.outbox.mark_sent(sent, datetime.now(UTC))
+        # Given back only now, so that a chat's next message never overtakes this one.
+        tried = {message.id for message in batch}
+        await self.outbox.release([m.id for m in due if m.id not in tried], datetime.now(UTC))
         return len(sent)
 
     async def _send(self, message: OutboundMessage) -> Receipt | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from prometheus_client import Counter
-from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -43,6 +43,8 @@ MESSAGES_IN = Counter(
     "polres_messages_in_total", "Citizens' messages accepted (duplicates not counted)", ["channel"]
 )
 TURN_TICKETS = 20
+# How long a worker holds the rows it claimed; a process that dies gives them up after this.
+CLAIM_LEASE = timedelta(seconds=30)
 
 M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
@@ -73,16 +75,41 @@ class SqlInbox:
         await self._commit((message_id, decision))
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
-        oldest = func.min(M.c.id)
-        async with self.db.engine.connect() as connection:
+        """Claims them for CLAIM_LEASE: another process skips them (and their citizens)."""
+        now = utcnow()
+        oldest = (
+            select(func.min(M.c.id).label("id"))
+            .where(M.c.direction == "in", M.c.processed_at.is_(None))
+            .group_by(M.c.citizen_id)
+            .subquery()
+        )
+        free = (
+            select(M.c.id)
+            .join(oldest, M.c.id == oldest.c.id)
+            .where(or_(M.c.claimed_until.is_(None), M.c.claimed_until < now))
+            .order_by(M.c.id)
+            .limit(limit)
+            .with_for_update(of=M, skip_locked=True)
+        )
+        async with self.db.transaction() as connection:
             rows = await connection.execute(
-                select(oldest.label("id"), M.c.citizen_id)
-                .where(M.c.direction == "in", M.c.processed_at.is_(None))
-                .group_by(M.c.citizen_id)
-                .order_by(oldest)
-                .limit(limit)
+                update(M)
+                .where(M.c.id.in_(free.scalar_subquery()))
+                .values(claimed_until=now + CLAIM_LEASE)
+                .returning(M.c.id, M.c.citizen_id)
             )
-            return [Accepted(message_id=row.id, citizen_id=row.citizen_id) for row in rows]
+            claimed = sorted(rows, key=lambda row: row.id)
+        return [Accepted(message_id=row.id, citizen_id=row.citizen_id) for row in claimed]
+
+    async def release(self, message_ids: Sequence[int]) -> None:
+        if not message_ids:
+            return
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                update(M)
+                .where(M.c.id.in_(message_ids), M.c.processed_at.is_(None))
+                .values(claimed_until=None)
+            )
 
     async def _accept_all(self, inbounds: Sequence[Inbound]) -> list[Accepted]:
         try:

@@ -122,6 +122,8 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Inbound: classification, set when the pipeline commits its decision.
     processed_at: Mapped[datetime | None]
+    # Inbound: leased by the worker processing it (bot/storage/inbox.py, pending).
+    claimed_until: Mapped[datetime | None]
     intent: Mapped[str | None] = mapped_column(String(100))
     confidence: Mapped[float | None] = mapped_column(Float)
     category: Mapped[str | None] = mapped_column(String(32))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 import prometheus_client
@@ -17,6 +17,8 @@ from bot.storage.models import utcnow
 from bot.storage.rows import outbound_of, select_outbound
 
 M = cast(Table, models.Message.__table__)
+# How long a sender holds the messages it claimed; a process that dies gives them up after this.
+CLAIM_LEASE = timedelta(seconds=30)
 MESSAGES_OUT = prometheus_client.Counter(
     "polres_messages_out_total", "Messages delivered to citizens, by channel", ["channel"]
 )
@@ -34,20 +36,47 @@ class SqlOutbox:
     async def due(
         self, channels: Sequence[str], now: datetime, limit: int
     ) -> Sequence[OutboundMessage]:
+        """Claims them for CLAIM_LEASE (another process skips them); `release` gives back
+        those this pass did not try."""
         if not channels:
             return []
-        async with self.db.engine.connect() as connection:
-            rows = await connection.execute(
-                select_outbound()
-                .where(
-                    models.Message.delivery_status == "pending",
-                    models.Message.channel.in_(channels),
-                    models.Message.next_attempt_at <= now,
+        free = (
+            select(M.c.id)
+            .where(
+                M.c.direction == "out",
+                M.c.delivery_status == "pending",
+                M.c.channel.in_(channels),
+                M.c.next_attempt_at <= now,
+            )
+            .order_by(M.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self.db.transaction() as connection:
+            claimed = list(
+                await connection.scalars(
+                    update(M)
+                    .where(M.c.id.in_(free.scalar_subquery()))
+                    .values(next_attempt_at=now + CLAIM_LEASE)
+                    .returning(M.c.id)
                 )
-                .order_by(models.Message.id)
-                .limit(limit)
+            )
+            if not claimed:
+                return []
+            rows = await connection.execute(
+                select_outbound().where(M.c.id.in_(claimed)).order_by(M.c.id)
             )
             return [outbound_of(row) for row in rows]
+
+    async def release(self, message_ids: Sequence[int], now: datetime) -> None:
+        if not message_ids:
+            return
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                update(M)
+                .where(M.c.id.in_(message_ids), M.c.delivery_status == "pending")
+                .values(next_attempt_at=now)
+            )
 
     async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:
         plain = [id_ for id_, receipt in receipts.items() if receipt == NOTHING_TO_KEEP]

@@ -163,14 +163,33 @@ async def test_display_name_is_updated_but_not_erased(inbox: SqlInbox) -> None:
     assert turn.message.citizen.display_name == "Budi S."
 
 
-async def test_pending_lists_each_citizens_oldest_unprocessed_message(inbox: SqlInbox) -> None:
+async def test_pending_claims_each_citizens_oldest_unprocessed_message(inbox: SqlInbox) -> None:
     ids = [(await inbox.accept(inbound(f"u{n}"))).message_id for n in range(3)]
     other = await inbox.accept(inbound("o1", chat_id="another-chat"))
     await inbox.commit(ids[0], decision(Outcome()))
-    pending = await inbox.pending(limit=10)
-    assert [item.message_id for item in pending] == [ids[1], other.message_id]
-    assert not any(item.duplicate for item in pending)
-    assert [item.message_id for item in await inbox.pending(limit=1)] == [ids[1]]
+    [first] = await inbox.pending(limit=1)
+    assert first.message_id == ids[1]
+    assert not first.duplicate
+    # Claimed: its citizen is skipped (their next message must wait for this one).
+    assert [item.message_id for item in await inbox.pending(limit=10)] == [other.message_id]
+    assert await inbox.pending(limit=10) == []
+    await inbox.release([ids[1]])
+    assert [item.message_id for item in await inbox.pending(limit=10)] == [ids[1]]
+
+
+async def test_concurrent_claims_never_share_a_citizen(inbox: SqlInbox, database_url: str) -> None:
+    for chat in range(20):
+        for n in range(3):
+            await inbox.accept(inbound(f"c{chat}-{n}", chat_id=f"chat-{chat}"))
+    other = SqlInbox(Database.connect(database_url))  # a second instance's connection pool
+    try:
+        claims = await asyncio.gather(
+            *((inbox if i % 2 else other).pending(limit=4) for i in range(8))
+        )
+    finally:
+        await other.db.close()
+    citizens = [item.citizen_id for claim in claims for item in claim]
+    assert len(citizens) == len(set(citizens)) == 20
 
 
 async def test_load_turn_is_none_once_processed_or_unknown(inbox: SqlInbox) -> None:

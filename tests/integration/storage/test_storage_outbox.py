@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from bot.core.types import Delivery, DeliveryReport, Inbound, Outcome, Receipt, 
 from bot.storage import models
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
-from bot.storage.outbox import SqlOutbox
+from bot.storage.outbox import CLAIM_LEASE, SqlOutbox
 from bot.storage.queries import Queries
 
 SOON = timedelta(seconds=1)
@@ -33,17 +34,46 @@ async def delivery(db: Database, message_id: int) -> tuple[str | None, int, str 
         return row.delivery_status, row.attempts, row.last_error
 
 
-async def test_due_filters_by_channel_and_orders_by_id(inbox: SqlInbox, outbox: SqlOutbox) -> None:
+async def test_due_filters_by_channel_orders_by_id_and_claims(
+    inbox: SqlInbox, outbox: SqlOutbox
+) -> None:
     await queue(inbox, "telegram", "satu", "dua")
     await queue(inbox, "whatsapp", "tiga")
     now = await queue(inbox, "telegram", "empat")
-    due = await outbox.due(["telegram"], now, limit=10)
-    assert [message.reply.text for message in due] == ["satu", "dua", "empat"]
-    assert [message.id for message in due] == sorted(message.id for message in due)
-    assert {message.chat_id for message in due} == {"telegram-chat"}
-    assert [m.reply.text for m in await outbox.due(["telegram"], now, limit=2)] == ["satu", "dua"]
-    assert len(await outbox.due(["telegram", "whatsapp"], now, limit=10)) == 4
     assert await outbox.due([], now, limit=10) == []
+    first = await outbox.due(["telegram"], now, limit=2)
+    assert [m.reply.text for m in first] == ["satu", "dua"]
+    assert {m.chat_id for m in first} == {"telegram-chat"}
+    rest = await outbox.due(["telegram", "whatsapp"], now, limit=10)
+    assert [m.reply.text for m in rest] == ["tiga", "empat"]  # the first two are claimed
+    assert await outbox.due(["telegram", "whatsapp"], now, limit=10) == []
+
+
+async def test_claims_are_given_back_or_expire(inbox: SqlInbox, outbox: SqlOutbox) -> None:
+    now = await queue(inbox, "telegram", "satu", "dua")
+    first, second = await outbox.due(["telegram"], now, limit=10)
+    await outbox.release([second.id], now)
+    assert [m.id for m in await outbox.due(["telegram"], now, limit=10)] == [second.id]
+    after_the_lease = now + CLAIM_LEASE + SOON
+    assert {m.id for m in await outbox.due(["telegram"], after_the_lease, 10)} == {
+        first.id,
+        second.id,
+    }
+
+
+async def test_concurrent_claims_never_share_a_message(
+    inbox: SqlInbox, outbox: SqlOutbox, database_url: str
+) -> None:
+    now = await queue(inbox, "telegram", *(f"pesan {i}" for i in range(30)))
+    other = SqlOutbox(Database.connect(database_url))  # a second instance's connection pool
+    try:
+        claims = await asyncio.gather(
+            *((outbox if i % 2 else other).due(["telegram"], now, limit=7) for i in range(6))
+        )
+    finally:
+        await other.db.close()
+    ids = [m.id for claim in claims for m in claim]
+    assert len(ids) == len(set(ids)) == 30
 
 
 async def test_nothing_is_due_before_next_attempt(inbox: SqlInbox, outbox: SqlOutbox) -> None:
@@ -57,7 +87,9 @@ async def test_sent_message_is_no_longer_due(
     now = await queue(inbox, "telegram", "satu", "dua")
     first, second = await outbox.due(["telegram"], now, limit=10)
     await outbox.mark_sent({first.id: Receipt()}, now)
-    assert [message.id for message in await outbox.due(["telegram"], now, 10)] == [second.id]
+    await outbox.release([second.id], now)
+    later = now + CLAIM_LEASE + SOON
+    assert [message.id for message in await outbox.due(["telegram"], later, 10)] == [second.id]
     assert await delivery(db, first.id) == ("sent", 1, None)
     async with db.sessions() as session:
         sent_at = (await session.get_one(models.Message, first.id)).sent_at

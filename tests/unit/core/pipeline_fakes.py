@@ -59,6 +59,7 @@ class FakeInbox:
     states: dict[int, DialogState] = field(default_factory=dict)
     tickets: dict[int, list[TicketSummary]] = field(default_factory=dict)
     decisions: dict[int, Decision] = field(default_factory=dict)
+    released: list[int] = field(default_factory=list)
 
     async def accept(self, inbound: Inbound) -> Accepted:
         key = (inbound.channel, inbound.chat_id)
@@ -81,6 +82,9 @@ class FakeInbox:
         oldest = {m.citizen.id: m for m in reversed(waiting)}  # each citizen's first
         first = sorted(oldest.values(), key=lambda m: m.id)
         return [Accepted(m.id, m.citizen.id) for m in first][:limit]
+
+    async def release(self, message_ids: Sequence[int]) -> None:
+        self.released.extend(message_ids)
 
     async def load_turn(self, message_id: int) -> Turn | None:
         await asyncio.sleep(0)  # a real inbox awaits the database: let other tasks run

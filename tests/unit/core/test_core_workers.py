@@ -37,6 +37,7 @@ class FakeOutbox:
     asked_channels: list[tuple[str, ...]] = field(default_factory=list)
     unreachable: list[int] = field(default_factory=list)
     receipts: dict[int, Receipt] = field(default_factory=dict)
+    released: list[int] = field(default_factory=list)
 
     async def due(
         self, channels: Sequence[str], now: datetime, limit: int
@@ -47,6 +48,9 @@ class FakeOutbox:
     async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:
         self.sent.extend(receipts)
         self.receipts.update(receipts)
+
+    async def release(self, message_ids: Sequence[int], now: datetime) -> None:
+        self.released.extend(message_ids)
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         self.failed.append((message_id, error, retry_at))
