@@ -161,34 +161,52 @@ class TelegramSender:
         self.bot = bot
         self.clock = clock
         self._overall = SlidingWindow(messages_per_second, 1.0)
-        self._private = KeyedWindows(chat_messages_per_second, 1.0)
+        self._chats = KeyedWindows(chat_messages_per_second, 1.0)  # every chat, groups too
         self._groups = KeyedWindows(group_messages_per_minute, 60.0)
         self._paused_until = 0.0
 
     def try_reserve(self, message: OutboundMessage) -> bool:
         now = self.clock()
-        if now < self._paused_until or not self._overall.allows(now):
+        if now < self._paused_until:
             return False
-        chats = self._groups if message.chat_id.startswith("-") else self._private
-        window = chats.window(message.chat_id, now)
-        if not window.allows(now):
+        windows = self._windows(message, now)
+        if not all(window.allows(now) for window in windows):
             return False
-        window.record(now)
-        self._overall.record(now)
+        for window in windows:
+            window.begin()
         return True
 
+    def _windows(self, message: OutboundMessage, now: float) -> list[SlidingWindow]:
+        """The limits a send to this chat counts against: overall, the chat's, a group's."""
+        windows = [self._overall, self._chats.window(message.chat_id, now)]
+        if message.chat_id.startswith("-"):
+            windows.append(self._groups.window(message.chat_id, now))
+        return windows
+
     async def send(self, message: OutboundMessage) -> Receipt:
+        """Sends a message reserved with try_reserve; its windows count it once answered."""
+        parts = render(message.reply)
+        try:
+            await self._send(message, parts)
+        finally:
+            now = self.clock()
+            for window in self._windows(message, now):
+                window.end(now, len(parts))
+        return NOTHING_TO_KEEP
+
+    async def _send(
+        self, message: OutboundMessage, parts: list[tuple[str, InlineKeyboardMarkup | None]]
+    ) -> None:
         if not message.chat_id.lstrip("-").isdigit():
             raise DeliveryError(f"not a Telegram chat id: {message.chat_id!r}", retryable=False)
         try:
-            for text, keyboard in render(message.reply):
+            for text, keyboard in parts:
                 await self.bot.send_message(
                     chat_id=int(message.chat_id),
                     text=text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard,
                 )
-            return NOTHING_TO_KEEP
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             # Telegram's flood control covers the bot: pause every send until then.

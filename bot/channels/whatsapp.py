@@ -479,8 +479,8 @@ class WhatsAppSender:
         recipient = self._recipients.window(message.chat_id, now)
         if not recipient.allows(now):
             return False
-        recipient.record(now)
-        self._number.record(now)
+        recipient.begin()
+        self._number.begin()
         return True
 
     def window_open(self, message: OutboundMessage) -> bool:
@@ -488,6 +488,15 @@ class WhatsAppSender:
         return last is not None and self.now() - last < self.window
 
     async def send(self, message: OutboundMessage) -> Receipt:
+        """Sends a message reserved with try_reserve; its windows count it once answered."""
+        try:
+            return await self._send(message)
+        finally:
+            now = self.clock()
+            self._number.end(now)
+            self._recipients.window(message.chat_id, now).end(now)
+
+    async def _send(self, message: OutboundMessage) -> Receipt:
         if not message.chat_id.isdigit():
             raise DeliveryError("not a WhatsApp number", retryable=False)
         try:

@@ -6,22 +6,37 @@ from collections import deque
 
 
 class SlidingWindow:
-    """At most `limit` events in any `period` seconds."""
+    """At most `limit` events in any `period` seconds.
+
+    A send is counted from `begin` (in flight) and then by the time it was answered (`end`):
+    the platform saw it arrive no later than that, so its own window never holds more than ours.
+    """
 
     def __init__(self, limit: int, period: float) -> None:
         self.limit = limit
         self.period = period
         self._events: deque[float] = deque()
+        self._in_flight = 0
 
     def allows(self, now: float) -> bool:
         while self._events and self._events[0] <= now - self.period:
             self._events.popleft()
-        return len(self._events) < self.limit
+        return len(self._events) + self._in_flight < self.limit
 
-    def record(self, now: float) -> None:
-        self._events.append(now)
+    def record(self, now: float, count: int = 1) -> None:
+        self._events.extend([now] * count)
+
+    def begin(self) -> None:
+        self._in_flight += 1
+
+    def end(self, now: float, count: int = 1) -> None:
+        """The send begun earlier was answered now (`count` calls: a message in parts)."""
+        self._in_flight -= 1
+        self.record(now, count)
 
     def idle(self, now: float) -> bool:
+        if self._in_flight:
+            return False
         return not self._events or self._events[-1] <= now - self.period
 
 

@@ -1,0 +1,106 @@
+"""The outbox against Telegram's flood limits: how close it sends to the allowed rate without a
+single 429, on a fake Bot API that enforces 30 messages/s overall, 1/s per chat and 20/min per
+group, as Telegram does.
+
+    .venv/bin/python bench/outbox_rate.py [--chats 540] [--group-messages 15]
+
+The baseline is the allowed rate itself, 30 messages/s; the run queues three replies to one
+chat (1/s per chat), one to each of `--chats` private chats and `--group-messages` to one group
+(20/min, spread through the queue as they would arrive), then lets the real OutboxWorker and
+TelegramSender send them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from telegram import Bot  # noqa: E402
+
+from bot.channels.telegram import CHANNEL, TelegramSender  # noqa: E402
+from bot.channels.telegram_http import AiohttpRequest  # noqa: E402
+from bot.core.ports import Decision  # noqa: E402
+from bot.core.types import Inbound, Outcome, Reply  # noqa: E402
+from bot.core.workers import OutboxWorker, RetryPolicy  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
+from bot.storage.inbox import SqlInbox  # noqa: E402
+from bot.storage.outbox import SqlOutbox  # noqa: E402
+from bot.storage.schema import upgrade  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramApi  # noqa: E402
+
+ALLOWED_PER_SECOND = 30
+TARGET = 0.95
+GROUP = -1001876543210
+BUSY_CHAT = 6_900_000_000
+
+
+async def queue(inbox: SqlInbox, chat: int, replies: int, serial: int) -> None:
+    accepted = await inbox.accept(Inbound(CHANNEL, str(chat), f"bench-{serial}"))
+    outcome = Outcome(replies=tuple(Reply(f"balasan {n}") for n in range(replies)))
+    await inbox.commit(accepted.message_id, Decision(outcome, None, "id", f"PL-{serial}", None))
+
+
+async def main(chats: int, group_messages: int) -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+        await upgrade(url)
+        db = Database.connect(url)
+        inbox = SqlInbox(db)
+        # Group messages spread through the queue, as they arrive in life (1/s per chat).
+        every = max(1, chats // max(1, group_messages))
+        await queue(inbox, BUSY_CHAT, 3, 0)  # three replies to one chat: 1/s
+        serial, total = 0, 3
+        for index, chat in enumerate(range(7_000_000_000, 7_000_000_000 + chats)):
+            serial += 1
+            await queue(inbox, chat, 1, serial)
+            total += 1
+            if index % every == 0 and total - index - 4 < group_messages:
+                serial += 1
+                await queue(inbox, GROUP, 1, serial)
+                total += 1
+        async with FakeTelegramApi() as api:
+            api.rate_limit(per_second=30, per_chat_per_second=1, per_group_per_minute=20)
+            bot = Bot(
+                api.token, base_url=api.base_url, request=AiohttpRequest(connection_pool_size=64)
+            )
+            await bot.initialize()
+            sender = TelegramSender(
+                bot,
+                messages_per_second=30,
+                chat_messages_per_second=1,
+                group_messages_per_minute=20,
+            )
+            worker = OutboxWorker(
+                SqlOutbox(db), {CHANNEL: sender}, RetryPolicy(8, 1.0), poll_seconds=0.02
+            )
+            started = time.monotonic()
+            sending = asyncio.create_task(worker.run())
+            await api.wait_for_messages(total, within=600)
+            elapsed = time.monotonic() - started
+            sending.cancel()
+            refused = [call for call in api.calls_to("sendMessage") if call.status == 429]
+            await bot.shutdown()
+        await db.close()
+    achieved = total / elapsed
+    ratio = achieved / ALLOWED_PER_SECOND
+    print(f"{total} messages in {elapsed:.1f} s: {achieved:.1f} msg/s, 429 answers: {len(refused)}")
+    print(
+        f"ratio to Telegram's allowed {ALLOWED_PER_SECOND} msg/s: {ratio:.3f} "
+        f"(target >= {TARGET}, with no 429)"
+    )
+    return 0 if ratio >= TARGET and not refused else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=540)
+    parser.add_argument("--group-messages", type=int, default=15)
+    args = parser.parse_args()
+    raise SystemExit(asyncio.run(main(args.chats, args.group_messages)))

@@ -1,0 +1,27 @@
+"""Sliding windows for outbound sends: in flight until answered, then by the answer's time."""
+
+from __future__ import annotations
+
+from bot.core.ratelimit import SlidingWindow
+
+
+def test_a_send_in_flight_counts_until_answered_then_by_its_answer_time() -> None:
+    window = SlidingWindow(limit=2, period=1.0)
+    window.begin()
+    window.begin()
+    assert not window.allows(100.0)  # two in flight
+    window.end(100.4)
+    assert not window.allows(101.3)  # answered at 100.4: counted until 101.4
+    window.end(101.35)
+    assert not window.allows(101.39)
+    assert window.allows(101.41)
+    assert not window.idle(101.41)
+    assert window.idle(102.4)
+
+
+def test_a_message_in_parts_counts_each_call() -> None:
+    window = SlidingWindow(limit=3, period=1.0)
+    window.begin()
+    window.end(10.0, count=3)
+    assert not window.allows(10.5)
+    assert window.allows(11.01)
