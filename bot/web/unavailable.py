@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+import asyncpg  # type: ignore[import-untyped]
 from aiohttp import web
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -14,7 +15,17 @@ from bot.core.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
-UNAVAILABLE = (OperationalError, InterfaceError, DBAPIError, ServiceUnavailable, OSError)
+# asyncpg's own errors reach here unwrapped when PostgreSQL refuses a new connection (e.g.
+# "the database system is shutting down" during a restart).
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    DBAPIError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    ServiceUnavailable,
+    OSError,
+)
 
 
 @web.middleware
