@@ -73,13 +73,13 @@ def parse_update(update: Update, bot: BotIdentity) -> Inbound | None:
             CHANNEL,
             str(chat_id),
             f"callback:{query.id}",
-            text=query.data or "",
+            text=_string(query.data),
             display_name=query.from_user.full_name,
         )
     message = update.message
     if message is None:
         return None
-    text = (message.text or message.caption or "").strip()
+    text = (_string(message.text) or _string(message.caption)).strip()
     if message.chat.type != ChatType.PRIVATE:
         if not _addressed_to_bot(message, bot):
             return None
@@ -90,13 +90,28 @@ def parse_update(update: Update, bot: BotIdentity) -> Inbound | None:
         f"{message.chat.id}:{message.message_id}",
         text=text,
         media=_attachments(message),
-        location=(
-            Location(message.location.latitude, message.location.longitude)
-            if message.location
-            else None
-        ),
+        location=_location(message),
         display_name=message.from_user.full_name if message.from_user else None,
     )
+
+
+def _string(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _location(message: Message) -> Location | None:
+    """The shared location, if its coordinates are numbers in range."""
+    shared = message.location
+    if shared is None:
+        return None
+    latitude, longitude = shared.latitude, shared.longitude
+    numbers = all(
+        isinstance(value, int | float) and not isinstance(value, bool)
+        for value in (latitude, longitude)
+    )
+    if not numbers or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return Location(float(latitude), float(longitude))
 
 
 # Attachments the bot cannot read; kept (officers see them) and answered with a request to type.
@@ -340,16 +355,19 @@ class TelegramChannel:
         try:
             data = parse_json(raw)
             update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
+            inbound = parse_update(update, self.identity) if update is not None else None
         except (ValueError, TypeError, KeyError, AttributeError):
             update = None
         if update is None:
             return _error(400, "body is not a Telegram update")
-        await self.accept(update)
+        await self._store(update, inbound)
         return web.json_response({"ok": True})
 
     async def accept(self, update: Update) -> None:
         """Store the update's message in the inbox; the worker answers it after."""
-        inbound = parse_update(update, self.identity)
+        await self._store(update, parse_update(update, self.identity))
+
+    async def _store(self, update: Update, inbound: Inbound | None) -> None:
         if inbound is None:
             return
         accepted = await self.inbox.accept(inbound)
