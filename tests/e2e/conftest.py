@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -17,10 +18,16 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 from playwright.async_api import Browser, async_playwright
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.fakes.telegram_api import FakeTelegramApi
 
 ROOT = Path(__file__).resolve().parents[2]
 POLRES = str(Path(sys.executable).with_name("polres"))
+PG_URL = os.environ.get("POLRES_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -142,6 +149,45 @@ async def ticket_action(
     token = await csrf_token(officer, ticket)
     async with officer.post(f"{ticket}/{action}", data={**form, "csrf_token": token}) as response:
         assert response.status == 200  # followed the redirect back to the ticket
+
+
+def config_without_flood_limit(folder: Path) -> Path:
+    """The project's config.yml with Telegram's 30 messages/s lifted, for tests about
+    durability and sharing work, not Telegram's pace."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    config["paths"] = {key: str(ROOT / value) for key, value in config["paths"].items()}
+    config["paths"]["var"] = str(folder / "var")
+    config["telegram"]["messages_per_second"] = 10_000
+    path = folder / "config.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def telegram_webhook_env(api: FakeTelegramApi, rasa_url: str, secret: str) -> dict[str, str]:
+    """`polres serve` in Telegram webhook mode against the fake Bot API."""
+    return {
+        "RASA_URL": rasa_url,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_MODE": "webhook",
+        "TELEGRAM_WEBHOOK_SECRET": secret,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+    }
+
+
+@pytest.fixture(scope="module")
+async def pg_database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database (on POLRES_TEST_PG_URL's server), dropped after."""
+    server = make_url(PG_URL)
+    name = f"polres_e2e_{secrets.token_hex(5)}"
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    yield server.set(database=name).render_as_string(hide_password=False)
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")  # fresh: it may restart
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    await admin.dispose()
 
 
 @pytest.fixture(scope="module")

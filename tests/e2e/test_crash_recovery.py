@@ -8,13 +8,16 @@ import asyncio
 import json
 import signal
 import sqlite3
-from pathlib import Path
 
 import aiohttp
 import pytest
-import yaml
 
-from tests.e2e.conftest import ROOT, free_port, serving
+from tests.e2e.conftest import (
+    config_without_flood_limit,
+    free_port,
+    serving,
+    telegram_webhook_env,
+)
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_updates import load_update
 
@@ -25,29 +28,13 @@ KILL_AFTER = 300  # acknowledged deliveries before the kill
 FIRST_CHAT = 7_400_000_000
 
 
-def config_without_flood_limit(folder: Path) -> Path:
-    """The project's config.yml with Telegram's 30 messages/s lifted (this test is about
-    durability, not Telegram's pace)."""
-    config = yaml.safe_load((ROOT / "config.yml").read_text())
-    config["paths"] = {key: str(ROOT / value) for key, value in config["paths"].items()}
-    config["paths"]["var"] = str(folder / "var")
-    config["telegram"]["messages_per_second"] = 10_000
-    path = folder / "config.yml"
-    path.write_text(yaml.safe_dump(config))
-    return path
-
-
 async def test_kill_9_mid_burst_loses_no_acknowledged_message(
     rasa_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = tmp_path_factory.mktemp("crash")
     async with FakeTelegramApi() as api:
         env = {
-            "RASA_URL": rasa_url,
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_MODE": "webhook",
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "TELEGRAM_API_BASE_URL": api.base_url,
+            **telegram_webhook_env(api, rasa_url, SECRET),
             "POLRES_CONFIG": str(config_without_flood_limit(folder)),
             "POLRES_PORT": str(free_port()),
         }

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import secrets
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.e2e.conftest import serving
+from tests.e2e.conftest import serving, telegram_webhook_env
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_updates import load_update
 
 pytestmark = [pytest.mark.rasa, pytest.mark.postgres]
-PG_URL = os.environ.get("POLRES_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 SECRET = "db-restart"
 FIRST_CHAT = 7_600_000_000
 CLUSTERS = Path("/etc/postgresql")
@@ -39,35 +33,13 @@ def restart_postgres() -> None:
     )
 
 
-@pytest.fixture(scope="module")
-async def database() -> AsyncIterator[str]:
+async def test_a_database_restart_loses_nothing_acknowledged(
+    pg_database: str, rasa_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     if shutil.which("pg_ctlcluster") is None:
         pytest.fail("this test restarts the local PostgreSQL cluster: pg_ctlcluster is needed")
-    server = make_url(PG_URL)
-    name = f"polres_restart_{secrets.token_hex(5)}"
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    yield server.set(database=name).render_as_string(hide_password=False)
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")  # after the restart
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    await admin.dispose()
-
-
-async def test_a_database_restart_loses_nothing_acknowledged(
-    database: str, rasa_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
     async with FakeTelegramApi() as api:
-        env = {
-            "RASA_URL": rasa_url,
-            "DATABASE_URL": database,
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_MODE": "webhook",
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-        }
+        env = {**telegram_webhook_env(api, rasa_url, SECRET), "DATABASE_URL": pg_database}
         async with serving(tmp_path_factory.mktemp("restart"), **env) as server:
             acknowledged: list[int] = []
             statuses: list[int] = []

@@ -11,7 +11,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.e2e.conftest import serving
+from tests.e2e.conftest import serving, telegram_webhook_env
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_updates import load_update
 
@@ -24,13 +24,7 @@ async def test_sigterm_mid_burst_answers_every_accepted_message_then_exits(
     rasa_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     async with FakeTelegramApi() as api:
-        env = {
-            "RASA_URL": rasa_url,
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_MODE": "webhook",
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-        }
+        env = telegram_webhook_env(api, rasa_url, SECRET)
         async with serving(tmp_path_factory.mktemp("shutdown"), **env) as server:
             url = f"{server.url}/webhook/telegram"
             headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
