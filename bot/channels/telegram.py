@@ -100,18 +100,8 @@ def _string(value: object) -> str:
 
 
 def _location(message: Message) -> Location | None:
-    """The shared location, if its coordinates are numbers in range."""
     shared = message.location
-    if shared is None:
-        return None
-    latitude, longitude = shared.latitude, shared.longitude
-    numbers = all(
-        isinstance(value, int | float) and not isinstance(value, bool)
-        for value in (latitude, longitude)
-    )
-    if not numbers or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return None
-    return Location(float(latitude), float(longitude))
+    return Location.checked(shared.latitude, shared.longitude) if shared else None
 
 
 # Attachments the bot cannot read; kept (officers see them) and answered with a request to type.

@@ -64,10 +64,10 @@ def _location(raw: Any) -> Location | None:
         return None
     if not isinstance(raw, dict):
         raise InvalidInput("location must be an object with latitude and longitude")
-    latitude, longitude = _number(raw.get("latitude")), _number(raw.get("longitude"))
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+    location = Location.checked(_number(raw.get("latitude")), _number(raw.get("longitude")))
+    if location is None:
         raise InvalidInput("location is out of range")
-    return Location(latitude, longitude)
+    return location
 
 
 def _number(value: Any) -> float:

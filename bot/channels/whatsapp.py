@@ -134,7 +134,7 @@ def _inbound(message: dict[str, Any], names: Mapping[str, object]) -> Inbound | 
     elif kind == "button":  # a template's quick-reply button
         text = _str(body.get("payload")) or _str(body.get("text"))
     elif kind == "location":
-        location = _location(body)
+        location = Location.checked(body.get("latitude"), body.get("longitude"))
         if location is None:
             return None
     elif kind == "image":
@@ -154,21 +154,6 @@ def _inbound(message: dict[str, Any], names: Mapping[str, object]) -> Inbound | 
         location=location,
         display_name=name if isinstance(name, str) and name.strip() else None,
     )
-
-
-def _location(body: dict[str, Any]) -> Location | None:
-    latitude = _coordinate(body.get("latitude"), 90)
-    longitude = _coordinate(body.get("longitude"), 180)
-    if latitude is None or longitude is None:
-        return None
-    return Location(latitude, longitude)
-
-
-def _coordinate(value: object, limit: float) -> float | None:
-    """A number within ±limit (not a bool, NaN or infinity), else None."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if -limit <= value <= limit else None
 
 
 def _report(status: dict[str, Any]) -> DeliveryReport | None:

@@ -29,6 +29,18 @@ class Location:
     latitude: float
     longitude: float
 
+    @classmethod
+    def checked(cls, latitude: object, longitude: object) -> Location | None:
+        """A location from what a platform sent, or None unless both are numbers (not bools,
+        NaN or infinity) within ±90 and ±180."""
+        if isinstance(latitude, bool) or not isinstance(latitude, int | float):
+            return None
+        if isinstance(longitude, bool) or not isinstance(longitude, int | float):
+            return None
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return None
+        return cls(float(latitude), float(longitude))
+
 
 @dataclass(frozen=True)
 class Media:
