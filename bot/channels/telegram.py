@@ -53,7 +53,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
 MAX_TEXT = 4096
 MAX_BODY = 256 * 1024
-NOTHING_TO_KEEP = Receipt()  # statuses of sent messages do not come back on Telegram
 log = logging.getLogger(__name__)
 
 
@@ -197,7 +196,7 @@ class TelegramSender:
             now = self.clock()
             for window in self._windows(message, now):
                 window.end(now, len(parts))
-        return NOTHING_TO_KEEP
+        return Receipt()  # Telegram reports nothing back about sent messages
 
     async def _send(
         self, message: OutboundMessage, parts: list[tuple[str, InlineKeyboardMarkup | None]]
