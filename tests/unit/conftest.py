@@ -1,8 +1,9 @@
-"""Unit-test fixtures: the project's real content and intent table, and a Context builder."""
+"""Unit-test fixtures: the project's real content and intent table, a Context builder, and
+settings loaded from a temporary config.yml with a controlled environment."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import yaml
 
 from bot.content import load_content, load_intents
 from bot.core.content import Content, IntentTable
+from bot.core.errors import ConfigError
 from bot.core.handling import Context
 from bot.core.router import NluRules
 from bot.core.types import (
@@ -24,6 +26,7 @@ from bot.core.types import (
     StoredMessage,
     TicketSummary,
 )
+from bot.settings import ENV_VARIABLES, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,3 +112,44 @@ class ContextFactory:
 @pytest.fixture(scope="session")
 def make_context(content: Content, intents: IntentTable) -> ContextFactory:
     return ContextFactory(content, intents)
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the real environment, and nothing a test (or .env) sets outlives it.
+
+    setenv before delenv makes monkeypatch restore each variable, even one that python-dotenv
+    sets from a .env file during the test.
+    """
+    for name in ENV_VARIABLES:
+        monkeypatch.setenv(name, "placeholder")
+        monkeypatch.delenv(name)
+
+
+Load = Callable[..., Settings]
+
+
+@pytest.fixture
+def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Load:
+    """load(config.yml text, .env text, **environment variables) -> Settings."""
+
+    def load(config: str = "", env_file: str | None = None, **env: str) -> Settings:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        path = tmp_path / "config.yml"
+        path.write_text(config, encoding="utf-8")
+        if env_file is not None:
+            (tmp_path / ".env").write_text(env_file, encoding="utf-8")
+        return load_settings(path)
+
+    return load
+
+
+def error_of(load: Load, config: str = "", **env: str) -> str:
+    """The ConfigError message loading these settings gives."""
+    with pytest.raises(ConfigError) as caught:
+        load(config, **env)
+    return str(caught.value)

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.core.errors import ConfigError
-from bot.settings import ENV_VARIABLES, FileConfig, Settings, load_settings
+from bot.settings import FileConfig, load_settings
+from tests.unit.conftest import Load, error_of
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the real environment, and nothing a test (or .env) sets outlives it.
-
-    setenv before delenv makes monkeypatch restore each variable, even one that python-dotenv
-    sets from a .env file during the test.
-    """
-    for name in ENV_VARIABLES:
-        monkeypatch.setenv(name, "placeholder")
-        monkeypatch.delenv(name)
-
-
-Load = Callable[..., Settings]
-
-
-@pytest.fixture
-def load(tmp_path: Path) -> Load:
-    def load(config: str = "", env_file: str | None = None) -> Settings:
-        path = tmp_path / "config.yml"
-        path.write_text(config, encoding="utf-8")
-        if env_file is not None:
-            (tmp_path / ".env").write_text(env_file, encoding="utf-8")
-        return load_settings(path)
-
-    return load
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def test_an_empty_config_gives_the_defaults(load: Load, tmp_path: Path) -> None:
@@ -102,12 +77,6 @@ paths:
     assert settings.config.paths.var == Path("/srv/polres/var")
     assert settings.database_url == "sqlite+aiosqlite:////srv/polres/var/polres.db"
     assert settings.path(Path("data")) == tmp_path.resolve() / "data"
-
-
-def error_of(load: Load, config: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        load(config)
-    return str(caught.value)
 
 
 def test_an_unknown_key_is_named(load: Load) -> None:

@@ -2,48 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
-from bot.core.errors import ConfigError
-from bot.settings import ENV_VARIABLES, TELEGRAM_API, Settings, TelegramLimits, load_settings
+from bot.settings import TELEGRAM_API, TelegramLimits
+from tests.unit.conftest import Load, error_of
 
 TOKEN = "777000111:AAH6ffRSjg4ze7kO0MFsdNmZZhTnCzi_BU_"
 SECRET = "s3cret_Token-42"
 WEBHOOK_URL = "https://polres.example.go.id/webhook/telegram"
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the real environment, and nothing a test (or .env) sets outlives it."""
-    for name in ENV_VARIABLES:
-        monkeypatch.setenv(name, "placeholder")
-        monkeypatch.delenv(name)
-
-
-Load = Callable[..., Settings]
-
-
-@pytest.fixture
-def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Load:
-    def load(config: str = "", env_file: str | None = None, **env: str) -> Settings:
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        path = tmp_path / "config.yml"
-        path.write_text(config, encoding="utf-8")
-        if env_file is not None:
-            (tmp_path / ".env").write_text(env_file, encoding="utf-8")
-        return load_settings(path)
-
-    return load
-
-
-def error_of(load: Load, config: str = "", **env: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        load(config, **env)
-    return str(caught.value)
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 # -- on / off and mode --------------------------------------------------------------------------

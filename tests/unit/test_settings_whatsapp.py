@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
-from bot.core.errors import ConfigError
-from bot.settings import ENV_VARIABLES, WHATSAPP_API, Settings, load_settings
+from bot.settings import WHATSAPP_API
+from tests.unit.conftest import Load, error_of
 
 COMPLETE = {
     "WHATSAPP_TOKEN": "EAAtestG2ZBpQZCxWhatsAppFakeZBTokenZCdY9rXkL0",
@@ -18,32 +15,7 @@ COMPLETE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARIABLES:
-        monkeypatch.setenv(name, "placeholder")
-        monkeypatch.delenv(name)
-
-
-Load = Callable[..., Settings]
-
-
-@pytest.fixture
-def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Load:
-    def load(config: str = "", **env: str) -> Settings:
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        path = tmp_path / "config.yml"
-        path.write_text(config, encoding="utf-8")
-        return load_settings(path)
-
-    return load
-
-
-def error_of(load: Load, config: str = "", **env: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        load(config, **env)
-    return str(caught.value)
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def test_no_token_means_no_whatsapp(load: Load) -> None:
