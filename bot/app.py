@@ -72,7 +72,12 @@ class Services:
     retraining: Retraining
 
     async def process(self, accepted: Accepted) -> None:
-        await self.pipeline.process(accepted.message_id, accepted.citizen_id)
+        """Process a message at once (the console chat, which runs no workers)."""
+        try:
+            await self.pipeline.process(accepted.message_id, accepted.citizen_id)
+        except Exception:
+            await self.inbox.release([accepted.message_id])
+            raise
 
     async def follow_active_model(self) -> None:
         """Serve the active model version: switch when an admin activates another one (from
@@ -223,11 +228,6 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
     """Run the HTTP server and the workers until SIGINT or SIGTERM."""
     async with open_services(settings) as services:
         config = settings.config
-        routes: list[web.RouteDef] = []
-        if config.channels.webchat:
-            routes += WebChatApi(
-                services.inbox, services.outbox, services.queries, services.process
-            ).routes()
         senders: dict[str, Sender] = {}
         outbox_worker = OutboxWorker(
             services.outbox,
@@ -239,11 +239,16 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
             services.inbox,
             services.pipeline,
             config.inbox.poll_seconds,
-            on_processed=outbox_worker.wake.set,
+            on_processed=outbox_worker.send_soon,
             concurrency=config.inbox.concurrency,
             citizen_messages_per_minute=config.inbox.citizen_messages_per_minute,
         )
-        telegram = telegram_channel(settings, services, inbox_worker.wake.set)
+        routes: list[web.RouteDef] = []
+        if config.channels.webchat:
+            routes += WebChatApi(
+                services.inbox, services.outbox, services.queries, inbox_worker.answer
+            ).routes()
+        telegram = telegram_channel(settings, services, inbox_worker.answer_soon)
         if telegram is not None:
             routes += telegram.routes()
             limits = config.telegram
@@ -254,7 +259,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                 group_messages_per_minute=limits.group_messages_per_minute,
             )
         media: dict[str, MediaSource] = {TELEGRAM: telegram} if telegram is not None else {}
-        whatsapp = whatsapp_channel(settings, services, inbox_worker.wake.set)
+        whatsapp = whatsapp_channel(settings, services, inbox_worker.answer_soon)
         if whatsapp is not None:
             routes += whatsapp.routes()
             senders[WHATSAPP] = whatsapp_sender(settings, services, whatsapp)
@@ -306,7 +311,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
 
 
 def telegram_channel(
-    settings: Settings, services: Services, on_accepted: Callable[[], None]
+    settings: Settings, services: Services, on_accepted: Callable[[Accepted], None]
 ) -> TelegramChannel | None:
     if settings.telegram is None:
         return None
@@ -322,7 +327,7 @@ def telegram_channel(
 
 
 def whatsapp_channel(
-    settings: Settings, services: Services, on_accepted: Callable[[], None]
+    settings: Settings, services: Services, on_accepted: Callable[[Accepted], None]
 ) -> WhatsAppChannel | None:
     if settings.whatsapp is None:
         return None

@@ -43,7 +43,7 @@ from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.text import split_text
 from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, ServiceUnavailable
-from bot.core.ports import Inbox
+from bot.core.ports import Accepted, Inbox
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
 from bot.core.types import PHOTO, Inbound, Location, Media, OutboundMessage, Receipt, Reply
 
@@ -252,7 +252,7 @@ class TelegramChannel:
         webhook_secret: str | None,
         api_base_url: str,
         inbox: Inbox,
-        on_accepted: Callable[[], None],
+        on_accepted: Callable[[Accepted], None],
     ) -> None:
         self.mode = mode
         self.api_base_url = api_base_url
@@ -359,9 +359,7 @@ class TelegramChannel:
     async def _store(self, update: Update, inbound: Inbound | None) -> None:
         if inbound is None:
             return
-        accepted = await self.inbox.accept(inbound)
-        if not accepted.duplicate:
-            self.on_accepted()
+        self.on_accepted(await self.inbox.accept(inbound))
         if update.callback_query is not None:
             self._background.start(self._answer_callback(update.callback_query.id))
 

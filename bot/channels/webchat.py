@@ -28,7 +28,8 @@ _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 log = logging.getLogger(__name__)
 
-Process = Callable[[Accepted], Awaitable[None]]
+# Process a message just accepted now if it may be (bot.core.workers.InboxWorker.answer).
+Answer = Callable[[Accepted], Awaitable[bool]]
 
 
 def parse_message(session_id: str, body: Any) -> Inbound:
@@ -87,12 +88,12 @@ def message_json(message: OutboundMessage) -> dict[str, Any]:
 
 class WebChatApi:
     def __init__(
-        self, inbox: Inbox, outbox: Outbox, transcript: Transcript, process: Process
+        self, inbox: Inbox, outbox: Outbox, transcript: Transcript, answer: Answer
     ) -> None:
         self.inbox = inbox
         self.outbox = outbox
         self.transcript = transcript
-        self.process = process
+        self.answer = answer
 
     def routes(self) -> list[web.RouteDef]:
         path = "/api/webchat/{session_id}/messages"
@@ -110,10 +111,13 @@ class WebChatApi:
             return _error(400, str(error))
         accepted = await self.inbox.accept(inbound)
         try:
-            await self.process(accepted)
+            answered = accepted.duplicate or await self.answer(accepted)
         except NluUnavailable:
-            # Stored and acknowledged: the inbox worker answers once Rasa is back.
             log.warning("message %s waits for the NLU", accepted.message_id)
+            answered = False
+        if not answered:
+            # Stored: the inbox worker answers it (once Rasa is back, or after the session's
+            # earlier messages); the client polls for the replies.
             return web.json_response({"replies": [], "pending": True}, status=202)
         replies = await self.transcript.replies_to(accepted.message_id)
         await self._delivered(replies)

@@ -26,7 +26,7 @@ from bot.channels.body import parse_json, read_body
 from bot.channels.text import split_text
 from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, InvalidInput
-from bot.core.ports import Inbox, Outbox
+from bot.core.ports import Accepted, Inbox, Outbox
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
 from bot.core.types import (
     PHOTO,
@@ -201,7 +201,7 @@ class WhatsAppChannel:
         api_base_url: str,
         inbox: Inbox,
         outbox: Outbox,
-        on_accepted: Callable[[], None],
+        on_accepted: Callable[[Accepted], None],
     ) -> None:
         self.graph = GraphApi(api_base_url, phone_number_id, token)
         self.phone_number_id = phone_number_id
@@ -248,10 +248,9 @@ class WhatsAppChannel:
             unmatched = await self.outbox.record_deliveries(notification.reports)
             if unmatched:
                 self._background.start(self._record_later(unmatched))
-        fresh = [m for m, a in zip(notification.messages, accepted, strict=True) if not a.duplicate]
-        if fresh:
-            self.on_accepted()
-            for inbound in fresh:
+        for inbound, stored in zip(notification.messages, accepted, strict=True):
+            self.on_accepted(stored)
+            if not stored.duplicate:
                 self._background.start(self._mark_read(inbound.external_id))
         return web.json_response({"ok": True})
 

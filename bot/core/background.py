@@ -17,6 +17,14 @@ class BackgroundTasks:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def running(self) -> int:
+        return len(self._tasks)
+
+    async def finish(self) -> None:
+        """Wait for the tasks running now (their errors are theirs to handle)."""
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def cancel_all(self) -> None:
         for task in list(self._tasks):
             task.cancel()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
@@ -17,7 +17,7 @@ from bot.core.ports import Decision, Inbox, NluClient, Turn
 from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
 from bot.core.safety import EmergencyKeywords
 from bot.core.tickets import new_ticket_code, ticket_priority
-from bot.core.types import Classification, Outcome, Reply
+from bot.core.types import Classification, OutboundMessage, Outcome, Reply
 
 
 class Classifier:
@@ -69,8 +69,9 @@ class Pipeline:
         self.code_factory = code_factory
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    async def process(self, message_id: int, citizen_id: int) -> bool:
-        """Process one accepted message; False when it was already processed.
+    async def process(self, message_id: int, citizen_id: int) -> Sequence[OutboundMessage] | None:
+        """Process one accepted message; None when it was already processed, else its
+        replies claimed for sending now (see Inbox.commit).
 
         Messages of one citizen are processed one at a time, so dialog state stays consistent.
         Raises NluUnavailable (the message stays in the inbox for a later try).
@@ -81,9 +82,8 @@ class Pipeline:
         async with lock:
             turn = await self.inbox.load_turn(message_id)
             if turn is None:
-                return False
-            await self.inbox.commit(message_id, await self.decide(turn))
-            return True
+                return None
+            return await self.inbox.commit(message_id, await self.decide(turn))
 
     async def decide(self, turn: Turn) -> Decision:
         message = turn.message

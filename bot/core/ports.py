@@ -32,6 +32,9 @@ class Accepted:
     message_id: int
     citizen_id: int
     duplicate: bool = False
+    # Stored now as its citizen's only unprocessed message, and claimed for this process: it
+    # may be processed at once (bot.core.workers.InboxWorker.answer) or must be released.
+    claimed: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class Decision:
 
 class Inbox(Protocol):
     async def accept(self, inbound: Inbound) -> Accepted:
-        """Store a message durably; a redelivery (same channel + external id) is a duplicate."""
+        """Store a message durably; a redelivery (same channel + external id) is a duplicate.
+        A new message with no earlier unprocessed one of its citizen comes back claimed."""
         ...
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
@@ -76,8 +80,11 @@ class Inbox(Protocol):
         """The message with its citizen, dialog state and tickets; None once processed."""
         ...
 
-    async def commit(self, message_id: int, decision: Decision) -> None:
-        """Store the decision (ticket, state, replies as outbox rows, audit) and mark processed."""
+    async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
+        """Store the decision (ticket, state, replies as outbox rows, audit) and mark processed.
+        Returns the replies claimed for sending at once (none when the chat has earlier
+        messages waiting: the outbox worker sends them in order); the caller sends or
+        releases them."""
         ...
 
 

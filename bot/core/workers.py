@@ -7,10 +7,11 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, NluUnavailable
 from bot.core.pipeline import Pipeline
 from bot.core.ports import Accepted, Inbox, Outbox, Sender
@@ -21,16 +22,16 @@ log = logging.getLogger(__name__)
 
 
 class InboxWorker:
-    """Processes every accepted message that is still unprocessed (after a crash, or while the
-    NLU was down). Channels that answer at once (web chat) process their own messages too; the
-    pipeline makes that safe."""
+    """Processes accepted messages: each at once when it arrives (`answer`), and in passes
+    every message still unprocessed (one that waited behind its citizen's earlier message, or
+    for the NLU, or whose process died). The pipeline makes a second try harmless."""
 
     def __init__(
         self,
         inbox: Inbox,
         pipeline: Pipeline,
         poll_seconds: float,
-        on_processed: Callable[[], None] = lambda: None,
+        on_processed: Callable[[Sequence[OutboundMessage]], None] = lambda replies: None,
         concurrency: int = 8,
         citizen_messages_per_minute: int = 30,
         clock: Callable[[], float] = time.monotonic,
@@ -40,24 +41,69 @@ class InboxWorker:
         self.inbox = inbox
         self.pipeline = pipeline
         self.poll_seconds = poll_seconds
-        self.on_processed = on_processed  # e.g. wake the outbox worker
-        self.concurrency = concurrency
+        self.on_processed = on_processed  # e.g. OutboxWorker.send_soon
         self.clock = clock
         self._pace = KeyedWindows(citizen_messages_per_minute, 60.0)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._answering = BackgroundTasks()
+        self._behind: set[int] = set()  # citizens with a message waiting behind one answered now
         self.wake = asyncio.Event()
         self.draining = False
+
+    def answer_soon(self, accepted: Accepted) -> None:
+        """`answer` in the background (after a webhook's acknowledgement)."""
+        if not accepted.duplicate:
+            self._answering.start(self._answer_logged(accepted))
+
+    async def answer(self, accepted: Accepted) -> bool:
+        """Process a message just accepted, at once when the inbox claimed it for us and its
+        citizen is within pace; otherwise the worker's passes take it, in its citizen's order.
+        True when it was processed now. Raises NluUnavailable (the message is released)."""
+        if not accepted.claimed:
+            self._behind.add(accepted.citizen_id)
+            self.wake.set()
+            return False
+        now = self.clock()
+        window = self._pace.window(str(accepted.citizen_id), now)
+        if not window.allows(now):
+            await self.inbox.release([accepted.message_id])
+            self.wake.set()
+            return False
+        window.record(now)
+        try:
+            async with self._slots:
+                replies = await self.pipeline.process(accepted.message_id, accepted.citizen_id)
+        except Exception:
+            await self.inbox.release([accepted.message_id])
+            self.wake.set()
+            raise
+        if replies is not None:
+            self.on_processed(replies)
+        if accepted.citizen_id in self._behind:
+            # Their next message arrived meanwhile; the worker can take it now.
+            self._behind.discard(accepted.citizen_id)
+            self.wake.set()
+        return replies is not None
+
+    async def _answer_logged(self, accepted: Accepted) -> None:
+        try:
+            await self.answer(accepted)
+        except NluUnavailable as error:
+            log.warning("message %s waits: %s", accepted.message_id, error)
+        except Exception:
+            log.exception("processing message %s failed; the worker retries", accepted.message_id)
 
     async def run_once(self, limit: int = 100) -> int:
         """Process pending messages, several citizens at a time (each citizen's in order:
         the pipeline's per-citizen lock is taken in arrival order)."""
-        slots = asyncio.Semaphore(self.concurrency)
 
         async def one(item: Accepted) -> bool:
-            async with slots:
-                processed = await self.pipeline.process(item.message_id, item.citizen_id)
-            if processed:
-                self.on_processed()
-            return processed
+            async with self._slots:
+                replies = await self.pipeline.process(item.message_id, item.citizen_id)
+            self._behind.discard(item.citizen_id)
+            if replies is not None:
+                self.on_processed(replies)
+            return replies is not None
 
         now = self.clock()
         turn: list[Accepted] = []
@@ -93,11 +139,14 @@ class InboxWorker:
                 log.exception("inbox worker failed; retrying")
             if not done:
                 if self.draining:
-                    return
+                    if not self._answering.running:
+                        return
+                    await self._answering.finish()
+                    continue
                 await _sleep_or_wake(self.wake, self.poll_seconds)
 
     def drain(self) -> None:
-        """Finish what is waiting now, then stop (a graceful shutdown)."""
+        """Finish what is waiting now (and what is being answered), then stop."""
         self.draining = True
         self.wake.set()
 
@@ -136,12 +185,38 @@ class OutboxWorker:
         self.wake = asyncio.Event()
         self.draining = False
         self.backlog = 0
+        self._sending = BackgroundTasks()
+
+    def send_soon(self, messages: Sequence[OutboundMessage]) -> None:
+        """Send messages claimed for us (a turn's replies, Inbox.commit) without waiting for
+        a pass; messages of channels without a sender (the web chat) are not ours. With none
+        (a turn's replies queued behind earlier messages), a pass looks at once."""
+        mine = [message for message in messages if message.channel in self.senders]
+        if mine:
+            self._sending.start(self._send_claimed(mine))
+        elif not messages:
+            self.wake.set()
+
+    async def _send_claimed(self, messages: Sequence[OutboundMessage]) -> None:
+        try:
+            _, left = await self._send_batch(messages)
+        except Exception:
+            log.exception("sending %s messages failed; the worker retries", len(messages))
+            left = len(messages)
+        if left:
+            self.wake.set()
 
     async def run_once(self, limit: int = 200) -> int:
         """One pass over the due messages; returns how many were sent."""
         if not self.senders:
             return 0
         due = await self.outbox.due(tuple(self.senders), datetime.now(UTC), limit)
+        sent, self.backlog = await self._send_batch(due)
+        return sent
+
+    async def _send_batch(self, due: Sequence[OutboundMessage]) -> tuple[int, int]:
+        """Send claimed messages, each chat's first only, within the rate limits; give the
+        others back. Returns (sent, given back)."""
         chats: set[tuple[str, str]] = set()
         batch: list[OutboundMessage] = []
         for message in due:
@@ -157,18 +232,18 @@ class OutboxWorker:
             async with limit_sends:
                 return await self._send(message)
 
-        # Due but not tried in this pass (a chat's later message, or a rate limit): soon.
-        self.backlog = len(due) - len(batch)
         results = await asyncio.gather(*map(send, batch))
         sent = {
             m.id: receipt for m, receipt in zip(batch, results, strict=True) if receipt is not None
         }
         if sent:
             await self.outbox.mark_sent(sent, datetime.now(UTC))
-        # Given back only now, so that a chat's next message never overtakes this one.
+        # Not tried (a chat's later message, or a rate limit): given back only now, so that a
+        # chat's next message never overtakes this one.
         tried = {message.id for message in batch}
-        await self.outbox.release([m.id for m in due if m.id not in tried], datetime.now(UTC))
-        return len(sent)
+        left = [m.id for m in due if m.id not in tried]
+        await self.outbox.release(left, datetime.now(UTC))
+        return len(sent), len(left)
 
     async def _send(self, message: OutboundMessage) -> Receipt | None:
         try:
@@ -199,7 +274,10 @@ class OutboxWorker:
                 sent = 0
             if not sent:
                 if self.draining and not self.backlog:
-                    return
+                    if not self._sending.running:
+                        return
+                    await self._sending.finish()
+                    continue
                 await _sleep_or_wake(self.wake, self.poll_seconds)
 
     def drain(self) -> None:

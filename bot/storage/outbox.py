@@ -12,6 +12,7 @@ from sqlalchemy import Table, Update, bindparam, select, update
 
 from bot.core.types import Delivery, DeliveryReport, OutboundMessage, Receipt
 from bot.storage import models
+from bot.storage.batching import Batcher
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 from bot.storage.rows import outbound_of, select_outbound
@@ -32,6 +33,7 @@ class SqlOutbox:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._mark_sent = Batcher(self._mark_all_sent)
 
     async def due(
         self, channels: Sequence[str], now: datetime, limit: int
@@ -79,6 +81,14 @@ class SqlOutbox:
             )
 
     async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:
+        """Concurrent calls share a transaction (bot.storage.batching)."""
+        await self._mark_sent((receipts, now))
+
+    async def _mark_all_sent(
+        self, batch: Sequence[tuple[Mapping[int, Receipt], datetime]]
+    ) -> list[None]:
+        receipts = {id_: receipt for one, _ in batch for id_, receipt in one.items()}
+        now = max(at for _, at in batch)
         # Most sends leave nothing to keep (no platform id, no template): one statement for them.
         plain = [id_ for id_, receipt in receipts.items() if receipt == Receipt()]
         detailed = [
@@ -119,6 +129,7 @@ class SqlOutbox:
                 )
         for channel, count in Counter(channels).items():
             MESSAGES_OUT.labels(channel).inc(count)
+        return [None] * len(batch)
 
     async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Count the attempt; `retry_at` None marks the message failed for good."""

@@ -25,9 +25,7 @@ def location_of(latitude: float | None, longitude: float | None) -> Location | N
     return Location(latitude=latitude, longitude=longitude)
 
 
-def select_outbound() -> Select[Any]:
-    """Outbound messages with their citizen's chat id, language and last message time;
-    callers add filters and order."""
+def _outbound() -> Select[Any]:
     messages, citizens = models.Message.__table__.c, models.Citizen.__table__.c
     inbound = models.Message.__table__.alias("inbound")
     last_inbound_at = (
@@ -51,6 +49,16 @@ def select_outbound() -> Select[Any]:
         .join_from(models.Message.__table__, models.Citizen.__table__)
         .where(messages.direction == "out")
     )
+
+
+# Built once: building a statement with an alias costs about 2 ms of CPU (bench/).
+_OUTBOUND = _outbound()
+
+
+def select_outbound() -> Select[Any]:
+    """Outbound messages with their citizen's chat id, language and last message time;
+    callers add filters and order."""
+    return _OUTBOUND
 
 
 def outbound_of(row: Row[Any]) -> OutboundMessage:

@@ -163,9 +163,26 @@ async def test_display_name_is_updated_but_not_erased(inbox: SqlInbox) -> None:
     assert turn.message.citizen.display_name == "Budi S."
 
 
+async def test_accept_claims_a_message_only_when_nothing_of_its_citizen_waits(
+    inbox: SqlInbox,
+) -> None:
+    first, second = [await inbox.accept(inbound(f"u{n}")) for n in range(2)]
+    other = await inbox.accept(inbound("o1", chat_id="another-chat"))
+    assert (first.claimed, second.claimed, other.claimed) == (True, False, True)
+    # A claimed message is skipped by the worker's passes, and so is its citizen.
+    assert await inbox.pending(limit=10) == []
+    await inbox.commit(first.message_id, decision(Outcome()))
+    assert [item.message_id for item in await inbox.pending(limit=10)] == [second.message_id]
+    await inbox.commit(second.message_id, decision(Outcome()))
+    third, again = await asyncio.gather(inbox.accept(inbound("u3")), inbox.accept(inbound("u3")))
+    assert (third.claimed, third.duplicate) == (True, False)
+    assert (again.claimed, again.duplicate) == (False, True)
+
+
 async def test_pending_claims_each_citizens_oldest_unprocessed_message(inbox: SqlInbox) -> None:
     ids = [(await inbox.accept(inbound(f"u{n}"))).message_id for n in range(3)]
     other = await inbox.accept(inbound("o1", chat_id="another-chat"))
+    await inbox.release([other.message_id])  # as if nobody answered it at once
     await inbox.commit(ids[0], decision(Outcome()))
     [first] = await inbox.pending(limit=1)
     assert first.message_id == ids[1]
@@ -180,7 +197,8 @@ async def test_pending_claims_each_citizens_oldest_unprocessed_message(inbox: Sq
 async def test_concurrent_claims_never_share_a_citizen(inbox: SqlInbox, database_url: str) -> None:
     for chat in range(20):
         for n in range(3):
-            await inbox.accept(inbound(f"c{chat}-{n}", chat_id=f"chat-{chat}"))
+            accepted = await inbox.accept(inbound(f"c{chat}-{n}", chat_id=f"chat-{chat}"))
+            await inbox.release([accepted.message_id])
     other = SqlInbox(Database.connect(database_url))  # a second instance's connection pool
     try:
         claims = await asyncio.gather(
@@ -190,6 +208,24 @@ async def test_concurrent_claims_never_share_a_citizen(inbox: SqlInbox, database
         await other.db.close()
     citizens = [item.citizen_id for claim in claims for item in claim]
     assert len(citizens) == len(set(citizens)) == 20
+
+
+async def test_two_processes_storing_one_citizens_messages_claim_one(
+    inbox: SqlInbox, database_url: str
+) -> None:
+    other = SqlInbox(Database.connect(database_url))  # a second instance's connection pool
+    try:
+        for round_ in range(10):
+            chat = f"chat-{round_}"
+            known = await inbox.accept(inbound(f"{chat}-0", chat_id=chat))
+            await inbox.commit(known.message_id, decision(Outcome()))
+            both = await asyncio.gather(
+                inbox.accept(inbound(f"{chat}-1", chat_id=chat)),
+                other.accept(inbound(f"{chat}-2", chat_id=chat)),
+            )
+            assert sorted(accepted.claimed for accepted in both) == [False, True]
+    finally:
+        await other.db.close()
 
 
 async def test_load_turn_is_none_once_processed_or_unknown(inbox: SqlInbox) -> None:
@@ -218,7 +254,7 @@ async def test_commit_opens_a_ticket_and_queues_replies(
         Reply("Kirim lokasi?", buttons=(Button("Ya", "/lokasi"), Button("Tidak", "/batal"))),
     )
     outcome = Outcome(replies=replies, ticket=CRIME, needs_review=True)
-    await inbox.commit(
+    ready = await inbox.commit(
         accepted.message_id, decision(outcome, classification=classification, language="en")
     )
 
@@ -264,6 +300,10 @@ async def test_commit_opens_a_ticket_and_queues_replies(
     sent = await queries.replies_to(accepted.message_id)
     assert [reply.reply for reply in sent] == list(replies)
     assert {(reply.channel, reply.chat_id) for reply in sent} == {("telegram", "42")}
+    # Claimed for the caller to send at once: the outbox worker skips them until released.
+    assert [(r.id, r.reply, r.language) for r in ready] == [(r.id, r.reply, "en") for r in sent]
+    assert await outbox.due(["telegram"], message.processed_at, 10) == []
+    await outbox.release([reply.id for reply in ready], message.processed_at)
     assert [reply.id for reply in await outbox.due(["telegram"], message.processed_at, 10)] == [
         reply.id for reply in sent
     ]
@@ -274,6 +314,18 @@ async def test_commit_opens_a_ticket_and_queues_replies(
     assert {(row.ticket_id, row.delivery_status, row.attempts) for row in rows} == {
         (ticket.id, "pending", 0)
     }
+
+
+async def test_replies_behind_an_earlier_unsent_message_are_left_to_the_worker(
+    inbox: SqlInbox,
+) -> None:
+    first = await inbox.accept(inbound("u1"))
+    [waiting] = await inbox.commit(first.message_id, decision(Outcome(replies=(Reply("1"),))))
+    second = await inbox.accept(inbound("u2"))
+    assert await inbox.commit(second.message_id, decision(Outcome(replies=(Reply("2"),)))) == []
+    other = await inbox.accept(inbound("o1", chat_id="another-chat"))
+    [ready] = await inbox.commit(other.message_id, decision(Outcome(replies=(Reply("3"),))))
+    assert (waiting.reply.text, ready.reply.text, ready.chat_id) == ("1", "3", "another-chat")
 
 
 async def test_commit_twice_is_a_no_op(inbox: SqlInbox, db: Database) -> None:

@@ -19,12 +19,14 @@ SOON = timedelta(seconds=1)
 
 
 async def queue(inbox: SqlInbox, channel: str, *texts: str) -> datetime:
-    """Queue replies to a fresh inbound message on `channel`; returns a time they are due by."""
+    """Queue replies to a fresh inbound message on `channel` (not sent at once: given back to
+    the outbox worker); returns a time they are due by."""
     accepted = await inbox.accept(
         Inbound(channel=channel, chat_id=f"{channel}-chat", external_id=f"{channel}-{texts[0]}")
     )
     outcome = Outcome(replies=tuple(Reply(text) for text in texts))
-    await inbox.commit(accepted.message_id, Decision(outcome, None, "id", "PL-X", None))
+    ready = await inbox.commit(accepted.message_id, Decision(outcome, None, "id", "PL-X", None))
+    await SqlOutbox(inbox.db).release([reply.id for reply in ready], datetime.now(UTC))
     return datetime.now(UTC) + SOON
 
 

@@ -419,7 +419,7 @@ def channel_with(outbox: LateOutbox) -> WhatsAppChannel:
         api_base_url="http://127.0.0.1:9",
         inbox=None,  # type: ignore[arg-type]
         outbox=outbox,  # type: ignore[arg-type]
-        on_accepted=lambda: None,
+        on_accepted=lambda accepted: None,
     )
 
 

@@ -19,6 +19,7 @@ from bot.core.types import (
     IntentScore,
     Location,
     Media,
+    OutboundMessage,
     Parse,
     StoredMessage,
     TicketStatus,
@@ -60,6 +61,7 @@ class FakeInbox:
     tickets: dict[int, list[TicketSummary]] = field(default_factory=dict)
     decisions: dict[int, Decision] = field(default_factory=dict)
     released: list[int] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)
 
     async def accept(self, inbound: Inbound) -> Accepted:
         key = (inbound.channel, inbound.chat_id)
@@ -70,21 +72,28 @@ class FakeInbox:
         known = self.external_ids.get((inbound.channel, inbound.external_id))
         if known is not None:
             return Accepted(known, citizen.id, duplicate=True)
+        waiting = any(m.citizen.id == citizen.id for m in self._unprocessed())
         message_id = len(self.messages) + 1
         self.external_ids[(inbound.channel, inbound.external_id)] = message_id
         self.messages[message_id] = StoredMessage(
             message_id, citizen, inbound.text, inbound.media, inbound.location
         )
-        return Accepted(message_id, citizen.id)
+        if not waiting:
+            self.claimed.add(message_id)
+        return Accepted(message_id, citizen.id, claimed=not waiting)
 
     async def pending(self, limit: int) -> Sequence[Accepted]:
-        waiting = [m for m in self.messages.values() if m.id not in self.processed]
-        oldest = {m.citizen.id: m for m in reversed(waiting)}  # each citizen's first
-        first = sorted(oldest.values(), key=lambda m: m.id)
+        oldest = {m.citizen.id: m for m in reversed(self._unprocessed())}  # each citizen's first
+        first = [m for m in sorted(oldest.values(), key=lambda m: m.id) if m.id not in self.claimed]
+        self.claimed.update(m.id for m in first[:limit])
         return [Accepted(m.id, m.citizen.id) for m in first][:limit]
 
     async def release(self, message_ids: Sequence[int]) -> None:
         self.released.extend(message_ids)
+        self.claimed.difference_update(message_ids)
+
+    def _unprocessed(self) -> list[StoredMessage]:
+        return [m for m in self.messages.values() if m.id not in self.processed]
 
     async def load_turn(self, message_id: int) -> Turn | None:
         await asyncio.sleep(0)  # a real inbox awaits the database: let other tasks run
@@ -96,11 +105,12 @@ class FakeInbox:
         tickets = list(reversed(self.tickets.get(citizen.id, [])))  # newest first
         return Turn(message, self.states.get(citizen.id), tickets)
 
-    async def commit(self, message_id: int, decision: Decision) -> None:
+    async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
         await asyncio.sleep(0)
         if message_id in self.processed:
-            return
+            return []
         self.processed.add(message_id)
+        self.claimed.discard(message_id)
         self.decisions[message_id] = decision
         citizen = self._citizen(self.messages[message_id].citizen.id)
         key = (citizen.channel, citizen.chat_id)
@@ -124,6 +134,17 @@ class FakeInbox:
                     summary=outcome.ticket.summary,
                 )
             )
+        return [
+            OutboundMessage(
+                id=1_000_000 + 10 * message_id + n,
+                channel=citizen.channel,
+                chat_id=citizen.chat_id,
+                reply=reply,
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                language=decision.language,
+            )
+            for n, reply in enumerate(outcome.replies)
+        ]
 
     def _citizen(self, citizen_id: int) -> Citizen:
         return next(c for c in self.citizens.values() if c.id == citizen_id)
@@ -152,7 +173,7 @@ class Chat:
             location=location,
         )
         accepted = await self.inbox.accept(inbound)
-        assert await self.pipeline.process(accepted.message_id, accepted.citizen_id)
+        assert await self.pipeline.process(accepted.message_id, accepted.citizen_id) is not None
         return self.inbox.decisions[accepted.message_id]
 
     @property

@@ -228,3 +228,32 @@ async def test_one_chat_gets_one_message_per_pass_in_order() -> None:
     assert await worker(outbox, sender).run_once() == 2
 
     assert [m.id for m in sender.delivered] == [1, 3]
+
+
+async def test_replies_handed_over_are_sent_without_a_pass_in_order() -> None:
+    outbox = FakeOutbox([])  # nothing due: the replies come from the inbox's commit
+    sender = FakeSender()
+    sending = worker(outbox, sender)
+    first, second = outbound(1), outbound(2)
+
+    sending.send_soon([first, second, outbound(3, channel="webchat")])
+    sending.drain()
+    await sending.run()  # returns once the hand-over is done
+
+    assert outbox.sent == [1]
+    assert outbox.released == [2]  # the chat's next message waits for the worker's pass
+    assert sending.wake.is_set()
+    assert outbox.asked_channels  # …which ran, and sent nothing more from this fake
+    assert [m.id for m in sender.delivered] == [1]  # the web chat's reply is not the worker's
+
+
+async def test_replies_handed_over_over_the_rate_limit_go_back_to_the_worker() -> None:
+    outbox = FakeOutbox([])
+    sending = worker(outbox, FakeSender(allowed=False))
+
+    sending.send_soon([outbound(1)])
+    sending.drain()
+    await sending.run()
+
+    assert outbox.sent == []
+    assert outbox.released == [1]
