@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import aiohttp
@@ -84,11 +85,12 @@ async def start_polres(env: dict[str, str], port: int, log: Path) -> asyncio.sub
 
 
 async def e2e(
-    port: int, api: FakeTelegramApi, inputs: list[str], concurrency: int, first_chat: int
+    ports: Sequence[int], api: FakeTelegramApi, inputs: list[str], concurrency: int, first_chat: int
 ) -> tuple[float, list[float]]:
     """`concurrency` chats at a time, each posting its next update once the bot answered the
-    last one (a closed loop, like the raw measurement): (messages/s, latencies in ms)."""
-    url = f"http://127.0.0.1:{port}/webhook/telegram"
+    last one (a closed loop, like the raw measurement): (messages/s, latencies in ms). With
+    several instances' `ports`, updates go to them in turn (a round-robin proxy)."""
+    urls = [f"http://127.0.0.1:{port}/webhook/telegram" for port in ports]
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     loop = asyncio.get_running_loop()
     answered: dict[int, asyncio.Future[float]] = {}
@@ -116,6 +118,7 @@ async def e2e(
                 answered[chat] = loop.create_future()
                 update = load_update("private_text", chat_id=chat, user_id=chat, text=text)
                 posted = time.monotonic()
+                url = urls[index % len(urls)]
                 async with http.post(url, json=update, headers=headers) as response:
                     assert response.status == 200
                 latencies.append((await asyncio.wait_for(answered[chat], 60) - posted) * 1000)
@@ -161,7 +164,7 @@ async def main(messages: int, levels: list[int], rounds: int) -> int:
                             return await response.json()
 
                     await measure(raw, inputs[:50], 8)  # warm up
-                    await e2e(port, api, inputs[:50], 8, 10_000_000)
+                    await e2e([port], api, inputs[:50], 8, 10_000_000)
                     first_chat = 20_000_000
                     for concurrency in levels:
                         raw_runs: list[tuple[float, list[float]]] = []
@@ -170,7 +173,7 @@ async def main(messages: int, levels: list[int], rounds: int) -> int:
                         for _ in range(rounds):
                             raw_runs.append(await measure(raw, inputs, concurrency))
                             first_chat += 1_000_000
-                            e2e_runs.append(await e2e(port, api, inputs, concurrency, first_chat))
+                            e2e_runs.append(await e2e([port], api, inputs, concurrency, first_chat))
                         results.append(report(concurrency, raw_runs, e2e_runs))
             except BaseException as error:
                 print(f"benchmark failed: {error!r}", flush=True)

@@ -106,11 +106,7 @@ class SqlInbox:
     async def _store_new(self, inbounds: Sequence[Inbound]) -> list[Accepted]:
         keys = {(inbound.channel, inbound.external_id) for inbound in inbounds}
         async with self.db.transaction() as connection:
-            rows = await connection.execute(
-                select(M.c.id, M.c.citizen_id, M.c.channel, M.c.external_id).where(
-                    tuple_(M.c.channel, M.c.external_id).in_(keys)
-                )
-            )
+            rows = await connection.execute(_STORED, {"keys": list(keys)})
             stored = {(r.channel, r.external_id): Accepted(r.id, r.citizen_id) for r in rows}
             known = set(stored)
             unseen = {(i.channel, i.external_id): i for i in inbounds}
@@ -159,32 +155,7 @@ class SqlInbox:
 
     async def _load_turns(self, message_ids: Sequence[int]) -> list[Turn | None]:
         async with self.db.engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(
-                        M.c.id,
-                        M.c.text,
-                        M.c.media,
-                        M.c.latitude,
-                        M.c.longitude,
-                        C.c.id.label("citizen_id"),
-                        C.c.channel,
-                        C.c.chat_id,
-                        C.c.language,
-                        C.c.display_name,
-                        S.c.dialog,
-                        S.c.step,
-                        S.c.data,
-                    )
-                    .join(C, M.c.citizen_id == C.c.id)
-                    .outerjoin(S, S.c.citizen_id == C.c.id)
-                    .where(
-                        M.c.id.in_(message_ids),
-                        M.c.direction == "in",
-                        M.c.processed_at.is_(None),
-                    )
-                )
-            ).all()
+            rows = (await connection.execute(_TURNS, {"ids": list(message_ids)})).all()
             tickets = await _recent_tickets(connection, {row.citizen_id for row in rows})
         turns = {
             row.id: Turn(
@@ -218,18 +189,12 @@ class SqlInbox:
         replies that are claimed for sending now."""
         now = utcnow()
         async with self.db.transaction() as connection:
-            # Claim: only messages still unprocessed are touched (a retry is harmless).
+            # Mark them processed, unless they were already (so a retry is harmless).
             claimed = {
                 row.id: (row.citizen_id, row.channel)
                 for row in await connection.execute(
-                    update(M)
-                    .where(
-                        M.c.id.in_([message_id for message_id, _ in decisions]),
-                        M.c.direction == "in",
-                        M.c.processed_at.is_(None),
-                    )
-                    .values(processed_at=now)
-                    .returning(M.c.id, M.c.citizen_id, M.c.channel)
+                    _MARK_PROCESSED,
+                    {"ids": [message_id for message_id, _ in decisions], "now": now},
                 )
             }
             mine = [(m, d) for m, d in decisions if m in claimed]
@@ -418,7 +383,52 @@ def _claim_replies() -> ReturningUpdate[tuple[int]]:
     )
 
 
-# Built once: building a statement with a subquery or an alias costs 1-2 ms of CPU.
+# Built once: building a statement costs 0.1-0.3 ms of CPU, 1-2 ms with a subquery or alias.
+_STORED = select(M.c.id, M.c.citizen_id, M.c.channel, M.c.external_id).where(
+    tuple_(M.c.channel, M.c.external_id).in_(bindparam("keys", expanding=True))
+)
+# Locked until the commit (see _citizen_ids).
+_CITIZENS = (
+    select(C.c.id, C.c.channel, C.c.chat_id, C.c.display_name)
+    .where(tuple_(C.c.channel, C.c.chat_id).in_(bindparam("chats", expanding=True)))
+    .order_by(C.c.id)
+    .with_for_update()
+)
+_TURNS = (
+    select(
+        M.c.id,
+        M.c.text,
+        M.c.media,
+        M.c.latitude,
+        M.c.longitude,
+        C.c.id.label("citizen_id"),
+        C.c.channel,
+        C.c.chat_id,
+        C.c.language,
+        C.c.display_name,
+        S.c.dialog,
+        S.c.step,
+        S.c.data,
+    )
+    .join(C, M.c.citizen_id == C.c.id)
+    .outerjoin(S, S.c.citizen_id == C.c.id)
+    .where(
+        M.c.id.in_(bindparam("ids", expanding=True)),
+        M.c.direction == "in",
+        M.c.processed_at.is_(None),
+    )
+)
+# Only messages still unprocessed are touched (a retry is harmless).
+_MARK_PROCESSED = (
+    update(M)
+    .where(
+        M.c.id.in_(bindparam("ids", expanding=True)),
+        M.c.direction == "in",
+        M.c.processed_at.is_(None),
+    )
+    .values(processed_at=bindparam("now"))
+    .returning(M.c.id, M.c.citizen_id, M.c.channel)
+)
 _CLAIM_OLDEST = _claim_oldest()
 _CLAIM_FIRST = _claim_first()
 _RECENT_TICKETS = _recent_tickets_query()
@@ -438,12 +448,7 @@ async def _citizen_ids(
     Known citizens are locked until the commit (PostgreSQL), so that two processes storing
     messages of one citizen at once see each other's in `_claim_first`."""
     names = {(i.channel, i.chat_id): i.display_name for i in inbounds}
-    rows = await connection.execute(
-        select(C.c.id, C.c.channel, C.c.chat_id, C.c.display_name)
-        .where(tuple_(C.c.channel, C.c.chat_id).in_(names))
-        .order_by(C.c.id)
-        .with_for_update()
-    )
+    rows = await connection.execute(_CITIZENS, {"chats": list(names)})
     ids: dict[tuple[str, str], int] = {}
     for row in rows:
         key = (row.channel, row.chat_id)
