@@ -17,6 +17,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,9 +43,13 @@ BUSY_CHAT = 6_900_000_000
 
 
 async def queue(inbox: SqlInbox, chat: int, replies: int, serial: int) -> None:
+    """Replies for the outbox worker (the ones the commit claims for sending at once are
+    given back: here the worker sends everything)."""
     accepted = await inbox.accept(Inbound(CHANNEL, str(chat), f"bench-{serial}"))
     outcome = Outcome(replies=tuple(Reply(f"balasan {n}") for n in range(replies)))
-    await inbox.commit(accepted.message_id, Decision(outcome, None, "id", f"PL-{serial}", None))
+    decision = Decision(outcome, None, "id", f"PL-{serial}", None)
+    ready = await inbox.commit(accepted.message_id, decision)
+    await SqlOutbox(inbox.db).release([reply.id for reply in ready], datetime.now(UTC))
 
 
 async def main(chats: int, group_messages: int) -> int:

@@ -180,6 +180,10 @@ class TelegramSender:
             window.begin()
         return True
 
+    def wait_seconds(self) -> float:
+        now = self.clock()
+        return max(self._paused_until - now, self._overall.wait(now))
+
     def _windows(self, message: OutboundMessage, now: float) -> list[SlidingWindow]:
         """The limits a send to this chat counts against: overall, the chat's, a group's."""
         windows = [self._overall, self._chats.window(message.chat_id, now)]

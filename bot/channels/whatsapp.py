@@ -467,6 +467,10 @@ class WhatsAppSender:
         self._number.begin()
         return True
 
+    def wait_seconds(self) -> float:
+        now = self.clock()
+        return max(self._paused_until - now, self._number.wait(now))
+
     def window_open(self, message: OutboundMessage) -> bool:
         last = message.last_inbound_at
         return last is not None and self.now() - last < self.window

@@ -139,6 +139,10 @@ class Sender(Protocol):
         """True (and counted against the rate limits) when the message may be sent now."""
         ...
 
+    def wait_seconds(self) -> float:
+        """How long until the overall limit allows another send (0 when it does now)."""
+        ...
+
     async def send(self, message: OutboundMessage) -> Receipt:
         """Raises bot.core.errors.DeliveryError on failure."""
         ...

@@ -23,6 +23,14 @@ class SlidingWindow:
             self._events.popleft()
         return len(self._events) + self._in_flight < self.limit
 
+    def wait(self, now: float) -> float:
+        """Seconds until the window allows one more event (0 when it does now)."""
+        if self.allows(now):
+            return 0.0
+        if len(self._events) + self._in_flight - self.limit >= len(self._events):
+            return self.period / self.limit  # full of sends in flight: soon after they end
+        return max(0.0, self._events[0] + self.period - now)
+
     def record(self, now: float, count: int = 1) -> None:
         self._events.extend([now] * count)
 

@@ -19,6 +19,8 @@ from bot.core.ratelimit import KeyedWindows
 from bot.core.types import OutboundMessage, Receipt
 
 log = logging.getLogger(__name__)
+# The shortest wait between passes while a rate limit holds messages back.
+RATE_LIMITED_PAUSE = 0.05
 
 
 class InboxWorker:
@@ -278,7 +280,15 @@ class OutboxWorker:
                         return
                     await self._sending.finish()
                     continue
-                await _sleep_or_wake(self.wake, self.poll_seconds)
+                await _sleep_or_wake(self.wake, self._pause())
+
+    def _pause(self) -> float:
+        """Until the next pass: with messages held back by a rate limit, until the limit lets
+        the next one go (a broadcast goes at the platform's full rate), else `poll_seconds`."""
+        if not self.backlog:
+            return self.poll_seconds
+        wait = min(sender.wait_seconds() for sender in self.senders.values())
+        return min(self.poll_seconds, max(RATE_LIMITED_PAUSE, wait))
 
     def drain(self) -> None:
         """Send what is due (within the rate limits), then stop (a graceful shutdown)."""

@@ -25,3 +25,19 @@ def test_a_message_in_parts_counts_each_call() -> None:
     window.end(10.0, count=3)
     assert not window.allows(10.5)
     assert window.allows(11.01)
+
+
+def test_wait_is_the_time_until_the_oldest_event_leaves_the_window() -> None:
+    window = SlidingWindow(2, 1.0)
+    assert window.wait(0.0) == 0.0
+    window.record(0.0)
+    window.record(0.25)
+    assert window.wait(0.5) == 0.5
+    assert window.wait(1.0) == 0.0
+
+
+def test_wait_with_the_window_full_of_sends_in_flight_is_short() -> None:
+    window = SlidingWindow(2, 1.0)
+    window.begin()
+    window.begin()
+    assert window.wait(0.0) == 0.5

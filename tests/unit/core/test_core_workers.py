@@ -74,6 +74,9 @@ class FakeSender:
     def try_reserve(self, message: OutboundMessage) -> bool:
         return self.allowed
 
+    def wait_seconds(self) -> float:
+        return 0.0 if self.allowed else 0.3
+
     async def send(self, message: OutboundMessage) -> Receipt:
         if self.error is not None:
             raise self.error
@@ -257,3 +260,12 @@ async def test_replies_handed_over_over_the_rate_limit_go_back_to_the_worker() -
 
     assert outbox.sent == []
     assert outbox.released == [1]
+
+
+def test_with_messages_held_back_the_next_pass_comes_when_the_limit_allows() -> None:
+    sending = OutboxWorker(FakeOutbox([]), {"telegram": FakeSender()}, POLICY, poll_seconds=2.0)
+    assert sending._pause() == 2.0  # nothing held back: the poll interval
+    sending.backlog = 5
+    assert sending._pause() == workers.RATE_LIMITED_PAUSE  # a per-chat limit: soon
+    sending.senders = {"telegram": FakeSender(allowed=False)}
+    assert sending._pause() == 0.3  # the overall limit frees a slot then
