@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.broadcasting import start_when_due
 from bot.channels.console import ConsoleChat
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramSender
@@ -38,6 +39,7 @@ from bot.nlu.topics import TopicAuthor
 from bot.nlu.training import model_path
 from bot.retraining import Retraining
 from bot.settings import FileConfig, Settings
+from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
@@ -292,6 +294,13 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                 chores = [
                     workers.create_task(services.follow_active_model()),
                     workers.create_task(services.forget_expired_messages()),
+                    workers.create_task(
+                        start_when_due(
+                            SqlBroadcasts(services.db),
+                            outbox_worker.wake.set,
+                            config.broadcasts.poll_seconds,
+                        )
+                    ),
                 ]
                 if ready is not None:
                     ready.set()

@@ -9,14 +9,19 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot import app
+from bot.broadcasting import progress_line, summary_line, watch
 from bot.core.errors import PolresError
+from bot.core.subscriptions import TOPICS
 from bot.core.types import Role
+from bot.core.wib import WIB, format_wib
 from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
+from bot.storage.broadcasts import SqlBroadcasts
 
 EXIT_ERROR = 2
 
@@ -94,6 +99,32 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", help="only tickets with this status")
     listing.add_argument("--limit", type=int, default=100)
     listing.set_defaults(run=_tickets_list)
+
+    broadcast = commands.add_parser(
+        "broadcast", help="messages to a topic's subscribers"
+    ).add_subparsers(title="broadcast commands", metavar="COMMAND", required=True)
+    send = broadcast.add_parser(
+        "send", help="send now (with a progress bar) or schedule a broadcast"
+    )
+    send.add_argument("--topic", required=True, choices=TOPICS)
+    send.add_argument("--text", required=True, help="the message in Indonesian")
+    send.add_argument("--text-en", help="the message in English (default: the Indonesian one)")
+    send.add_argument("--area", help="only subscribers in this kecamatan (and those of every area)")
+    send.add_argument("--urgent", action="store_true", help="a disaster alert: ahead of all else")
+    send.add_argument(
+        "--at", type=_wib_time, help="start at this WIB time, e.g. '2026-12-01 07:00'"
+    )
+    send.add_argument("--no-wait", action="store_true", help="do not show the progress bar")
+    send.set_defaults(run=_broadcast_send)
+    broadcast.add_parser("list", help="recent broadcasts and their progress").set_defaults(
+        run=_broadcast_list
+    )
+    show = broadcast.add_parser("show", help="a broadcast's progress, until it is done")
+    show.add_argument("id", type=int)
+    show.set_defaults(run=_broadcast_show)
+    cancel = broadcast.add_parser("cancel", help="stop a scheduled or running broadcast")
+    cancel.add_argument("id", type=int)
+    cancel.set_defaults(run=_broadcast_cancel)
 
     user = commands.add_parser("user", help="dashboard accounts").add_subparsers(
         title="user commands", metavar="COMMAND", required=True
@@ -187,6 +218,60 @@ async def _tickets_list(settings: Settings, args: argparse.Namespace) -> None:
             f"{row['code']:<13} {row['category']:<12} {'yes' if row['urgent'] else 'no':<6} "
             f"{row['status']:<9} {row['created_wib']:<20} {row['first_message'][:60]}"
         )
+
+
+def _wib_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=WIB)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected 'YYYY-MM-DD HH:MM' (WIB), got {text!r}"
+        ) from None
+
+
+async def _broadcast_send(settings: Settings, args: argparse.Namespace) -> None:
+    texts = {"id": args.text, "en": args.text_en or ""}
+    async with app.open_database(settings) as db:
+        broadcasts = SqlBroadcasts(db)
+        broadcast_id = await broadcasts.create(
+            topic=args.topic,
+            texts=texts,
+            created_by=f"cli:{getpass.getuser()}",
+            area=args.area,
+            urgent=args.urgent,
+            at=args.at,
+        )
+        if args.at is not None:
+            print(f"broadcast #{broadcast_id} scheduled for {format_wib(args.at)}")
+            return
+        await broadcasts.start_due()
+        if args.no_wait:
+            progress = await broadcasts.progress(broadcast_id)
+            assert progress is not None
+            print(progress_line(progress))
+            return
+        await watch(broadcasts, broadcast_id, sys.stdout)
+
+
+async def _broadcast_list(settings: Settings, args: argparse.Namespace) -> None:
+    async with app.open_database(settings) as db:
+        for progress in await SqlBroadcasts(db).latest():
+            print(summary_line(progress))
+
+
+async def _broadcast_show(settings: Settings, args: argparse.Namespace) -> None:
+    async with app.open_database(settings) as db:
+        try:
+            await watch(SqlBroadcasts(db), args.id, sys.stdout)
+        except LookupError as error:
+            raise PolresError(str(error)) from None
+
+
+async def _broadcast_cancel(settings: Settings, args: argparse.Namespace) -> None:
+    async with app.open_database(settings) as db:
+        if not await SqlBroadcasts(db).cancel(args.id, by=f"cli:{getpass.getuser()}"):
+            raise PolresError(f"broadcast #{args.id} is not scheduled or running")
+    print(f"broadcast #{args.id} cancelled")
 
 
 async def _user_add(settings: Settings, args: argparse.Namespace) -> None:

@@ -117,6 +117,11 @@ class Models:
 
 
 @dataclass(frozen=True)
+class Broadcasts:
+    poll_seconds: float = 2.0  # how often `polres serve` starts broadcasts whose time has come
+
+
+@dataclass(frozen=True)
 class WhatsAppTemplate:
     """The approved template sent outside WhatsApp's 24-hour window; its body has one
     parameter, filled with the message."""
@@ -162,6 +167,7 @@ class FileConfig:
     whatsapp: WhatsAppLimits = field(default_factory=WhatsAppLimits)
     review: Review = field(default_factory=Review)
     models: Models = field(default_factory=Models)
+    broadcasts: Broadcasts = field(default_factory=Broadcasts)
     paths: Paths = field(default_factory=Paths)
 
 

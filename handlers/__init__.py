@@ -19,6 +19,7 @@ from handlers import (
     rating,
     smalltalk,
     status,
+    subscription,
 )
 
 HANDLERS: Mapping[str, Handler] = {
@@ -34,4 +35,6 @@ HANDLERS: Mapping[str, Handler] = {
     RATING_DIALOG: rating.handle,
     "smalltalk": smalltalk.handle,
     "status": status.handle,
+    "subscribe": subscription.subscribe,
+    "unsubscribe": subscription.unsubscribe,
 }

@@ -18,6 +18,10 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/saran": "feedback",
     "/batal": "cancel",
     "/cancel": "cancel",
+    "/langganan": "subscribe",
+    "/subscribe": "subscribe",
+    "/berhenti": "unsubscribe",
+    "/unsubscribe": "unsubscribe",
 }
 CANCEL_WORDS = frozenset({"batal", "cancel", "gak jadi", "ga jadi", "nggak jadi", "tidak jadi"})
 

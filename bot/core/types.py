@@ -190,6 +190,16 @@ class TicketUpdate:
 
 
 @dataclass(frozen=True)
+class SubscriptionChange:
+    """A citizen subscribes to a topic's broadcasts (in an area), or unsubscribes (topic None:
+    from every topic)."""
+
+    topic: str | None
+    subscribe: bool
+    area: str | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A handler's whole decision for one turn; stored in one transaction."""
 
@@ -203,6 +213,7 @@ class Outcome:
     reroute: bool = False
     # The citizen picked a category for an earlier low-confidence message.
     clarified: tuple[int, Category] | None = None
+    subscription: SubscriptionChange | None = None
 
 
 @dataclass(frozen=True)

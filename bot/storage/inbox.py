@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from prometheus_client import Counter
-from sqlalchemy import Select, Table, bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningUpdate
@@ -27,6 +27,7 @@ from bot.core.types import (
     NewTicket,
     OutboundMessage,
     StoredMessage,
+    SubscriptionChange,
     TicketStatus,
     TicketSummary,
     TicketUpdate,
@@ -52,6 +53,7 @@ M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
 T = cast(Table, models.Ticket.__table__)
 S = cast(Table, models.DialogStateRow.__table__)
+SUB = cast(Table, models.Subscription.__table__)
 
 
 class SqlInbox:
@@ -275,6 +277,10 @@ class SqlInbox:
             )
         if decision.state_changed:
             await store_state(connection, citizen_id, outcome.state, now)
+        if outcome.subscription is not None:
+            await _change_subscription(
+                connection, message_id, citizen_id, outcome.subscription, now
+            )
         if outcome.clarified is not None:
             earlier, category = outcome.clarified
             await connection.execute(
@@ -362,7 +368,7 @@ def _recent_tickets_query() -> Select[Any]:
 
 def _claim_replies() -> ReturningUpdate[tuple[int]]:
     """Claim (until :until) those of the new replies :ids that no earlier message to their
-    chat is waiting ahead of."""
+    chat is waiting ahead of (campaign broadcasts wait behind replies)."""
     earlier = M.alias("earlier")
     waiting = (
         select(earlier.c.id)
@@ -371,6 +377,7 @@ def _claim_replies() -> ReturningUpdate[tuple[int]]:
             earlier.c.direction == "out",
             earlier.c.delivery_status == "pending",
             earlier.c.id < M.c.id,
+            earlier.c.priority <= M.c.priority,
             or_(earlier.c.in_reply_to.is_(None), earlier.c.in_reply_to != M.c.in_reply_to),
         )
         .exists()
@@ -439,6 +446,32 @@ _READ_REPLIES = (
     .where(M.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(M.c.id)
 )
+
+
+async def _change_subscription(
+    connection: AsyncConnection,
+    message_id: int,
+    citizen_id: int,
+    change: SubscriptionChange,
+    now: datetime,
+) -> None:
+    """Record the consent (the message that gave it, when), or withdraw it."""
+    mine = SUB.c.citizen_id == citizen_id
+    chosen = mine if change.topic is None else mine & (SUB.c.topic == change.topic)
+    await connection.execute(delete(SUB).where(chosen))
+    if change.subscribe:
+        await connection.execute(
+            insert(SUB).values(
+                citizen_id=citizen_id,
+                topic=change.topic,
+                area=change.area,
+                consented_at=now,
+                consent_message_id=message_id,
+            )
+        )
+    action = "subscription.added" if change.subscribe else "subscription.removed"
+    detail = {"citizen_id": citizen_id, "topic": change.topic, "message_id": message_id}
+    await audit.record(connection, BOT, action, detail, at=now)
 
 
 async def _citizen_ids(

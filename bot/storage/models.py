@@ -88,7 +88,10 @@ class Citizen(Base):
 # What an admin made of a classified message in the review.
 REVIEW_STATUSES = ("confirmed", "corrected", "discarded")
 # An outbound message's way: pending in the outbox, then what the platform reports.
-DELIVERY_STATUSES = ("pending", "sent", "delivered", "read", "failed")
+# "cancelled": a broadcast's message that its cancellation stopped before it was sent.
+DELIVERY_STATUSES = ("pending", "sent", "delivered", "read", "failed", "cancelled")
+# Outbox order: urgent alerts, then replies and officers' messages, then campaign broadcasts.
+PRIORITY_URGENT, PRIORITY_NORMAL, PRIORITY_CAMPAIGN = 0, 1, 2
 
 
 class Message(Base):
@@ -103,6 +106,8 @@ class Message(Base):
         ),
         CheckConstraint(f"review_status IN ({_values(*REVIEW_STATUSES)})", name="review_status"),
         Index("ix_messages_outbox", "direction", "delivery_status", "next_attempt_at"),
+        # The outbox's order (Outbox.due): a pass reads the first due rows, not all of them.
+        Index("ix_messages_outbox_order", "direction", "delivery_status", "priority", "id"),
         Index("ix_messages_inbox", "direction", "processed_at"),
     )
 
@@ -143,6 +148,8 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     template: Mapped[str | None] = mapped_column(String(100))  # sent as this approved template
     template_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    priority: Mapped[int] = mapped_column(default=PRIORITY_NORMAL, server_default="1")
     # Inbound: an admin's review (bot/storage/review.py).
     review_status: Mapped[str | None] = mapped_column(String(16))
     reviewed_intent: Mapped[str | None] = mapped_column(String(100))
@@ -192,6 +199,50 @@ class DialogStateRow(Base):
     step: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Subscription(Base):
+    """A citizen's consent to receive one topic's broadcasts (bot/core/subscriptions.py)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("citizen_id", "topic"),
+        Index("ix_subscriptions_topic", "topic"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"))
+    topic: Mapped[str] = mapped_column(String(32))
+    area: Mapped[str | None] = mapped_column(String(100))  # a kecamatan, lower case
+    consented_at: Mapped[datetime] = mapped_column(default=utcnow)
+    consent_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+
+BROADCAST_STATUSES = ("scheduled", "sending", "cancelled")
+
+
+class Broadcast(Base):
+    """A message to a topic's subscribers (in an area), now or at `scheduled_at`."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_values(*BROADCAST_STATUSES)})", name="status"),
+        Index("ix_broadcasts_due", "status", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    area: Mapped[str | None] = mapped_column(String(100))
+    texts: Mapped[dict[str, Any]] = mapped_column()  # language → text
+    urgent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scheduled_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    # Subscribers skipped when it started because the platform had refused them before.
+    unreachable: Mapped[int] = mapped_column(default=0)
 
 
 class AuditEntry(Base):

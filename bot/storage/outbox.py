@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 import prometheus_client
-from sqlalchemy import Table, Update, bindparam, select, update
+from sqlalchemy import Table, Update, bindparam, or_, select, update
 
 from bot.core.types import Delivery, DeliveryReport, OutboundMessage, Receipt
 from bot.storage import models
@@ -50,7 +50,7 @@ class SqlOutbox:
                 M.c.channel.in_(channels),
                 M.c.next_attempt_at <= now,
             )
-            .order_by(M.c.id)
+            .order_by(M.c.priority, M.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -66,7 +66,7 @@ class SqlOutbox:
             if not claimed:
                 return []
             rows = await connection.execute(
-                select_outbound().where(M.c.id.in_(claimed)).order_by(M.c.id)
+                select_outbound().where(M.c.id.in_(claimed)).order_by(M.c.priority, M.c.id)
             )
             return [outbound_of(row) for row in rows]
 
@@ -102,7 +102,9 @@ class SqlOutbox:
             "attempts": M.c.attempts + 1,
             "last_error": None,
         }
-        pending = (M.c.direction == "out", M.c.delivery_status == "pending")
+        # A broadcast cancelled while this was being sent still counts it as sent.
+        unsent = or_(M.c.delivery_status == "pending", M.c.delivery_status == "cancelled")
+        pending = (M.c.direction == "out", unsent)  # no IN (…): the statement runs executemany
         channels: list[str] = []
         async with self.db.transaction() as connection:
             if plain:

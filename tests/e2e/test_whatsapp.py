@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from bot.core.tickets import find_ticket_code
-from tests.e2e.conftest import Server, officer_session, serving, ticket_action
+from tests.e2e.conftest import Server, officer_session, run_polres, serving, ticket_action
 from tests.fakes.whatsapp_api import FakeGraphApi, SentMessage, sign
 from tests.fakes.whatsapp_updates import load_webhook, webhook_body
 
@@ -329,3 +329,34 @@ async def test_phone_numbers_and_message_text_stay_out_of_the_log(
     assert number not in log
     assert "rahasia pribadi" not in log
     assert api.token not in log
+
+
+async def test_a_broadcast_reaches_only_subscribers_as_the_template_after_24_hours(
+    server: Server, api: FakeGraphApi
+) -> None:
+    recent, away, never = citizen(), citizen(), citizen()
+    for number in (recent, away):
+        reply = await converse(server, api, number, webhook("text", number, text="/langganan info"))
+        assert "berlangganan" in reply.text
+    await converse(server, api, never, webhook("text", never, text="halo"))
+    query(  # `away` last wrote 25 hours ago
+        server,
+        "UPDATE messages SET created_at = datetime(created_at, '-25 hours') "
+        "WHERE direction = 'in' AND citizen_id = (SELECT id FROM citizens WHERE chat_id = ?)",
+        away,
+    )
+    before = {number: len(api.sent_messages(number)) for number in (recent, away, never)}
+    done = await asyncio.to_thread(
+        run_polres, "broadcast", "send", "--topic", "info", "--text", "Pelayanan SIM libur besok.",
+        env=server.env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "sent 2" in done.stdout
+    [plain] = (await api.wait_for_messages(before[recent] + 1, to=recent, within=20))[
+        before[recent] :
+    ]
+    assert plain.text == "Pelayanan SIM libur besok."
+    [template] = (await api.wait_for_messages(before[away] + 1, to=away, within=20))[before[away] :]
+    assert template.type == "template"
+    assert template.payload["template"]["name"] == TEMPLATE
+    assert len(api.sent_messages(never)) == before[never]

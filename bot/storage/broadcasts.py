@@ -1,0 +1,247 @@
+"""Broadcasts: stored, started once (even with several instances), queued in the outbox to a
+topic's subscribers in their language, counted and cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.content import DEFAULT_LANGUAGE
+from bot.core.errors import InvalidInput
+from bot.core.subscriptions import TOPICS, area_of
+from bot.storage import audit, models
+from bot.storage.database import Database
+from bot.storage.models import PRIORITY_CAMPAIGN, PRIORITY_URGENT, utcnow
+
+B = cast(Table, models.Broadcast.__table__)
+M = cast(Table, models.Message.__table__)
+C = cast(Table, models.Citizen.__table__)
+SUB = cast(Table, models.Subscription.__table__)
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a broadcast is: its status and its messages by delivery state."""
+
+    id: int
+    topic: str
+    area: str | None
+    urgent: bool
+    status: str  # scheduled, sending, done, cancelled
+    scheduled_at: datetime
+    texts: Mapping[str, str]
+    queued: int = 0  # not sent yet
+    sent: int = 0  # accepted by the platform (delivered and read included)
+    delivered: int = 0  # reported delivered or read (WhatsApp)
+    failed: int = 0
+    unreachable: int = 0  # the citizen blocked the bot (skipped, or refused while sending)
+    cancelled: int = 0
+
+    @property
+    def recipients(self) -> int:
+        return self.queued + self.sent + self.failed + self.unreachable + self.cancelled
+
+    @property
+    def finished(self) -> int:
+        return self.recipients - self.queued
+
+
+class SqlBroadcasts:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        *,
+        topic: str,
+        texts: Mapping[str, str],
+        created_by: str,
+        area: str | None = None,
+        urgent: bool = False,
+        at: datetime | None = None,
+    ) -> int:
+        """Store a broadcast to start at `at` (now when None); raises InvalidInput."""
+        if topic not in TOPICS:
+            raise InvalidInput(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
+        variants = {lang: text.strip() for lang, text in texts.items() if text.strip()}
+        if DEFAULT_LANGUAGE not in variants:
+            raise InvalidInput(f"a broadcast needs its text in '{DEFAULT_LANGUAGE}'")
+        if any(len(text) > MAX_TEXT for text in variants.values()):
+            raise InvalidInput(f"a broadcast text has at most {MAX_TEXT} characters")
+        now = utcnow()
+        async with self.db.transaction() as connection:
+            broadcast_id = await connection.scalar(
+                insert(B)
+                .values(
+                    topic=topic,
+                    area=area_of(area) if area else None,
+                    texts=variants,
+                    urgent=urgent,
+                    status="scheduled",
+                    created_by=created_by,
+                    created_at=now,
+                    scheduled_at=at or now,
+                    unreachable=0,
+                )
+                .returning(B.c.id)
+            )
+            assert broadcast_id is not None
+            detail = {"broadcast_id": broadcast_id, "topic": topic, "urgent": urgent}
+            await audit.record(connection, created_by, "broadcast.created", detail, at=now)
+        return int(broadcast_id)
+
+    async def start_due(self, now: datetime | None = None) -> list[int]:
+        """Start every broadcast whose time has come: queue its messages in the outbox. Each
+        starts exactly once, whichever process gets to it first."""
+        started: list[int] = []
+        while (broadcast_id := await self._start_one(now or utcnow())) is not None:
+            started.append(broadcast_id)
+        return started
+
+    async def cancel(self, broadcast_id: int, by: str) -> bool:
+        """Stop a scheduled or running broadcast: what is not sent yet is not sent."""
+        now = utcnow()
+        async with self.db.transaction() as connection:
+            stopped = await connection.scalar(
+                update(B)
+                .where(B.c.id == broadcast_id, B.c.status.in_(("scheduled", "sending")))
+                .values(status="cancelled", cancelled_at=now)
+                .returning(B.c.id)
+            )
+            if stopped is None:
+                return False
+            await connection.execute(
+                update(M)
+                .where(M.c.broadcast_id == broadcast_id, M.c.delivery_status == "pending")
+                .values(delivery_status="cancelled")
+            )
+            await audit.record(
+                connection, by, "broadcast.cancelled", {"broadcast_id": broadcast_id}, at=now
+            )
+        return True
+
+    async def progress(self, broadcast_id: int) -> Progress | None:
+        return next(iter(await self._progress(B.c.id == broadcast_id)), None)
+
+    async def latest(self, limit: int = 50) -> list[Progress]:
+        return await self._progress(limit=limit)
+
+    async def _start_one(self, now: datetime) -> int | None:
+        due = (
+            select(B.c.id)
+            .where(B.c.status == "scheduled", B.c.scheduled_at <= now)
+            .order_by(B.c.urgent.desc(), B.c.scheduled_at, B.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        async with self.db.transaction() as connection:
+            row = (
+                await connection.execute(
+                    update(B)
+                    .where(B.c.id.in_(due.scalar_subquery()))
+                    .values(status="sending", started_at=now)
+                    .returning(B.c.id, B.c.topic, B.c.area, B.c.texts, B.c.urgent)
+                )
+            ).first()
+            if row is None:
+                return None
+            await _queue(connection, row, now)
+        return int(row.id)
+
+    async def _progress(self, *where: Any, limit: int = 50) -> list[Progress]:
+        counts = (
+            select(
+                M.c.broadcast_id,
+                M.c.delivery_status,
+                C.c.unreachable,
+                func.count().label("n"),
+            )
+            .join(C, M.c.citizen_id == C.c.id)
+            .where(M.c.broadcast_id.in_(select(B.c.id).where(*where)))
+            .group_by(M.c.broadcast_id, M.c.delivery_status, C.c.unreachable)
+        )
+        async with self.db.engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    select(B).where(*where).order_by(B.c.id.desc()).limit(limit)
+                )
+            ).all()
+            tally: dict[int, dict[str, int]] = {}
+            for count in await connection.execute(counts):
+                into = tally.setdefault(count.broadcast_id, {})
+                status = count.delivery_status
+                if status == "failed" and count.unreachable:
+                    status = "unreachable"
+                into[status] = into.get(status, 0) + count.n
+        return [_progress_of(row, tally.get(row.id, {})) for row in rows]
+
+
+async def _queue(connection: AsyncConnection, broadcast: Any, now: datetime) -> None:
+    """One outbox message per subscriber, in their language; unreachable ones are counted."""
+    area = broadcast.area
+    subscribers = (
+        select(C.c.id, C.c.channel, C.c.language, C.c.unreachable)
+        .join(SUB, SUB.c.citizen_id == C.c.id)
+        .where(SUB.c.topic == broadcast.topic)
+        .order_by(C.c.id)
+    )
+    if area is not None:
+        subscribers = subscribers.where(or_(SUB.c.area.is_(None), SUB.c.area == area))
+    texts: Mapping[str, str] = broadcast.texts
+    priority = PRIORITY_URGENT if broadcast.urgent else PRIORITY_CAMPAIGN
+    rows: list[dict[str, Any]] = []
+    unreachable = 0
+    for citizen in await connection.execute(subscribers):
+        if citizen.unreachable:
+            unreachable += 1
+            continue
+        rows.append(
+            {
+                "citizen_id": citizen.id,
+                "direction": "out",
+                "channel": citizen.channel,
+                "text": texts.get(citizen.language) or texts[DEFAULT_LANGUAGE],
+                "media": [],
+                "buttons": [],
+                "created_at": now,
+                "delivery_status": "pending",
+                "next_attempt_at": now,
+                "broadcast_id": broadcast.id,
+                "priority": priority,
+            }
+        )
+    if rows:
+        await connection.execute(insert(M), rows)
+    await connection.execute(
+        update(B).where(B.c.id == broadcast.id).values(unreachable=unreachable)
+    )
+    detail = {"broadcast_id": broadcast.id, "queued": len(rows), "unreachable": unreachable}
+    await audit.record(connection, "bot", "broadcast.started", detail, at=now)
+
+
+def _progress_of(row: Any, counts: Mapping[str, int]) -> Progress:
+    queued = counts.get("pending", 0)
+    status = row.status
+    if status == "sending" and not queued:
+        status = "done"
+    return Progress(
+        id=row.id,
+        topic=row.topic,
+        area=row.area,
+        urgent=row.urgent,
+        status=status,
+        scheduled_at=row.scheduled_at,
+        texts=row.texts,
+        queued=queued,
+        sent=sum(counts.get(s, 0) for s in ("sent", "delivered", "read")),
+        delivered=sum(counts.get(s, 0) for s in ("delivered", "read")),
+        failed=counts.get("failed", 0),
+        unreachable=counts.get("unreachable", 0) + row.unreachable,
+        cancelled=counts.get("cancelled", 0),
+    )
