@@ -51,6 +51,7 @@ from bot.storage.schema import check_schema, upgrade
 from bot.storage.tickets import SqlTickets
 from bot.storage.users import SqlUsers
 from bot.web.auth import Auth, hash_password
+from bot.web.broadcasts import BroadcastPages
 from bot.web.dashboard import Dashboard, check_password, check_username
 from bot.web.metrics import MetricsPage
 from bot.web.models import ModelPages
@@ -408,6 +409,7 @@ def create_web_app(
             *routes,
             *dashboard.routes(),
             *ModelPages(services.retraining).routes(),
+            *BroadcastPages(SqlBroadcasts(services.db), on_outbound).routes(),
             *review.routes(),
             *MetricsPage(services.queries, sla).routes(),
         ],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
-from bot.core.subscriptions import ALL, TOPICS, read_topic
+from bot.core.subscriptions import ALL, BROADCAST_CHANNELS, TOPICS, read_topic
 from bot.core.types import Button, Outcome, Reply, SubscriptionChange
 
 
 def subscribe(context: Context) -> Outcome:
+    if context.message.citizen.channel not in BROADCAST_CHANNELS:
+        return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
     request = read_topic(_arguments(context.text))
     if request.topic is None or request.topic == ALL:
         return Outcome(replies=(_choices(context, "subscribe", "/langganan", request.unknown),))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 # Topic keys are stable: commands, buttons and stored subscriptions use them.
 TOPICS = ("bencana", "kamtibmas", "lalu_lintas", "narkoba", "info")
+# Broadcasts need a channel that can reach a citizen unasked (not the web chat or the console).
+BROADCAST_CHANNELS = ("telegram", "whatsapp")
 ALL = "semua"
 _ALIASES = {
     "disaster": "bencana",

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy import Select, Table, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.content import DEFAULT_LANGUAGE
 from bot.core.errors import InvalidInput
-from bot.core.subscriptions import TOPICS, area_of
+from bot.core.subscriptions import BROADCAST_CHANNELS, TOPICS, area_of
 from bot.storage import audit, models
 from bot.storage.database import Database
 from bot.storage.models import PRIORITY_CAMPAIGN, PRIORITY_URGENT, utcnow
@@ -126,6 +126,17 @@ class SqlBroadcasts:
             )
         return True
 
+    async def audience(self, topic: str, area: str | None = None) -> dict[str, int]:
+        """How many reachable subscribers a broadcast would have now, by language."""
+        subscribers = _subscribers(topic, area_of(area) if area else None).subquery()
+        async with self.db.engine.connect() as connection:
+            rows = await connection.execute(
+                select(subscribers.c.language, func.count())
+                .where(subscribers.c.unreachable.is_(False))
+                .group_by(subscribers.c.language)
+            )
+            return {language: count for language, count in rows.tuples()}
+
     async def progress(self, broadcast_id: int) -> Progress | None:
         return next(iter(await self._progress(B.c.id == broadcast_id)), None)
 
@@ -182,17 +193,23 @@ class SqlBroadcasts:
         return [_progress_of(row, tally.get(row.id, {})) for row in rows]
 
 
-async def _queue(connection: AsyncConnection, broadcast: Any, now: datetime) -> None:
-    """One outbox message per subscriber, in their language; unreachable ones are counted."""
-    area = broadcast.area
-    subscribers = (
+def _subscribers(topic: str, area: str | None) -> Select[Any]:
+    """A topic's subscribers on the channels broadcasts go to; with an area, those of that
+    area and those who named none."""
+    query = (
         select(C.c.id, C.c.channel, C.c.language, C.c.unreachable)
         .join(SUB, SUB.c.citizen_id == C.c.id)
-        .where(SUB.c.topic == broadcast.topic)
+        .where(SUB.c.topic == topic, C.c.channel.in_(BROADCAST_CHANNELS))
         .order_by(C.c.id)
     )
     if area is not None:
-        subscribers = subscribers.where(or_(SUB.c.area.is_(None), SUB.c.area == area))
+        query = query.where(or_(SUB.c.area.is_(None), SUB.c.area == area))
+    return query
+
+
+async def _queue(connection: AsyncConnection, broadcast: Any, now: datetime) -> None:
+    """One outbox message per subscriber, in their language; unreachable ones are counted."""
+    subscribers = _subscribers(broadcast.topic, broadcast.area)
     texts: Mapping[str, str] = broadcast.texts
     priority = PRIORITY_URGENT if broadcast.urgent else PRIORITY_CAMPAIGN
     rows: list[dict[str, Any]] = []

@@ -30,6 +30,12 @@ _templates.globals["media_names"] = {
     "sticker": "stiker",
     "document": "dokumen",
 }
+_templates.globals["broadcast_names"] = {
+    "scheduled": "terjadwal",
+    "sending": "sedang dikirim",
+    "done": "selesai",
+    "cancelled": "dibatalkan",
+}
 _templates.globals["delivery_names"] = {
     "pending": "menunggu",
     "sent": "terkirim",

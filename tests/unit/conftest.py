@@ -87,12 +87,13 @@ class ContextFactory:
         media: tuple[Media, ...] = (),
         message_id: int = 1,
         ticket_code: str = TICKET_CODE,
+        channel: str = "webchat",
     ) -> Context:
         classification = None
         if intent is not None:
             scores = tuple(IntentScore(name, score) for name, score in ranking)
             classification = self.intents.classify(text, Parse(intent, confidence, scores))
-        citizen = Citizen(id=7, channel="webchat", chat_id="session-7", language=language)
+        citizen = Citizen(id=7, channel=channel, chat_id="session-7", language=language)
         message = StoredMessage(
             id=message_id, citizen=citizen, text=text, media=media, location=location
         )

@@ -29,7 +29,7 @@ def test_read_topic(arguments: str, request_: TopicRequest) -> None:
 
 def test_subscribe_to_a_topic_in_an_area(make_context: MakeContext, content: Content) -> None:
     text = "/langganan bencana kecamatan sleman"
-    outcome = subscription.subscribe(make_context(text, command="/langganan"))
+    outcome = subscription.subscribe(make_context(text, command="/langganan", channel="telegram"))
 
     assert outcome.subscription == SubscriptionChange("bencana", subscribe=True, area="sleman")
     [reply] = outcome.replies
@@ -40,7 +40,7 @@ def test_subscribe_to_a_topic_in_an_area(make_context: MakeContext, content: Con
 
 def test_subscribe_without_a_topic_offers_every_topic(make_context: MakeContext) -> None:
     outcome = subscription.subscribe(
-        make_context("/subscribe", language="en", command="/subscribe")
+        make_context("/subscribe", language="en", command="/subscribe", channel="whatsapp")
     )
 
     assert outcome.subscription is None
@@ -50,7 +50,9 @@ def test_subscribe_without_a_topic_offers_every_topic(make_context: MakeContext)
 
 
 def test_an_unknown_topic_is_named_and_the_topics_offered(make_context: MakeContext) -> None:
-    outcome = subscription.subscribe(make_context("/langganan cuaca", command="/langganan"))
+    outcome = subscription.subscribe(
+        make_context("/langganan cuaca", command="/langganan", channel="telegram")
+    )
 
     assert outcome.subscription is None
     [reply] = outcome.replies
@@ -73,3 +75,10 @@ def test_unsubscribe_without_a_topic_offers_the_topics_and_all(make_context: Mak
     assert outcome.subscription is None
     payloads = [b.payload for b in outcome.replies[0].buttons]
     assert payloads == [*(f"/berhenti {topic}" for topic in TOPICS), "/berhenti semua"]
+
+
+def test_the_web_chat_cannot_subscribe(make_context: MakeContext, content: Content) -> None:
+    outcome = subscription.subscribe(make_context("/langganan bencana", command="/langganan"))
+
+    assert outcome.subscription is None
+    assert outcome.replies[0].text == content.texts.get("id", "subscribe.unavailable")

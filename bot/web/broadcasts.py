@@ -1,0 +1,123 @@
+"""Admins' broadcast pages: compose (topic, area, Indonesian and English text, urgent, now or
+at a WIB time), preview the audience, send, watch the progress bar, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+from aiohttp import web
+
+from bot.core.errors import InvalidInput
+from bot.core.subscriptions import TOPICS
+from bot.core.wib import WIB
+from bot.storage.broadcasts import Progress, SqlBroadcasts
+from bot.web.pages import admin_session, redirect, render
+
+BASE = "/dashboard/admin/broadcasts"
+
+
+class BroadcastPages:
+    def __init__(self, broadcasts: SqlBroadcasts, on_started: Callable[[], None]) -> None:
+        """`on_started`: wakes the outbox worker once a broadcast's messages are queued."""
+        self.broadcasts = broadcasts
+        self.on_started = on_started
+
+    def routes(self) -> Sequence[web.RouteDef]:
+        return [
+            web.get(BASE, self.listing),
+            web.post(BASE, self.compose),
+            web.get(BASE + r"/{id:\d+}", self.detail),
+            web.get(BASE + r"/{id:\d+}/progress", self.progress),
+            web.post(BASE + r"/{id:\d+}/cancel", self.cancel),
+        ]
+
+    async def listing(
+        self,
+        request: web.Request,
+        form: Mapping[str, str] | None = None,
+        audience: Mapping[str, int] | None = None,
+        error: str | None = None,
+    ) -> web.Response:
+        return render(
+            "broadcasts.html",
+            status=400 if error else 200,
+            session=admin_session(request),
+            broadcasts=await self.broadcasts.latest(),
+            topics=TOPICS,
+            form=form or {},
+            audience=audience,
+            error=error,
+        )
+
+    async def compose(self, request: web.Request) -> web.StreamResponse:
+        """'preview' shows who would get it; 'send' stores it (and starts it unless scheduled)."""
+        admin = admin_session(request).user
+        posted = await request.post()
+        form = {
+            key: str(posted.get(key, "")).strip()
+            for key in ("topic", "area", "text", "text_en", "at")
+        }
+        form["urgent"] = "yes" if posted.get("urgent") == "yes" else ""
+        try:
+            at = _wib(form["at"]) if form["at"] else None
+            if form["topic"] not in TOPICS:
+                raise InvalidInput("pilih topik")
+            if posted.get("action") != "send":
+                audience = await self.broadcasts.audience(form["topic"], form["area"] or None)
+                return await self.listing(request, form, audience)
+            broadcast_id = await self.broadcasts.create(
+                topic=form["topic"],
+                texts={"id": form["text"], "en": form["text_en"]},
+                created_by=admin.username,
+                area=form["area"] or None,
+                urgent=bool(form["urgent"]),
+                at=at,
+            )
+        except InvalidInput as error:
+            return await self.listing(request, form, error=str(error))
+        if at is None and await self.broadcasts.start_due():
+            self.on_started()
+        return redirect(f"{BASE}/{broadcast_id}")
+
+    async def detail(self, request: web.Request) -> web.Response:
+        return render(
+            "broadcast.html", session=admin_session(request), b=await self._progress(request)
+        )
+
+    async def progress(self, request: web.Request) -> web.Response:
+        admin_session(request)
+        b = await self._progress(request)
+        return web.json_response(
+            {
+                "status": b.status,
+                "recipients": b.recipients,
+                "finished": b.finished,
+                "queued": b.queued,
+                "sent": b.sent,
+                "delivered": b.delivered,
+                "failed": b.failed,
+                "unreachable": b.unreachable,
+                "cancelled": b.cancelled,
+            }
+        )
+
+    async def cancel(self, request: web.Request) -> web.StreamResponse:
+        admin = admin_session(request).user
+        b = await self._progress(request)
+        await self.broadcasts.cancel(b.id, by=admin.username)
+        return redirect(f"{BASE}/{b.id}")
+
+    async def _progress(self, request: web.Request) -> Progress:
+        found = await self.broadcasts.progress(int(request.match_info["id"]))
+        if found is None:
+            raise web.HTTPNotFound(text="no such broadcast")
+        return found
+
+
+def _wib(text: str) -> datetime:
+    """A datetime-local field ('2026-12-01T07:00'), read as WIB."""
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=WIB)
+    except ValueError:
+        raise InvalidInput(f"waktu tidak dikenali: {text!r}") from None

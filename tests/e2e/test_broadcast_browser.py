@@ -1,0 +1,125 @@
+"""An admin runs a disaster alert and a campaign from the dashboard in headless Chromium and
+watches them deliver to Telegram subscribers (fake Bot API)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from itertools import count
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.e2e.conftest import Server, csrf_token, officer_session, run_polres, serving
+from tests.e2e.test_dashboard_browser import SCREENSHOTS
+from tests.e2e.test_telegram import SECRET, post_update, text_update
+from tests.fakes.telegram_api import FakeTelegramApi
+
+pytestmark = pytest.mark.rasa
+PASSWORD = "sandi-admin-siaran-1"
+chats = count(6_400_000_001)
+
+
+@pytest.fixture(scope="module")
+async def api() -> AsyncIterator[FakeTelegramApi]:
+    async with FakeTelegramApi() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def server(
+    api: FakeTelegramApi, rasa_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Server]:
+    env = {
+        "RASA_URL": rasa_url,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_MODE": "webhook",
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+    }
+    async with serving(tmp_path_factory.mktemp("broadcast-browser"), **env) as server:
+        added = run_polres(
+            "user", "add", "kasi", "--role", "admin", "--password-stdin",
+            env=server.env, stdin=PASSWORD + "\n",
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        yield server
+
+
+async def subscriber(server: Server, api: FakeTelegramApi, command: str) -> int:
+    chat = next(chats)
+    assert await post_update(server, api, text_update(chat, command)) == 200
+    await api.wait_for_messages(1, chat_id=chat, within=20)
+    return chat
+
+
+async def admin_page(browser: Browser, server: Server) -> Page:
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{server.url}/login?next=/dashboard/admin/broadcasts")
+    await page.get_by_label("Nama pengguna").fill("kasi")
+    await page.get_by_label("Kata sandi").fill(PASSWORD)
+    await page.get_by_role("button", name="Masuk").click()
+    await expect(page).to_have_url(f"{server.url}/dashboard/admin/broadcasts")
+    return page
+
+
+async def test_an_admin_sends_a_disaster_alert_and_watches_it_deliver(
+    browser: Browser, server: Server, api: FakeTelegramApi
+) -> None:
+    sleman = await subscriber(server, api, "/langganan bencana kecamatan sleman")
+    anywhere = await subscriber(server, api, "/langganan bencana")
+    depok = await subscriber(server, api, "/langganan bencana kecamatan depok")
+    page = await admin_page(browser, server)
+
+    await page.get_by_label("Topik").select_option("bencana")
+    await page.get_by_label("Kecamatan").fill("Sleman")
+    await page.get_by_label("Pesan (Bahasa Indonesia)").fill(
+        "Banjir di Kec. Sleman. Mengungsi ke <Balai Desa> sekarang."
+    )
+    await page.get_by_label("Darurat").check()
+    await page.get_by_role("button", name="Pratinjau").click()
+    await expect(page.locator("#audience")).to_contain_text("2 penerima")
+    await expect(page.locator("#preview blockquote")).to_have_text(
+        "Banjir di Kec. Sleman. Mengungsi ke <Balai Desa> sekarang."
+    )
+    await page.get_by_role("button", name="Kirim").click()
+
+    await expect(page).to_have_url(f"{server.url}/dashboard/admin/broadcasts/1")
+    await expect(page.locator("#status")).to_have_text("selesai", timeout=20_000)
+    await expect(page.locator("#sent")).to_have_text("2")
+    assert await page.locator("#bar").get_attribute("max") == "2"
+    await expect(page.locator("#cancel")).to_have_count(0)
+    await page.screenshot(path=str(SCREENSHOTS / "broadcast.png"), full_page=True)
+    for chat in (sleman, anywhere):
+        assert any("Mengungsi ke <Balai Desa>" in m.plain_text for m in api.sent_messages(chat))
+    assert not any("Banjir" in m.plain_text for m in api.sent_messages(depok))
+
+
+async def test_a_scheduled_campaign_is_cancelled_from_its_page(
+    browser: Browser, server: Server, api: FakeTelegramApi
+) -> None:
+    chat = await subscriber(server, api, "/langganan narkoba")
+    page = await admin_page(browser, server)
+    await page.get_by_label("Topik").select_option("narkoba")
+    await page.get_by_label("Pesan (Bahasa Indonesia)").fill("Katakan tidak pada narkoba.")
+    await page.get_by_label("Jadwalkan").fill("2099-01-01T07:00")
+    await page.get_by_role("button", name="Kirim").click()
+
+    await expect(page.locator("#status")).to_have_text("terjadwal")
+    await page.get_by_role("button", name="Batalkan siaran").click()
+    await expect(page.locator("#status")).to_have_text("dibatalkan")
+    await page.goto(f"{server.url}/dashboard/admin/broadcasts")
+    await expect(page.locator("table.broadcasts")).to_contain_text("dibatalkan")
+    assert not any("narkoba" in m.plain_text.lower() for m in api.sent_messages(chat)[1:])
+
+
+async def test_officers_cannot_broadcast(server: Server) -> None:
+    async with officer_session(server, "bripka") as officer:
+        async with officer.get("/dashboard/admin/broadcasts") as page:
+            assert page.status == 403
+        form = {"topic": "info", "text": "x", "action": "send"}
+        form["csrf_token"] = await csrf_token(officer, "/dashboard")
+        async with officer.post("/dashboard/admin/broadcasts", data=form) as sent:
+            assert sent.status == 403
+        async with officer.get("/dashboard/admin/broadcasts/1/progress") as progress:
+            assert progress.status == 403
