@@ -29,7 +29,7 @@ from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, MediaSource, Sender
 from bot.core.router import NluRules
 from bot.core.sla import SlaPolicy
-from bot.core.types import Classification, Role, User
+from bot.core.types import Category, Classification, Role, User
 from bot.core.wib import format_wib
 from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
 from bot.nlu.annotations import ReviewedExamples
@@ -45,6 +45,7 @@ from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
 from bot.storage.model_versions import ModelVersion, SqlModelVersions
 from bot.storage.outbox import SqlOutbox
+from bot.storage.publications import SqlPublications
 from bot.storage.queries import Queries
 from bot.storage.review import SqlReview
 from bot.storage.schema import check_schema, upgrade
@@ -57,6 +58,7 @@ from bot.web.metrics import MetricsPage
 from bot.web.models import ModelPages
 from bot.web.review import ReviewPages
 from bot.web.server import create_app
+from bot.web.transparency import TransparencyPages
 from handlers import HANDLERS
 
 log = logging.getLogger(__name__)
@@ -396,6 +398,7 @@ def create_web_app(
         on_outbound,
     )
     config = services.settings.config
+    broadcasts = SqlBroadcasts(services.db)
     project = services.settings.path(config.paths.rasa_project)
     review = ReviewPages(
         SqlReview(services.db),
@@ -409,7 +412,18 @@ def create_web_app(
             *routes,
             *dashboard.routes(),
             *ModelPages(services.retraining).routes(),
-            *BroadcastPages(SqlBroadcasts(services.db), on_outbound).routes(),
+            *BroadcastPages(broadcasts, on_outbound).routes(),
+            *TransparencyPages(
+                services.queries,
+                SqlPublications(services.db),
+                broadcasts,
+                sla,
+                {
+                    c: services.pipeline.content.texts.get("id", f"category.{c.value}")
+                    for c in Category
+                },
+                on_outbound,
+            ).routes(),
             *review.routes(),
             *MetricsPage(services.queries, sla).routes(),
         ],

@@ -20,6 +20,7 @@ class TicketFacts:
     created_at: datetime
     first_response_at: datetime | None
     rating: int | None
+    resolved: bool = False  # resolved or closed
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,57 @@ def compute(tickets: Sequence[TicketFacts], sla: SlaPolicy, today: date, span_da
         sla_met=on_time,
         ratings=tuple(ratings[score] for score in range(1, 6)),
     )
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One calendar month (WIB) for the public transparency page."""
+
+    month: date  # its first day
+    messages: int  # citizens' messages received
+    tickets: dict[Category, int]
+    median_first_response_minutes: float | None
+    sla_compliance: float | None
+    resolved_share: float | None
+    average_rating: float | None
+
+    @property
+    def total_tickets(self) -> int:
+        return sum(self.tickets.values())
+
+
+def months_before(today: date, count: int) -> tuple[date, ...]:
+    """The first days of the `count` months up to and including today's, oldest first."""
+    firsts = [today.replace(day=1)]
+    while len(firsts) < count:
+        firsts.append((firsts[-1] - timedelta(days=1)).replace(day=1))
+    return tuple(reversed(firsts))
+
+
+def monthly(
+    tickets: Sequence[TicketFacts],
+    messages: dict[date, int],
+    sla: SlaPolicy,
+    months: Sequence[date],
+) -> list[MonthFigures]:
+    """`tickets` bucketed by the WIB month they were created in; `messages` per month."""
+    by_month: dict[date, list[TicketFacts]] = {month: [] for month in months}
+    for ticket in tickets:
+        month = ticket.created_at.astimezone(WIB).date().replace(day=1)
+        if month in by_month:
+            by_month[month].append(ticket)
+    figures = []
+    for month, chosen in by_month.items():
+        summary = compute(chosen, sla, month, 1)
+        figures.append(
+            MonthFigures(
+                month=month,
+                messages=messages.get(month, 0),
+                tickets={c: sum(t.category is c for t in chosen) for c in Category},
+                median_first_response_minutes=summary.median_first_response_minutes,
+                sla_compliance=summary.sla_compliance,
+                resolved_share=sum(t.resolved for t in chosen) / len(chosen) if chosen else None,
+                average_rating=summary.average_rating,
+            )
+        )
+    return figures

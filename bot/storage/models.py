@@ -245,6 +245,24 @@ class Broadcast(Base):
     unreachable: Mapped[int] = mapped_column(default=0)
 
 
+PUBLICATION_KINDS = ("report", "hoax")
+
+
+class Publication(Base):
+    """An activity report or a hoax clarification on the public transparency page."""
+
+    __tablename__ = "publications"
+    __table_args__ = (CheckConstraint(f"kind IN ({_values(*PUBLICATION_KINDS)})", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    published_by: Mapped[str] = mapped_column(String(100))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 

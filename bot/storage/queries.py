@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ from sqlalchemy import Select, func, select
 from bot.core.errors import InvalidInput
 from bot.core.stats import TicketFacts
 from bot.core.types import Category, Media, OutboundMessage, TicketStatus
+from bot.core.wib import WIB
 from bot.storage import models
 from bot.storage.database import Database
 from bot.storage.rows import media_of, outbound_of, select_outbound
@@ -229,9 +231,28 @@ class Queries:
                     models.Ticket.created_at,
                     models.Ticket.first_response_at,
                     models.Ticket.rating,
+                    models.Ticket.status.in_(("resolved", "closed")),
                 ).where(models.Ticket.created_at >= since)
             )
             return [TicketFacts(Category(row.category), row.urgent, *row[2:]) for row in rows]
+
+    async def messages_per_month(self, months: Sequence[date]) -> dict[date, int]:
+        """Citizens' messages received in each WIB month (given by its first day)."""
+        m = models.Message
+        counts: dict[date, int] = {}
+        async with self.db.engine.connect() as connection:
+            for month in months:
+                start = datetime.combine(month, time(), WIB)
+                end = datetime.combine((month + timedelta(days=32)).replace(day=1), time(), WIB)
+                counts[month] = int(
+                    await connection.scalar(
+                        select(func.count()).where(
+                            m.direction == "in", m.created_at >= start, m.created_at < end
+                        )
+                    )
+                    or 0
+                )
+        return counts
 
     async def queue_depths(self) -> dict[str, int]:
         """Messages waiting: inbound not processed yet, outbound not sent yet."""

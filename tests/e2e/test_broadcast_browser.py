@@ -123,3 +123,42 @@ async def test_officers_cannot_broadcast(server: Server) -> None:
             assert sent.status == 403
         async with officer.get("/dashboard/admin/broadcasts/1/progress") as progress:
             assert progress.status == 403
+
+
+async def test_the_public_transparency_page_shows_aggregates_and_publications_only(
+    browser: Browser, server: Server, api: FakeTelegramApi
+) -> None:
+    reader = await subscriber(server, api, "/langganan info")
+    for chat, words in (
+        (next(chats), "antrean SKCK lambat sekali"),
+        (next(chats), "petugas ramah"),
+    ):
+        assert await post_update(server, api, text_update(chat, "/saran")) == 200
+        await api.wait_for_messages(1, chat_id=chat, within=20)
+        assert await post_update(server, api, text_update(chat, words)) == 200
+        await api.wait_for_messages(2, chat_id=chat, within=20)
+    page = await admin_page(browser, server)
+    await page.goto(f"{server.url}/dashboard/admin/publications")
+    await page.get_by_label("Jenis").select_option("hoax")
+    await page.get_by_label("Judul").fill("Penculikan anak di pasar")
+    await page.get_by_label("Isi").fill("Kabar penculikan yang beredar tidak benar.")
+    await page.get_by_label("Siarkan juga").check()
+    await page.get_by_role("button", name="Terbitkan").click()
+    await expect(page.locator("table.publications")).to_contain_text("Penculikan anak di pasar")
+    await api.wait_for_messages(2, chat_id=reader, within=20)
+    assert "tidak benar" in api.sent_messages(reader)[-1].plain_text
+
+    public = await (await browser.new_context()).new_page()  # nobody logged in
+    await public.goto(f"{server.url}/transparansi")
+    this_month = public.locator("#figures tbody tr").last
+    feedback_column = 3 + 2  # month, messages, tickets, then question, crime_report, feedback
+    await expect(this_month.locator("td").nth(1)).to_have_text("2")  # tickets
+    await expect(this_month.locator("td").nth(feedback_column - 1)).to_have_text("2")
+    await expect(public.locator("article.publication.hoax")).to_contain_text(
+        "Klarifikasi hoaks: Penculikan anak di pasar"
+    )
+    await expect(public.locator("svg.chart")).to_have_count(2)
+    html = await public.content()
+    for private in ("lambat sekali", "petugas ramah", str(reader), "PL-"):
+        assert private not in html
+    await public.screenshot(path=str(SCREENSHOTS / "transparency.png"), full_page=True)

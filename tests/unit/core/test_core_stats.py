@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 from bot.core.sla import SlaPolicy
-from bot.core.stats import TicketFacts, compute
+from bot.core.stats import TicketFacts, compute, monthly, months_before
 from bot.core.types import Category
 
 SLA = SlaPolicy.parse(
@@ -51,3 +51,36 @@ def test_no_tickets_has_no_rates() -> None:
     assert stats.sla_compliance is None
     assert stats.average_rating is None
     assert len(stats.days) == 7
+
+
+def test_months_before_go_back_across_the_year() -> None:
+    assert months_before(date(2026, 2, 14), 4) == (
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    )
+
+
+def test_monthly_figures_bucket_by_the_wib_month() -> None:
+    late_october_utc = datetime(2026, 10, 31, 18, 0, tzinfo=UTC)  # 1 November 01:00 WIB
+    october = datetime(2026, 10, 10, 2, 0, tzinfo=UTC)
+    tickets = [
+        facts(Category.CRIME_REPORT, late_october_utc, timedelta(minutes=20), rating=4),
+        facts(Category.QUESTION, MORNING, timedelta(hours=5), rating=2),  # late
+        TicketFacts(Category.QUESTION, False, MORNING, None, None, resolved=True),
+        facts(Category.FEEDBACK, october, None),
+    ]
+    months = months_before(TODAY, 2)
+    [oct_, nov] = monthly(tickets, {date(2026, 11, 1): 40}, SLA, months)
+
+    assert (oct_.month, oct_.messages, oct_.total_tickets) == (date(2026, 10, 1), 0, 1)
+    assert oct_.tickets[Category.FEEDBACK] == 1
+    assert oct_.median_first_response_minutes is None
+    assert oct_.resolved_share == 0.0
+    assert (nov.messages, nov.total_tickets) == (40, 3)
+    assert (nov.tickets[Category.CRIME_REPORT], nov.tickets[Category.QUESTION]) == (1, 2)
+    assert nov.median_first_response_minutes == (20 + 300) / 2
+    assert nov.sla_compliance == 0.5
+    assert nov.resolved_share == 1 / 3
+    assert nov.average_rating == 3.0
