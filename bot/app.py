@@ -42,6 +42,7 @@ from bot.settings import FileConfig, Settings
 from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database
+from bot.storage.disasters import SqlDisasters
 from bot.storage.inbox import SqlInbox
 from bot.storage.model_versions import ModelVersion, SqlModelVersions
 from bot.storage.outbox import SqlOutbox
@@ -302,6 +303,8 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                             SqlBroadcasts(services.db),
                             outbox_worker.wake.set,
                             config.broadcasts.poll_seconds,
+                            config.broadcasts.daily_tips,
+                            services.pipeline.content.campaigns,
                         )
                     ),
                 ]
@@ -412,7 +415,7 @@ def create_web_app(
             *routes,
             *dashboard.routes(),
             *ModelPages(services.retraining).routes(),
-            *BroadcastPages(broadcasts, on_outbound).routes(),
+            *BroadcastPages(broadcasts, SqlDisasters(services.db), on_outbound).routes(),
             *TransparencyPages(
                 services.queries,
                 SqlPublications(services.db),

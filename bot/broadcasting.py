@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from datetime import time as dt_time
 from typing import TextIO
 
-from bot.core.wib import format_wib
+from bot.core.content import Campaign
+from bot.core.wib import WIB, format_wib
+from bot.settings import DailyTip
 from bot.storage.broadcasts import Progress, SqlBroadcasts
 
 log = logging.getLogger(__name__)
@@ -19,11 +23,17 @@ FINAL = ("done", "cancelled")
 
 
 async def start_when_due(
-    broadcasts: SqlBroadcasts, on_started: Callable[[], None], poll_seconds: float
+    broadcasts: SqlBroadcasts,
+    on_started: Callable[[], None],
+    poll_seconds: float,
+    daily_tips: Sequence[DailyTip] = (),
+    campaigns: Mapping[str, Campaign] | None = None,
 ) -> None:
-    """Until cancelled: start broadcasts whose time has come, then wake the outbox."""
+    """Until cancelled: create the day's tips when their time comes, start broadcasts whose
+    time has come, then wake the outbox."""
     while True:
         try:
+            await create_daily_tips(broadcasts, daily_tips, campaigns or {}, datetime.now(WIB))
             started = await broadcasts.start_due()
             if started:
                 log.info("broadcasts started: %s", ", ".join(map(str, started)))
@@ -31,6 +41,37 @@ async def start_when_due(
         except Exception:
             log.exception("starting due broadcasts failed; retrying")
         await asyncio.sleep(poll_seconds)
+
+
+async def create_daily_tips(
+    broadcasts: SqlBroadcasts,
+    daily_tips: Sequence[DailyTip],
+    campaigns: Mapping[str, Campaign],
+    now: datetime,
+) -> list[int]:
+    """Today's tip of each campaign once its time has come: a new one each day, created once
+    whichever process gets there first."""
+    created = []
+    for tip in daily_tips:
+        campaign = campaigns.get(tip.campaign)
+        at = datetime.combine(now.date(), dt_time.fromisoformat(tip.at), WIB)
+        if campaign is None or now < at:
+            continue
+        today = campaign.tips[now.date().toordinal() % len(campaign.tips)]
+        texts = {
+            lang: f"💡 {campaign.title.get(lang) or campaign.title['id']}\n{text}"
+            for lang, text in today.items()
+        }
+        broadcast_id = await broadcasts.create_once(
+            f"daily-tip:{tip.campaign}:{now.date().isoformat()}",
+            topic=tip.topic,
+            texts=texts,
+            created_by="daily-tip",
+            at=at,
+        )
+        if broadcast_id is not None:
+            created.append(broadcast_id)
+    return created
 
 
 def progress_line(progress: Progress) -> str:

@@ -22,6 +22,7 @@ from bot.core.wib import WIB, format_wib
 from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
 from bot.storage.broadcasts import SqlBroadcasts
+from bot.storage.disasters import SqlDisasters
 
 EXIT_ERROR = 2
 
@@ -125,6 +126,21 @@ def _parser() -> argparse.ArgumentParser:
     cancel = broadcast.add_parser("cancel", help="stop a scheduled or running broadcast")
     cancel.add_argument("id", type=int)
     cancel.set_defaults(run=_broadcast_cancel)
+
+    disaster = commands.add_parser(
+        "disaster", help="disaster mode: the office's message with evacuation answers"
+    ).add_subparsers(title="disaster commands", metavar="COMMAND", required=True)
+    on = disaster.add_parser("on", help="switch disaster mode on for an area (or everywhere)")
+    on.add_argument("--area", help="the kecamatan (default: the whole district)")
+    on.add_argument("--text", required=True, help="the message in Indonesian")
+    on.add_argument("--text-en", help="the message in English")
+    on.set_defaults(run=_disaster_on)
+    off = disaster.add_parser("off", help="switch it off for an area (default: everywhere)")
+    off.add_argument("--area")
+    off.set_defaults(run=_disaster_off)
+    disaster.add_parser("status", help="where disaster mode is on").set_defaults(
+        run=_disaster_status
+    )
 
     user = commands.add_parser("user", help="dashboard accounts").add_subparsers(
         title="user commands", metavar="COMMAND", required=True
@@ -272,6 +288,29 @@ async def _broadcast_cancel(settings: Settings, args: argparse.Namespace) -> Non
         if not await SqlBroadcasts(db).cancel(args.id, by=f"cli:{getpass.getuser()}"):
             raise PolresError(f"broadcast #{args.id} is not scheduled or running")
     print(f"broadcast #{args.id} cancelled")
+
+
+async def _disaster_on(settings: Settings, args: argparse.Namespace) -> None:
+    async with app.open_database(settings) as db:
+        texts = {"id": args.text, "en": args.text_en or ""}
+        await SqlDisasters(db).switch_on(args.area, texts, f"cli:{getpass.getuser()}")
+    print(f"disaster mode on for {args.area or 'the whole district'}")
+
+
+async def _disaster_off(settings: Settings, args: argparse.Namespace) -> None:
+    async with app.open_database(settings) as db:
+        ended = await SqlDisasters(db).switch_off(args.area, f"cli:{getpass.getuser()}")
+    print(f"disaster mode off ({ended} area(s))")
+
+
+async def _disaster_status(settings: Settings, args: argparse.Namespace) -> None:
+    async with app.open_database(settings) as db:
+        alerts = await SqlDisasters(db).active()
+    if not alerts:
+        print("disaster mode is off")
+    for alert in alerts:
+        where = f"kecamatan {alert.area}" if alert.area else "the whole district"
+        print(f"on for {where} since {format_wib(alert.started_at)}: {alert.texts['id']}")
 
 
 async def _user_add(settings: Settings, args: argparse.Namespace) -> None:

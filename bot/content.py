@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
-from bot.core.content import Content, FaqAnswer, IntentTable, Texts
+from bot.core.content import Campaign, Content, FaqAnswer, IntentTable, Texts
 from bot.core.errors import ContentError
+from bot.core.evacuation import EvacuationPoint
 from bot.core.safety import EmergencyKeywords
-from bot.core.types import Category, IntentSpec
+from bot.core.types import Category, IntentSpec, Location
 
 
 def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
@@ -28,7 +29,50 @@ def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
             if missing:
                 raise ContentError(f"{path}: {part} is missing for {', '.join(missing)}")
         faq[topic] = FaqAnswer(topic, raw["title"], raw["answer"])
-    return Content(texts=Texts(texts), faq=faq)
+    return Content(
+        texts=Texts(texts),
+        faq=faq,
+        evacuation_points=_evacuation_points(data_dir),
+        campaigns=_campaigns(data_dir, languages),
+    )
+
+
+def _campaigns(data_dir: Path, languages: tuple[str, ...]) -> dict[str, Campaign]:
+    campaigns: dict[str, Campaign] = {}
+    for path in sorted((data_dir / "campaigns").glob("*.yml")):
+        raw = _read(path)
+        if raw.get("campaign") != path.stem:
+            raise ContentError(f"{path}: campaign must be '{path.stem}'")
+        parts = [raw.get("title") or {}, *(raw.get("tips") or [])]
+        if len(parts) < 2 or any(not part.get(lang) for part in parts for lang in languages):
+            raise ContentError(f"{path}: the title and every tip need {', '.join(languages)}")
+        campaigns[path.stem] = Campaign(path.stem, raw["title"], tuple(raw["tips"]))
+    return campaigns
+
+
+def _evacuation_points(data_dir: Path) -> tuple[EvacuationPoint, ...]:
+    path = data_dir / "evacuation_points.yml"
+    if not path.is_file():
+        return ()
+    points = []
+    for number, row in enumerate(_read(path).get("points") or [], start=1):
+        try:
+            location = Location.checked(row["latitude"], row["longitude"])
+            if location is None:
+                raise ValueError("latitude and longitude must be numbers within ±90 and ±180")
+            capacity = row.get("capacity")
+            points.append(
+                EvacuationPoint(
+                    name=str(row["name"]),
+                    kecamatan=str(row["kecamatan"]),
+                    kind=str(row["kind"]),
+                    location=location,
+                    capacity=int(capacity) if capacity is not None else None,
+                )
+            )
+        except (KeyError, ValueError, TypeError) as error:
+            raise ContentError(f"{path}: point {number} is invalid: {error}") from None
+    return tuple(points)
 
 
 def load_intents(data_dir: Path) -> IntentTable:

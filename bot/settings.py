@@ -20,6 +20,7 @@ from dotenv import load_dotenv
 
 from bot.core.errors import ConfigError
 from bot.core.sla import parse_span
+from bot.core.subscriptions import TOPICS
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,18 @@ class Models:
 
 
 @dataclass(frozen=True)
+class DailyTip:
+    """Every day at `at` (WIB), the next tip of a campaign to a topic's subscribers."""
+
+    campaign: str  # data/campaigns/<campaign>.yml
+    topic: str
+    at: str = "07:00"
+
+
+@dataclass(frozen=True)
 class Broadcasts:
     poll_seconds: float = 2.0  # how often `polres serve` starts broadcasts whose time has come
+    daily_tips: tuple[DailyTip, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -388,6 +399,11 @@ def _log_level(value: str | None) -> str:
 
 
 def _check(config: FileConfig) -> None:
+    for n, tip in enumerate(config.broadcasts.daily_tips):
+        if tip.topic not in TOPICS:
+            raise ConfigError(f"config.yml: broadcasts.daily_tips[{n}].topic: one of {TOPICS}")
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", tip.at):
+            raise ConfigError(f"config.yml: broadcasts.daily_tips[{n}].at: expected HH:MM")
     nlu = config.nlu
     for name in ("confidence_threshold", "emergency_threshold"):
         if not 0.0 <= getattr(nlu, name) <= 1.0:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.errors import ContentError
+from bot.core.evacuation import EvacuationPoint
 from bot.core.types import Category, Classification, IntentScore, IntentSpec, Parse
 
 DEFAULT_LANGUAGE = "id"
@@ -39,9 +40,20 @@ class Texts:
 
 
 @dataclass(frozen=True)
+class Campaign:
+    """An education campaign (data/campaigns/): a title and tips, in every language."""
+
+    key: str
+    title: Mapping[str, str]
+    tips: tuple[Mapping[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Content:
     texts: Texts
     faq: Mapping[str, FaqAnswer]
+    evacuation_points: tuple[EvacuationPoint, ...] = ()
+    campaigns: Mapping[str, Campaign] = field(default_factory=dict)
 
     def faq_answer(self, topic: str, language: str) -> str:
         answer = self.faq[topic].answer

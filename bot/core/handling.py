@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.content import Content, IntentTable
+from bot.core.evacuation import DisasterAlert
 from bot.core.types import Classification, DialogState, Outcome, StoredMessage, TicketSummary
 
 
@@ -24,6 +25,7 @@ class Context:
     tickets: Sequence[TicketSummary] = ()
     # Whether the citizen's channel can send photos (web chat and console cannot).
     accepts_media: bool = True
+    disasters: Sequence[DisasterAlert] = ()  # disaster mode, where it is on
 
     @property
     def text(self) -> str:

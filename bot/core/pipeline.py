@@ -100,6 +100,7 @@ class Pipeline:
             state=turn.state,
             tickets=turn.tickets,
             accepts_media=message.citizen.channel in self.media_channels,
+            disasters=turn.disasters,
         )
         classification: Classification | None = None
         if message.unreadable:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.evacuation import DisasterAlert
 from bot.core.types import (
     Classification,
     DeliveryReport,
@@ -44,6 +45,7 @@ class Turn:
     message: StoredMessage
     state: DialogState | None
     tickets: Sequence[TicketSummary]
+    disasters: Sequence[DisasterAlert] = ()  # disaster mode, where it is on
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,23 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/subscribe": "subscribe",
     "/berhenti": "unsubscribe",
     "/unsubscribe": "unsubscribe",
+    "/evakuasi": "evacuation",
+    "/evacuate": "evacuation",
+    "/edukasi": "education",
+    "/tips": "education",
 }
 CANCEL_WORDS = frozenset({"batal", "cancel", "gak jadi", "ga jadi", "nggak jadi", "tidak jadi"})
+TIPS_WORDS = frozenset({"tips", "edukasi", "tip"})
 
 
 def parse_command(text: str) -> str | None:
-    """'/lapor@PolresBot extra' → '/lapor'; a plain cancel word → '/batal'; else None."""
+    """'/lapor@PolresBot extra' → '/lapor'; a plain cancel word → '/batal', 'tips' → '/tips';
+    else None."""
     stripped = text.strip()
     if stripped.lower().rstrip(".!") in CANCEL_WORDS:
         return "/batal"
+    if stripped.lower().rstrip(".!?") in TIPS_WORDS:
+        return "/tips"
     if not stripped.startswith("/"):
         return None
     return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.content import DEFAULT_LANGUAGE
@@ -67,6 +68,31 @@ class SqlBroadcasts:
         at: datetime | None = None,
     ) -> int:
         """Store a broadcast to start at `at` (now when None); raises InvalidInput."""
+        return await self._insert(topic, texts, created_by, area, urgent, at, None)
+
+    async def create_once(
+        self, key: str, *, topic: str, texts: Mapping[str, str], created_by: str, at: datetime
+    ) -> int | None:
+        """Like `create`, unless a broadcast with this key exists (None), even when several
+        processes try at once."""
+        async with self.db.engine.connect() as connection:
+            if await connection.scalar(select(B.c.id).where(B.c.key == key)) is not None:
+                return None
+        try:
+            return await self._insert(topic, texts, created_by, None, False, at, key)
+        except IntegrityError:
+            return None
+
+    async def _insert(
+        self,
+        topic: str,
+        texts: Mapping[str, str],
+        created_by: str,
+        area: str | None,
+        urgent: bool,
+        at: datetime | None,
+        key: str | None,
+    ) -> int:
         if topic not in TOPICS:
             raise InvalidInput(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
         variants = {lang: text.strip() for lang, text in texts.items() if text.strip()}
@@ -88,6 +114,7 @@ class SqlBroadcasts:
                     created_at=now,
                     scheduled_at=at or now,
                     unreachable=0,
+                    key=key,
                 )
                 .returning(B.c.id)
             )

@@ -35,6 +35,7 @@ from bot.core.types import (
 from bot.storage import audit, models
 from bot.storage.batching import Batcher
 from bot.storage.database import Database
+from bot.storage.disasters import active_alerts
 from bot.storage.models import utcnow
 from bot.storage.rows import location_of, media_json, media_of, outbound_of, select_outbound
 from bot.storage.states import store_state
@@ -159,6 +160,7 @@ class SqlInbox:
         async with self.db.engine.connect() as connection:
             rows = (await connection.execute(_TURNS, {"ids": list(message_ids)})).all()
             tickets = await _recent_tickets(connection, {row.citizen_id for row in rows})
+            disasters = await active_alerts(connection) if rows else []
         turns = {
             row.id: Turn(
                 message=StoredMessage(
@@ -178,6 +180,7 @@ class SqlInbox:
                 if row.dialog is not None
                 else None,
                 tickets=tickets.get(row.citizen_id, []),
+                disasters=disasters,
             )
             for row in rows
         }

@@ -243,6 +243,22 @@ class Broadcast(Base):
     cancelled_at: Mapped[datetime | None]
     # Subscribers skipped when it started because the platform had refused them before.
     unreachable: Mapped[int] = mapped_column(default=0)
+    # Makes a broadcast that several processes may create (the day's tip) exist once.
+    key: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+
+class DisasterMode(Base):
+    """Disaster mode, switched on by an admin for an area (None: everywhere) with a message;
+    active while `ended_at` is empty."""
+
+    __tablename__ = "disaster_modes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area: Mapped[str | None] = mapped_column(String(100))
+    texts: Mapped[dict[str, Any]] = mapped_column()
+    started_by: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 PUBLICATION_KINDS = ("report", "hoax")

@@ -1,5 +1,6 @@
 """Admins' broadcast pages: compose (topic, area, Indonesian and English text, urgent, now or
-at a WIB time), preview the audience, send, watch the progress bar, cancel."""
+at a WIB time), preview the audience, send, watch the progress bar, cancel; and disaster mode
+(on for an area with a message, optionally broadcast as an urgent alert; off)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,20 @@ from bot.core.errors import InvalidInput
 from bot.core.subscriptions import TOPICS
 from bot.core.wib import WIB
 from bot.storage.broadcasts import Progress, SqlBroadcasts
+from bot.storage.disasters import SqlDisasters
 from bot.web.pages import admin_session, redirect, render
 
 BASE = "/dashboard/admin/broadcasts"
+DISASTER = "/dashboard/admin/disaster"
 
 
 class BroadcastPages:
-    def __init__(self, broadcasts: SqlBroadcasts, on_started: Callable[[], None]) -> None:
+    def __init__(
+        self, broadcasts: SqlBroadcasts, disasters: SqlDisasters, on_started: Callable[[], None]
+    ) -> None:
         """`on_started`: wakes the outbox worker once a broadcast's messages are queued."""
         self.broadcasts = broadcasts
+        self.disasters = disasters
         self.on_started = on_started
 
     def routes(self) -> Sequence[web.RouteDef]:
@@ -30,6 +36,8 @@ class BroadcastPages:
             web.get(BASE + r"/{id:\d+}", self.detail),
             web.get(BASE + r"/{id:\d+}/progress", self.progress),
             web.post(BASE + r"/{id:\d+}/cancel", self.cancel),
+            web.post(DISASTER + "/on", self.disaster_on),
+            web.post(DISASTER + "/off", self.disaster_off),
         ]
 
     async def listing(
@@ -47,6 +55,7 @@ class BroadcastPages:
             topics=TOPICS,
             form=form or {},
             audience=audience,
+            disasters=await self.disasters.active(),
             error=error,
         )
 
@@ -79,6 +88,30 @@ class BroadcastPages:
         if at is None and await self.broadcasts.start_due():
             self.on_started()
         return redirect(f"{BASE}/{broadcast_id}")
+
+    async def disaster_on(self, request: web.Request) -> web.StreamResponse:
+        admin = admin_session(request).user
+        posted = await request.post()
+        area = str(posted.get("area", "")).strip() or None
+        texts = {"id": str(posted.get("text", "")), "en": str(posted.get("text_en", ""))}
+        try:
+            await self.disasters.switch_on(area, texts, admin.username)
+        except InvalidInput as error:
+            return await self.listing(request, error=str(error))
+        if posted.get("broadcast") == "yes":
+            broadcast_id = await self.broadcasts.create(
+                topic="bencana", texts=texts, created_by=admin.username, area=area, urgent=True
+            )
+            if await self.broadcasts.start_due():
+                self.on_started()
+            return redirect(f"{BASE}/{broadcast_id}")
+        return redirect(BASE)
+
+    async def disaster_off(self, request: web.Request) -> web.StreamResponse:
+        admin = admin_session(request).user
+        posted = await request.post()
+        await self.disasters.switch_off(str(posted.get("area", "")).strip() or None, admin.username)
+        return redirect(BASE)
 
     async def detail(self, request: web.Request) -> web.Response:
         return render(

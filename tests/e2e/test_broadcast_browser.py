@@ -3,6 +3,7 @@ watches them deliver to Telegram subscribers (fake Bot API)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from itertools import count
 
@@ -11,8 +12,9 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.conftest import Server, csrf_token, officer_session, run_polres, serving
 from tests.e2e.test_dashboard_browser import SCREENSHOTS
-from tests.e2e.test_telegram import SECRET, post_update, text_update
+from tests.e2e.test_telegram import SECRET, ids, post_update, text_update
 from tests.fakes.telegram_api import FakeTelegramApi
+from tests.fakes.telegram_updates import load_update
 
 pytestmark = pytest.mark.rasa
 PASSWORD = "sandi-admin-siaran-1"
@@ -72,11 +74,11 @@ async def test_an_admin_sends_a_disaster_alert_and_watches_it_deliver(
     page = await admin_page(browser, server)
 
     await page.get_by_label("Topik").select_option("bencana")
-    await page.get_by_label("Kecamatan").fill("Sleman")
+    await page.get_by_label("Kecamatan (kosong: semua)").fill("Sleman")
     await page.get_by_label("Pesan (Bahasa Indonesia)").fill(
         "Banjir di Kec. Sleman. Mengungsi ke <Balai Desa> sekarang."
     )
-    await page.get_by_label("Darurat").check()
+    await page.get_by_label("Darurat (peringatan bencana)").check()
     await page.get_by_role("button", name="Pratinjau").click()
     await expect(page.locator("#audience")).to_contain_text("2 penerima")
     await expect(page.locator("#preview blockquote")).to_have_text(
@@ -84,7 +86,7 @@ async def test_an_admin_sends_a_disaster_alert_and_watches_it_deliver(
     )
     await page.get_by_role("button", name="Kirim").click()
 
-    await expect(page).to_have_url(f"{server.url}/dashboard/admin/broadcasts/1")
+    await expect(page).to_have_url(re.compile(r"/dashboard/admin/broadcasts/\d+$"))
     await expect(page.locator("#status")).to_have_text("selesai", timeout=20_000)
     await expect(page.locator("#sent")).to_have_text("2")
     assert await page.locator("#bar").get_attribute("max") == "2"
@@ -110,7 +112,7 @@ async def test_a_scheduled_campaign_is_cancelled_from_its_page(
     await expect(page.locator("#status")).to_have_text("dibatalkan")
     await page.goto(f"{server.url}/dashboard/admin/broadcasts")
     await expect(page.locator("table.broadcasts")).to_contain_text("dibatalkan")
-    assert not any("narkoba" in m.plain_text.lower() for m in api.sent_messages(chat)[1:])
+    assert not any("Katakan tidak" in m.plain_text for m in api.sent_messages(chat))
 
 
 async def test_officers_cannot_broadcast(server: Server) -> None:
@@ -162,3 +164,41 @@ async def test_the_public_transparency_page_shows_aggregates_and_publications_on
     for private in ("lambat sekali", "petugas ramah", str(reader), "PL-"):
         assert private not in html
     await public.screenshot(path=str(SCREENSHOTS / "transparency.png"), full_page=True)
+
+
+async def test_disaster_mode_from_the_dashboard_alerts_and_answers_evacuation_questions(
+    browser: Browser, server: Server, api: FakeTelegramApi
+) -> None:
+    subscribed = await subscriber(server, api, "/langganan bencana")
+    page = await admin_page(browser, server)
+    await page.get_by_label("Kecamatan bencana").fill("Cangkringan")
+    await page.get_by_label("Pesan siaga (Bahasa Indonesia)").fill(
+        "Status Awas Merapi. Segera mengungsi."
+    )
+    await page.get_by_role("button", name="Nyalakan mode bencana").click()
+    await expect(page.locator("#status")).to_have_text("selesai", timeout=20_000)
+    assert "Status Awas Merapi" in api.sent_messages(subscribed)[-1].plain_text
+
+    asking = next(chats)
+    assert await post_update(server, api, text_update(asking, "/evakuasi")) == 200
+    [ask] = await api.wait_for_messages(1, chat_id=asking, within=20)
+    assert ask.plain_text.startswith("⚠️ Siaga bencana — Kecamatan Cangkringan: Status Awas Merapi")
+    location = load_update(
+        "private_location",
+        update_id=next(ids),
+        message_id=next(ids),
+        chat_id=asking,
+        user_id=asking,
+    )
+    location["message"]["location"] = {"latitude": -7.5960, "longitude": 110.4260}
+    assert await post_update(server, api, location) == 200
+    answer = (await api.wait_for_messages(2, chat_id=asking, within=20))[1].plain_text
+    assert "Barak Pengungsian Purwobinangun" in answer
+    assert answer.count("google.com/maps") == 3
+
+    await page.goto(f"{server.url}/dashboard/admin/broadcasts")
+    await page.get_by_role("button", name="Matikan").click()
+    await expect(page.locator("#disaster")).not_to_contain_text("sejak")
+    assert await post_update(server, api, text_update(asking, "/evakuasi")) == 200
+    later = (await api.wait_for_messages(3, chat_id=asking, within=20))[2].plain_text
+    assert "Siaga bencana" not in later

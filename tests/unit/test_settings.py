@@ -254,3 +254,15 @@ def test_a_database_url_without_a_scheme_does_not_echo_the_password(
 def test_several_rasa_servers(load: Load, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RASA_URL", "http://rasa-1:5005/, http://rasa-2:5005")
     assert load("").rasa_urls == ("http://rasa-1:5005", "http://rasa-2:5005")
+
+
+def test_daily_tips_are_read_and_checked(load: Load) -> None:
+    tips = load(
+        "broadcasts:\n  daily_tips:\n    - {campaign: narkoba, topic: narkoba, at: '19:30'}\n"
+    )
+    [tip] = tips.config.broadcasts.daily_tips
+    assert (tip.campaign, tip.topic, tip.at) == ("narkoba", "narkoba", "19:30")
+    bad_topic = "broadcasts:\n  daily_tips:\n    - {campaign: x, topic: cuaca}\n"
+    assert "broadcasts.daily_tips[0].topic" in error_of(load, bad_topic)
+    bad_time = "broadcasts:\n  daily_tips:\n    - {campaign: x, topic: info, at: '7 pagi'}\n"
+    assert "broadcasts.daily_tips[0].at: expected HH:MM" in error_of(load, bad_time)

@@ -10,9 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from bot.broadcasting import create_daily_tips
+from bot.core.content import Campaign
 from bot.core.errors import InvalidInput
 from bot.core.ports import Decision
 from bot.core.types import Inbound, Outcome, Receipt, Reply, SubscriptionChange
+from bot.core.wib import WIB
+from bot.settings import DailyTip
 from bot.storage import models
 from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.database import Database
@@ -214,3 +218,31 @@ async def test_a_broadcast_needs_a_known_topic_and_indonesian_text(
         await broadcasts.create(topic="cuaca", texts={"id": "x"}, created_by="a")
     with pytest.raises(InvalidInput, match="'id'"):
         await broadcasts.create(topic="info", texts={"en": "x", "id": "  "}, created_by="a")
+
+
+async def test_the_days_tip_is_created_once_at_its_time_and_changes_daily(
+    broadcasts: SqlBroadcasts, database_url: str
+) -> None:
+    campaigns = {
+        "kamtibmas": Campaign("kamtibmas", {"id": "Tips"}, ({"id": "satu"}, {"id": "dua"}))
+    }
+    tips = (DailyTip(campaign="kamtibmas", topic="kamtibmas", at="07:00"),)
+    before = datetime(2026, 11, 26, 6, 59, tzinfo=WIB)
+    assert await create_daily_tips(broadcasts, tips, campaigns, before) == []
+
+    other = SqlBroadcasts(Database.connect(database_url))  # a second instance's pool
+    try:
+        at_seven = before + timedelta(minutes=6)
+        created = await asyncio.gather(
+            *(create_daily_tips(b, tips, campaigns, at_seven) for b in (broadcasts, other) * 2)
+        )
+    finally:
+        await other.db.close()
+    [today] = [broadcast for batch in created for broadcast in batch]
+    assert await create_daily_tips(broadcasts, tips, campaigns, at_seven) == []
+    [tomorrow] = await create_daily_tips(broadcasts, tips, campaigns, at_seven + timedelta(days=1))
+    first, second = await broadcasts.progress(today), await broadcasts.progress(tomorrow)
+    assert first is not None
+    assert second is not None
+    assert {first.texts["id"], second.texts["id"]} == {"💡 Tips\nsatu", "💡 Tips\ndua"}
+    assert first.scheduled_at == datetime(2026, 11, 26, 7, 0, tzinfo=WIB)

@@ -1,4 +1,5 @@
-"""Publications: activity reports and hoax clarifications on the public transparency page.
+"""Publications (activity reports and hoax clarifications on the public transparency page),
+disaster mode, and a unique key for broadcasts created by every instance (the day's tip).
 
 Revision ID: 0009
 Revises: 0008
@@ -17,6 +18,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("broadcasts") as broadcasts:
+        broadcasts.add_column(sa.Column("key", sa.String(100), nullable=True))
+        broadcasts.create_unique_constraint(op.f("uq_broadcasts_key"), ["key"])
     op.create_table(
         "publications",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -34,6 +38,20 @@ def upgrade() -> None:
         sa.CheckConstraint("kind IN ('report', 'hoax')", name=op.f("ck_publications_kind")),
     )
 
+    op.create_table(
+        "disaster_modes",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("area", sa.String(100), nullable=True),
+        sa.Column("texts", sa.JSON(), nullable=False),
+        sa.Column("started_by", sa.String(100), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("disaster_modes")
     op.drop_table("publications")
+    with op.batch_alter_table("broadcasts") as broadcasts:
+        broadcasts.drop_constraint(op.f("uq_broadcasts_key"), type_="unique")
+        broadcasts.drop_column("key")

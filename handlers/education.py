@@ -1,0 +1,39 @@
+"""/edukasi (or "tips"): the office's education campaigns, a tip at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.content import Campaign
+from bot.core.handling import Context
+from bot.core.types import Button, Outcome, Reply
+
+
+def handle(context: Context) -> Outcome:
+    campaigns = context.content.campaigns
+    words = context.text.split(maxsplit=1)
+    key = words[1].strip().lower() if len(words) > 1 and words[0].startswith("/") else ""
+    campaign = campaigns.get(key)
+    if campaign is None:
+        buttons = tuple(
+            Button(_pick(c.title, context.language), f"/edukasi {c.key}")
+            for c in campaigns.values()
+        )
+        return Outcome(replies=(Reply(context.t("education.choose"), buttons),))
+    return Outcome(replies=(_tip(context, campaign),))
+
+
+def _tip(context: Context, campaign: Campaign) -> Reply:
+    # A different tip each time the citizen asks again ("Tips lain").
+    tip = campaign.tips[context.message.id % len(campaign.tips)]
+    text = f"💡 {_pick(campaign.title, context.language)}\n{_pick(tip, context.language)}"
+    buttons = (
+        Button(context.t("education.more"), f"/edukasi {campaign.key}"),
+        Button(context.t("education.other"), "/edukasi"),
+        Button(context.t("education.subscribe"), "/langganan"),
+    )
+    return Reply(text, buttons)
+
+
+def _pick(variants: Mapping[str, str], language: str) -> str:
+    return variants.get(language) or variants["id"]
