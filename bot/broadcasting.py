@@ -11,7 +11,7 @@ from datetime import datetime
 from datetime import time as dt_time
 from typing import TextIO
 
-from bot.core.content import Campaign
+from bot.core.content import Campaign, in_language
 from bot.core.wib import WIB, format_wib
 from bot.settings import DailyTip
 from bot.storage.broadcasts import Progress, SqlBroadcasts
@@ -59,8 +59,7 @@ async def create_daily_tips(
             continue
         today = campaign.tips[now.date().toordinal() % len(campaign.tips)]
         texts = {
-            lang: f"💡 {campaign.title.get(lang) or campaign.title['id']}\n{text}"
-            for lang, text in today.items()
+            lang: f"💡 {in_language(campaign.title, lang)}\n{text}" for lang, text in today.items()
         }
         broadcast_id = await broadcasts.create_once(
             f"daily-tip:{tip.campaign}:{now.date().isoformat()}",

@@ -18,7 +18,7 @@ from bot.broadcasting import progress_line, summary_line, watch
 from bot.core.errors import PolresError
 from bot.core.subscriptions import TOPICS
 from bot.core.types import Role
-from bot.core.wib import WIB, format_wib
+from bot.core.wib import format_wib, parse_wib
 from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
 from bot.storage.broadcasts import SqlBroadcasts
@@ -238,7 +238,7 @@ async def _tickets_list(settings: Settings, args: argparse.Namespace) -> None:
 
 def _wib_time(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=WIB)
+        return parse_wib(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected 'YYYY-MM-DD HH:MM' (WIB), got {text!r}"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from bot.core.content import Campaign
+from bot.core.content import Campaign, in_language
 from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
 
@@ -16,7 +14,7 @@ def handle(context: Context) -> Outcome:
     campaign = campaigns.get(key)
     if campaign is None:
         buttons = tuple(
-            Button(_pick(c.title, context.language), f"/edukasi {c.key}")
+            Button(in_language(c.title, context.language), f"/edukasi {c.key}")
             for c in campaigns.values()
         )
         return Outcome(replies=(Reply(context.t("education.choose"), buttons),))
@@ -26,14 +24,12 @@ def handle(context: Context) -> Outcome:
 def _tip(context: Context, campaign: Campaign) -> Reply:
     # A different tip each time the citizen asks again ("Tips lain").
     tip = campaign.tips[context.message.id % len(campaign.tips)]
-    text = f"💡 {_pick(campaign.title, context.language)}\n{_pick(tip, context.language)}"
+    text = (
+        f"💡 {in_language(campaign.title, context.language)}\n{in_language(tip, context.language)}"
+    )
     buttons = (
         Button(context.t("education.more"), f"/edukasi {campaign.key}"),
         Button(context.t("education.other"), "/edukasi"),
         Button(context.t("education.subscribe"), "/langganan"),
     )
     return Reply(text, buttons)
-
-
-def _pick(variants: Mapping[str, str], language: str) -> str:
-    return variants.get(language) or variants["id"]

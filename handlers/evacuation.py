@@ -4,6 +4,7 @@ and the emergency numbers."""
 
 from __future__ import annotations
 
+from bot.core.content import in_language
 from bot.core.evacuation import EvacuationPoint, in_kecamatan, map_link, nearest
 from bot.core.handling import Context
 from bot.core.types import DialogState, Outcome, Reply
@@ -54,7 +55,7 @@ def _with_alerts(context: Context, text: str) -> str:
     """The office's disaster messages first, where disaster mode is on."""
     alerts = []
     for alert in context.disasters:
-        message = alert.texts.get(context.language) or alert.texts["id"]
+        message = in_language(alert.texts, context.language)
         area = context.t("evacuation.alert_area", area=alert.area.title()) if alert.area else ""
         alerts.append(context.t("evacuation.alert", area=area, message=message))
     return "\n\n".join([*alerts, text])

@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.core.errors import ContentError
+from bot.core.errors import ContentError, InvalidInput
 from bot.core.evacuation import EvacuationPoint
 from bot.core.types import Category, Classification, IntentScore, IntentSpec, Parse
 
 DEFAULT_LANGUAGE = "id"
+
+
+def in_language(variants: Mapping[str, str], language: str) -> str:
+    """The text in `language`, else in the default language."""
+    return variants.get(language) or variants[DEFAULT_LANGUAGE]
+
+
+def language_variants(texts: Mapping[str, str], what: str) -> dict[str, str]:
+    """The non-empty texts of an admin's message by language; raises InvalidInput without the
+    default language's."""
+    variants = {language: text.strip() for language, text in texts.items() if text.strip()}
+    if DEFAULT_LANGUAGE not in variants:
+        raise InvalidInput(f"{what} needs its text in '{DEFAULT_LANGUAGE}'")
+    return variants
 
 
 @dataclass(frozen=True)
@@ -56,8 +70,7 @@ class Content:
     campaigns: Mapping[str, Campaign] = field(default_factory=dict)
 
     def faq_answer(self, topic: str, language: str) -> str:
-        answer = self.faq[topic].answer
-        return answer.get(language) or answer[DEFAULT_LANGUAGE]
+        return in_language(self.faq[topic].answer, language)
 
 
 class IntentTable:

@@ -73,18 +73,23 @@ class InboxWorker:
             return False
         window.record(now)
         try:
-            async with self._slots:
-                replies = await self.pipeline.process(accepted.message_id, accepted.citizen_id)
+            processed = await self._process(accepted)
         except Exception:
             await self.inbox.release([accepted.message_id])
             self.wake.set()
             raise
-        if replies is not None:
-            self.on_processed(replies)
         if accepted.citizen_id in self._behind:
             # Their next message arrived meanwhile; the worker can take it now.
             self._behind.discard(accepted.citizen_id)
             self.wake.set()
+        return processed
+
+    async def _process(self, item: Accepted) -> bool:
+        """Process a claimed message and hand its replies on; False if it was already done."""
+        async with self._slots:
+            replies = await self.pipeline.process(item.message_id, item.citizen_id)
+        if replies is not None:
+            self.on_processed(replies)
         return replies is not None
 
     async def _answer_logged(self, accepted: Accepted) -> None:
@@ -100,12 +105,9 @@ class InboxWorker:
         the pipeline's per-citizen lock is taken in arrival order)."""
 
         async def one(item: Accepted) -> bool:
-            async with self._slots:
-                replies = await self.pipeline.process(item.message_id, item.citizen_id)
+            processed = await self._process(item)
             self._behind.discard(item.citizen_id)
-            if replies is not None:
-                self.on_processed(replies)
-            return replies is not None
+            return processed
 
         now = self.clock()
         turn: list[Accepted] = []

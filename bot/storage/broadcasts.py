@@ -12,7 +12,7 @@ from sqlalchemy import Select, Table, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.content import DEFAULT_LANGUAGE
+from bot.core.content import in_language, language_variants
 from bot.core.errors import InvalidInput
 from bot.core.subscriptions import BROADCAST_CHANNELS, TOPICS, area_of
 from bot.storage import audit, models
@@ -95,9 +95,7 @@ class SqlBroadcasts:
     ) -> int:
         if topic not in TOPICS:
             raise InvalidInput(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
-        variants = {lang: text.strip() for lang, text in texts.items() if text.strip()}
-        if DEFAULT_LANGUAGE not in variants:
-            raise InvalidInput(f"a broadcast needs its text in '{DEFAULT_LANGUAGE}'")
+        variants = language_variants(texts, "a broadcast")
         if any(len(text) > MAX_TEXT for text in variants.values()):
             raise InvalidInput(f"a broadcast text has at most {MAX_TEXT} characters")
         now = utcnow()
@@ -250,7 +248,7 @@ async def _queue(connection: AsyncConnection, broadcast: Any, now: datetime) -> 
                 "citizen_id": citizen.id,
                 "direction": "out",
                 "channel": citizen.channel,
-                "text": texts.get(citizen.language) or texts[DEFAULT_LANGUAGE],
+                "text": in_language(texts, citizen.language),
                 "media": [],
                 "buttons": [],
                 "created_at": now,

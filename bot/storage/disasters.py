@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import Update, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.content import DEFAULT_LANGUAGE
-from bot.core.errors import InvalidInput
+from bot.core.content import language_variants
 from bot.core.evacuation import DisasterAlert
 from bot.core.subscriptions import area_of
 from bot.storage import audit, models
@@ -29,9 +28,7 @@ class SqlDisasters:
 
     async def switch_on(self, area: str | None, texts: Mapping[str, str], by: str) -> None:
         """On for `area` (None: everywhere), replacing an earlier message for that area."""
-        variants = {lang: text.strip() for lang, text in texts.items() if text.strip()}
-        if DEFAULT_LANGUAGE not in variants:
-            raise InvalidInput(f"disaster mode needs its message in '{DEFAULT_LANGUAGE}'")
+        variants = language_variants(texts, "disaster mode")
         where = area_of(area) if area else None
         now = utcnow()
         async with self.db.transaction() as connection:

@@ -7,13 +7,25 @@ transactions, and the worker's concurrent turns are read and committed together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from prometheus_client import Counter
-from sqlalchemy import Select, Table, bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningUpdate
@@ -37,6 +49,7 @@ from bot.storage.batching import Batcher
 from bot.storage.database import Database
 from bot.storage.disasters import active_alerts
 from bot.storage.models import utcnow
+from bot.storage.outbox import CLAIM_LEASE
 from bot.storage.rows import location_of, media_json, media_of, outbound_of, select_outbound
 from bot.storage.states import store_state
 
@@ -47,8 +60,6 @@ MESSAGES_IN = Counter(
     "polres_messages_in_total", "Citizens' messages accepted (duplicates not counted)", ["channel"]
 )
 TURN_TICKETS = 20
-# How long a worker holds the rows it claimed; a process that dies gives them up after this.
-CLAIM_LEASE = timedelta(seconds=30)
 
 M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
@@ -318,24 +329,21 @@ def _claim_oldest() -> ReturningUpdate[tuple[int, int]]:
     )
 
 
-def _claim_first() -> ReturningUpdate[tuple[int]]:
-    """Claim (until :until) those of the messages :ids that are their citizen's only
-    unprocessed one."""
+def _claim_unless_behind(
+    lease: str, waiting: Callable[[Any], Sequence[ColumnElement[bool]]]
+) -> ReturningUpdate[tuple[int]]:
+    """Claim (set `lease` to :until) those of the new messages :ids that no earlier message of
+    their citizen is waiting ahead of; `waiting(earlier)` says which earlier ones count."""
     earlier = M.alias("earlier")
-    waiting = (
+    ahead = (
         select(earlier.c.id)
-        .where(
-            earlier.c.citizen_id == M.c.citizen_id,
-            earlier.c.direction == "in",
-            earlier.c.processed_at.is_(None),
-            earlier.c.id < M.c.id,
-        )
+        .where(earlier.c.citizen_id == M.c.citizen_id, earlier.c.id < M.c.id, *waiting(earlier.c))
         .exists()
     )
     return (
         update(M)
-        .where(M.c.id.in_(bindparam("ids", expanding=True)), ~waiting)
-        .values(claimed_until=bindparam("until"))
+        .where(M.c.id.in_(bindparam("ids", expanding=True)), ~ahead)
+        .values({lease: bindparam("until")})
         .returning(M.c.id)
     )
 
@@ -366,30 +374,6 @@ def _recent_tickets_query() -> Select[Any]:
         select(ranked)
         .where(ranked.c.rank <= TURN_TICKETS)
         .order_by(ranked.c.citizen_id, ranked.c.rank)
-    )
-
-
-def _claim_replies() -> ReturningUpdate[tuple[int]]:
-    """Claim (until :until) those of the new replies :ids that no earlier message to their
-    chat is waiting ahead of (campaign broadcasts wait behind replies)."""
-    earlier = M.alias("earlier")
-    waiting = (
-        select(earlier.c.id)
-        .where(
-            earlier.c.citizen_id == M.c.citizen_id,
-            earlier.c.direction == "out",
-            earlier.c.delivery_status == "pending",
-            earlier.c.id < M.c.id,
-            earlier.c.priority <= M.c.priority,
-            or_(earlier.c.in_reply_to.is_(None), earlier.c.in_reply_to != M.c.in_reply_to),
-        )
-        .exists()
-    )
-    return (
-        update(M)
-        .where(M.c.id.in_(bindparam("ids", expanding=True)), ~waiting)
-        .values(next_attempt_at=bindparam("until"))
-        .returning(M.c.id)
     )
 
 
@@ -440,9 +424,22 @@ _MARK_PROCESSED = (
     .returning(M.c.id, M.c.citizen_id, M.c.channel)
 )
 _CLAIM_OLDEST = _claim_oldest()
-_CLAIM_FIRST = _claim_first()
+# Received messages: processed at once only when none of the citizen's waits.
+_CLAIM_FIRST = _claim_unless_behind(
+    "claimed_until", lambda earlier: (earlier.direction == "in", earlier.processed_at.is_(None))
+)
 _RECENT_TICKETS = _recent_tickets_query()
-_CLAIM_REPLIES = _claim_replies()
+# A turn's replies: sent at once unless an earlier message to the chat waits (campaign
+# broadcasts wait behind replies; a turn's own replies go together).
+_CLAIM_REPLIES = _claim_unless_behind(
+    "next_attempt_at",
+    lambda earlier: (
+        earlier.direction == "out",
+        earlier.delivery_status == "pending",
+        earlier.priority <= M.c.priority,
+        or_(earlier.in_reply_to.is_(None), earlier.in_reply_to != M.c.in_reply_to),
+    ),
+)
 _READ_REPLIES = (
     select_outbound()
     .add_columns(M.c.in_reply_to)
@@ -482,7 +479,7 @@ async def _citizen_ids(
 ) -> dict[tuple[str, str], int]:
     """Each chat's citizen, created on first contact; a changed display name is kept.
     Known citizens are locked until the commit (PostgreSQL), so that two processes storing
-    messages of one citizen at once see each other's in `_claim_first`."""
+    messages of one citizen at once see each other's in `_CLAIM_FIRST`."""
     names = {(i.channel, i.chat_id): i.display_name for i in inbounds}
     rows = await connection.execute(_CITIZENS, {"chats": list(names)})
     ids: dict[tuple[str, str], int] = {}

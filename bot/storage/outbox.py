@@ -18,7 +18,8 @@ from bot.storage.models import utcnow
 from bot.storage.rows import outbound_of, select_outbound
 
 M = cast(Table, models.Message.__table__)
-# How long a sender holds the messages it claimed; a process that dies gives them up after this.
+# How long a worker holds the rows it claimed (inbox and outbox); a process that dies gives
+# them up after this.
 CLAIM_LEASE = timedelta(seconds=30)
 MESSAGES_OUT = prometheus_client.Counter(
     "polres_messages_out_total", "Messages delivered to citizens, by channel", ["channel"]

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.core.errors import InvalidInput
 from bot.core.subscriptions import TOPICS
-from bot.core.wib import WIB
+from bot.core.wib import parse_wib
 from bot.storage.broadcasts import Progress, SqlBroadcasts
 from bot.storage.disasters import SqlDisasters
 from bot.web.pages import admin_session, redirect, render
@@ -151,6 +151,6 @@ class BroadcastPages:
 def _wib(text: str) -> datetime:
     """A datetime-local field ('2026-12-01T07:00'), read as WIB."""
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=WIB)
+        return parse_wib(text)
     except ValueError:
         raise InvalidInput(f"waktu tidak dikenali: {text!r}") from None
