@@ -13,31 +13,38 @@
 * method names are case-insensitive, as in the Bot API.
 
 Implemented methods: getMe, getUpdates (long polling), setWebhook, deleteWebhook,
-getWebhookInfo, sendMessage, answerCallbackQuery, sendChatAction. Anything else answers 404
-"Not Found" (PTB: InvalidToken, or EndPointNotFound from ``do_api_request``) unless a test
-`stub`s it.
+getWebhookInfo, sendMessage, sendPhoto, answerCallbackQuery, sendChatAction, getFile. Anything
+else answers 404 "Not Found" (PTB: InvalidToken, or EndPointNotFound from ``do_api_request``)
+unless a test `stub`s it.
 
 Deliberate simplifications: message ids count per chat; parse_mode HTML is parsed into
 entities (and rejected like Telegram rejects bad markup), Markdown/MarkdownV2 text is returned
 as sent, without entities or checks; sent text gets no automatic url/mention/command entities.
+sendPhoto takes any non-empty upload (its PhotoSize dimensions are read from a PNG or JPEG
+header, else 1280x720; every size serves the uploaded bytes) and never fetches an HTTP URL
+(it answers like an unknown file_id).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import copy
+import hashlib
 import inspect
 import json
 import math
 import re
+import secrets
+import struct
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -63,6 +70,10 @@ BOT_USER: dict[str, Any] = {
 BOT_SENDER: dict[str, Any] = {k: BOT_USER[k] for k in ("id", "is_bot", "first_name", "username")}
 
 MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
+# The longest side of each PhotoSize Telegram makes of a photo (the largest capped at 1280).
+PHOTO_SIDES = (90, 320, 800, 1280)
+DEFAULT_PHOTO_SIZE = (1280, 720)  # width, height of an upload whose header the fake can't read
 MAX_CALLBACK_DATA_BYTES = 64
 CHAT_ACTIONS = frozenset(
     "typing upload_photo record_video upload_video record_voice upload_voice upload_document"
@@ -72,7 +83,7 @@ PARSE_MODES = frozenset({"html", "markdown", "markdownv2"})
 # Parameters Telegram reads as strings: a form value for these is never JSON-decoded
 # (so a text "42" or "true" stays a string).
 STRING_PARAMS = frozenset(
-    "text caption parse_mode url secret_token callback_query_id action ip_address data"
+    "text caption parse_mode url secret_token callback_query_id action ip_address data photo"
     " business_connection_id message_effect_id inline_message_id emoji title description".split()
 )
 # Update types Telegram leaves out when allowed_updates is not set (or set to []).
@@ -153,28 +164,55 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
-class SentMessage:
-    """A message sendMessage accepted: what the bot sent and the Message Telegram answered."""
+class Sent:
+    """What a send method accepted: the parameters and the Message Telegram answered."""
 
     chat_id: int
     message_id: int
-    text: str  # the text parameter as sent (markup included)
     parse_mode: str | None
     reply_markup: dict[str, Any] | None  # decoded from the JSON the bot sent
     params: dict[str, Any]
     message: dict[str, Any]  # the Message object in the answer
-    at: float
-
-    @property
-    def plain_text(self) -> str:
-        """The text as the user sees it (HTML markup parsed away)."""
-        return str(self.message["text"])
+    at: float  # time.monotonic() when accepted
 
     @property
     def callback_data(self) -> list[str]:
         """callback_data of every inline button, row by row."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+
+
+@dataclass(frozen=True)
+class SentMessage(Sent):
+    """A message sendMessage accepted."""
+
+    text: str  # the text parameter as sent (markup included)
+
+    @property
+    def plain_text(self) -> str:
+        """The text as the user sees it (HTML markup parsed away)."""
+        return str(self.message["text"])
+
+
+@dataclass(frozen=True)
+class SentPhoto(Sent):
+    """A photo sendPhoto accepted, uploaded or sent again by file_id."""
+
+    caption: str | None  # the caption parameter as sent (markup included)
+    file_id: str  # the file_id sent, or for an upload the new one of its largest size
+    uploaded: bool  # the bot uploaded the bytes (multipart) rather than sending a file_id
+    file_size: int  # bytes of the photo
+    sha256: str  # of the photo's bytes, hex
+
+    @property
+    def plain_caption(self) -> str:
+        """The caption as the user sees it (HTML markup parsed away; "" if none)."""
+        return str(self.message.get("caption", ""))
+
+    @property
+    def sizes(self) -> list[dict[str, Any]]:
+        """The PhotoSize objects of the answer, smallest first."""
+        return list(self.message["photo"])
 
 
 @dataclass(frozen=True)
@@ -213,6 +251,8 @@ class _Reply:
 
 
 Handler = Callable[[dict[str, Any]], Any]
+T = TypeVar("T")
+S = TypeVar("S", bound=Sent)
 
 
 @dataclass
@@ -270,6 +310,46 @@ def _chat_type(chat_id: int) -> str:
 
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def _unique_id(file_id: str) -> str:
+    """A stable file_unique_id of the real shape for a file_id."""
+    digest = hashlib.sha256(file_id.encode()).digest()[:9]
+    return "AQAD" + base64.urlsafe_b64encode(digest).decode()
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG or JPEG header; None if the bytes are neither."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return (width, height) if width and height else None
+    i = 2 if data.startswith(b"\xff\xd8") else len(data)
+    while i + 9 <= len(data) and data[i] == 0xFF:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # start of frame
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return (width, height) if width and height else None
+        i += 2 + length
+    return None
+
+
+async def _wait_for(
+    collect: Callable[[], list[T]],
+    count: int,
+    within: float,
+    what: str,
+    show: Callable[[T], Any] | None = None,
+) -> list[T]:
+    """Poll `collect` until it holds `count` items and return them; TimeoutError after `within`
+    seconds, naming `what` (and each item as `show` shows it)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while len(found := collect()) < count:
+        if loop.time() >= deadline:
+            shown = f": {[show(item) for item in found]}" if show else ""
+            raise TimeoutError(f"{len(found)} of {count} {what} after {within}s{shown}")
+        await asyncio.sleep(0.01)
+    return found
 
 
 # -- parse_mode HTML, as Telegram parses it --------------------------------------------------
@@ -472,6 +552,7 @@ class FakeTelegramApi:
 
         self.calls: list[ApiCall] = []
         self._sent: list[SentMessage] = []
+        self._sent_photos: list[SentPhoto] = []
         self._updates: list[dict[str, Any]] = []
         self._highest_update_id = 0
         self._allowed_updates: list[str] | None = None
@@ -497,11 +578,13 @@ class FakeTelegramApi:
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
         }
         self._files: dict[str, bytes] = {}  # file_id → content, served by getFile + /file/
+        self._photos: dict[str, list[dict[str, Any]]] = {}  # file_id → its PhotoSize array
         self._methods: dict[str, _Method] = {
             name.lower(): _Method(name, handler) for name, handler in handlers.items()
         }
@@ -611,10 +694,17 @@ class FakeTelegramApi:
 
     def sent_messages(self, chat_id: int | str | None = None) -> list[SentMessage]:
         """Messages sendMessage accepted, oldest first, optionally for one chat."""
+        return self._in_chat(self._sent, chat_id)
+
+    def sent_photos(self, chat_id: int | str | None = None) -> list[SentPhoto]:
+        """Photos sendPhoto accepted, oldest first, optionally for one chat."""
+        return self._in_chat(self._sent_photos, chat_id)
+
+    def _in_chat(self, records: list[S], chat_id: int | str | None) -> list[S]:
         if chat_id is None:
-            return list(self._sent)
+            return list(records)
         wanted = self._normalise_chat_id(chat_id)
-        return [m for m in self._sent if m.chat_id == wanted]
+        return [r for r in records if r.chat_id == wanted]
 
     def sent_since(self, index: int) -> list[SentMessage]:
         """Messages sendMessage accepted after the first `index` ones (cheap to poll)."""
@@ -661,7 +751,8 @@ class FakeTelegramApi:
         self._delays.setdefault(method.lower(), deque()).extend([seconds] * times)
 
     def block_chat(self, chat_id: int | str, description: str | None = None) -> None:
-        """sendMessage / sendChatAction to this chat answer 403 (user blocked the bot)."""
+        """sendMessage / sendPhoto / sendChatAction to this chat answer 403 (user blocked the
+        bot)."""
         self._blocked[self._normalise_chat_id(chat_id)] = description
 
     def unblock_chat(self, chat_id: int | str) -> None:
@@ -673,9 +764,10 @@ class FakeTelegramApi:
         per_chat_per_second: int = 1,
         per_group_per_minute: int | None = 20,
     ) -> None:
-        """Flood control like Telegram's: sendMessage beyond these answers 429 with retry_after.
+        """Flood control like Telegram's: sendMessage or sendPhoto beyond these answers 429 with
+        retry_after.
 
-        Counted over the accepted sendMessage calls of the last second (all chats, one chat)
+        Counted over the messages and photos accepted in the last second (all chats, one chat)
         and the last minute (one group or supergroup).
         """
         self._rate_limit = RateLimit(per_second, per_chat_per_second, per_group_per_minute)
@@ -690,9 +782,11 @@ class FakeTelegramApi:
         self._methods[method.lower()] = _Method(method, handler)
 
     def reset(self) -> None:
-        """Forget calls, messages, updates, faults, blocks, the rate limit and the webhook."""
+        """Forget calls, messages, photos, updates, faults, blocks, the rate limit and the
+        webhook (files stay, so a file_id stays valid)."""
         self.calls.clear()
         self._sent.clear()
+        self._sent_photos.clear()
         self._updates.clear()
         self._allowed_updates = None
         self.webhook = None
@@ -707,31 +801,29 @@ class FakeTelegramApi:
     ) -> list[ApiCall]:
         """Wait until `count` calls of `method` have been answered; returns them all.
         TimeoutError after `within` seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while True:
-            done = [c for c in self.calls_to(method) if c.status is not None]
-            if len(done) >= count:
-                return done
-            if loop.time() >= deadline:
-                raise TimeoutError(f"{len(done)} of {count} {method} calls after {within}s")
-            await asyncio.sleep(0.01)
+
+        def answered() -> list[ApiCall]:
+            return [c for c in self.calls_to(method) if c.status is not None]
+
+        return await _wait_for(answered, count, within, f"{method} calls")
 
     async def wait_for_messages(
         self, count: int = 1, *, chat_id: int | str | None = None, within: float = 5.0
     ) -> list[SentMessage]:
         """Wait until `count` messages have been sent (to `chat_id`); returns them all.
         TimeoutError after `within` seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while True:
-            sent = self.sent_messages(chat_id)
-            if len(sent) >= count:
-                return sent
-            if loop.time() >= deadline:
-                texts = [m.text for m in sent]
-                raise TimeoutError(f"{len(sent)} of {count} messages after {within}s: {texts}")
-            await asyncio.sleep(0.01)
+        return await _wait_for(
+            lambda: self.sent_messages(chat_id), count, within, "messages", lambda m: m.text
+        )
+
+    async def wait_for_photos(
+        self, count: int = 1, *, chat_id: int | str | None = None, within: float = 5.0
+    ) -> list[SentPhoto]:
+        """Wait until `count` photos have been sent (to `chat_id`); returns them all.
+        TimeoutError after `within` seconds."""
+        return await _wait_for(
+            lambda: self.sent_photos(chat_id), count, within, "photos", lambda p: p.caption
+        )
 
     # -- HTTP -------------------------------------------------------------------------------
 
@@ -929,6 +1021,40 @@ class FakeTelegramApi:
             entities = []
         return strip_text(text, entities)
 
+    def _deliver(
+        self, chat: dict[str, Any], params: Mapping[str, Any], content: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The part every send method shares once its own content is valid: reply_markup and
+        the reply target checked, 403 for a blocked chat, flood control, then the new Message
+        (with `content`), counted and remembered."""
+        markup = _check_reply_markup(params.get("reply_markup"))
+        reply_to = self._reply_target(chat, params)
+        self._check_blocked(chat)
+        self._check_flood(chat)
+        message = self._new_message(chat, params)
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        message.update(content)
+        if markup is not None and "inline_keyboard" in markup:
+            message["reply_markup"] = {"inline_keyboard": markup["inline_keyboard"]}
+        self._send_log.append((time.monotonic(), chat["id"]))
+        self._messages[(chat["id"], message["message_id"])] = copy.deepcopy(message)
+        return message
+
+    @staticmethod
+    def _sent_fields(params: dict[str, Any], message: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields of a `Sent` record for an accepted send."""
+        parse_mode = params.get("parse_mode")
+        return {
+            "chat_id": message["chat"]["id"],
+            "message_id": message["message_id"],
+            "parse_mode": None if parse_mode is None else str(parse_mode),
+            "reply_markup": copy.deepcopy(_check_reply_markup(params.get("reply_markup"))),
+            "params": params,
+            "message": copy.deepcopy(dict(message)),
+            "at": time.monotonic(),
+        }
+
     def _new_message(self, chat: dict[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
         message_id = self._last_message_id.get(chat["id"], 0) + 1
         self._last_message_id[chat["id"]] = message_id
@@ -956,36 +1082,82 @@ class FakeTelegramApi:
             raise bad_request("message text is empty")
         if len(text) > MAX_TEXT_LENGTH:
             raise bad_request("message is too long")
-        markup = _check_reply_markup(params.get("reply_markup"))
-        reply_to = self._reply_target(chat, params)
-        self._check_blocked(chat)
-        self._check_flood(chat)
-
-        message = self._new_message(chat, params)
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
-        message["text"] = text
+        content: dict[str, Any] = {"text": text}
         if entities:
-            message["entities"] = entities
-        if markup is not None and "inline_keyboard" in markup:
-            message["reply_markup"] = {"inline_keyboard": markup["inline_keyboard"]}
-        now = time.monotonic()
-        self._send_log.append((now, chat["id"]))
-        self._messages[(chat["id"], message["message_id"])] = copy.deepcopy(message)
-        parse_mode = params.get("parse_mode")
-        self._sent.append(
-            SentMessage(
-                chat_id=chat["id"],
-                message_id=message["message_id"],
-                text=str(params.get("text")),
-                parse_mode=None if parse_mode is None else str(parse_mode),
-                reply_markup=copy.deepcopy(markup),
-                params=params,
-                message=copy.deepcopy(message),
-                at=now,
+            content["entities"] = entities
+        message = self._deliver(chat, params, content)
+        fields = self._sent_fields(params, message)
+        self._sent.append(SentMessage(**fields, text=str(params.get("text"))))
+        return message
+
+    def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._resolve_chat(params)
+        photo = params.get("photo")
+        if isinstance(photo, UploadedFile):
+            if not photo.data:
+                raise bad_request("file must be non-empty")
+            data, sizes = photo.data, self._photo_sizes(photo.data)
+            file_id = sizes[-1]["file_id"]
+        else:
+            file_id = "" if photo is None else str(photo)
+            data, sizes = self._known_photo(file_id)
+        caption, entities = self._format(params, "caption")
+        if len(caption) > MAX_CAPTION_LENGTH:
+            raise bad_request("message caption is too long")
+        content: dict[str, Any] = {"photo": sizes}
+        if caption:
+            content["caption"] = caption
+        if entities:
+            content["caption_entities"] = entities
+        message = self._deliver(chat, params, content)
+        for size in sizes:  # an upload's file_ids exist once it was sent
+            self._files[size["file_id"]] = data
+            self._photos[size["file_id"]] = copy.deepcopy(sizes)
+        caption_sent = params.get("caption")
+        self._sent_photos.append(
+            SentPhoto(
+                **self._sent_fields(params, message),
+                caption=None if caption_sent is None else str(caption_sent),
+                file_id=file_id,
+                uploaded=isinstance(photo, UploadedFile),
+                file_size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
             )
         )
         return message
+
+    def _known_photo(self, file_id: str) -> tuple[bytes, list[dict[str, Any]]]:
+        """The bytes and PhotoSize array of a file_id sent before (or of a file a user sent)."""
+        if not file_id:
+            raise bad_request("there is no photo in the request")
+        if file_id in self._photos:
+            return self._files[file_id], copy.deepcopy(self._photos[file_id])
+        if file_id in self._files:
+            return self._files[file_id], self._photo_sizes(self._files[file_id], file_id)
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def _photo_sizes(self, data: bytes, largest_id: str | None = None) -> list[dict[str, Any]]:
+        """The PhotoSize array Telegram makes of a photo, smallest first, with new file_ids
+        (the largest one's is `largest_id` when given)."""
+        width, height = _image_size(data) or DEFAULT_PHOTO_SIZE
+        longest = max(width, height)
+        sides = [side for side in PHOTO_SIDES if side < longest][:3]
+        sizes = []
+        for side in [*sides, min(longest, PHOTO_SIDES[-1])]:
+            w, h = max(1, round(width * side / longest)), max(1, round(height * side / longest))
+            file_id = f"AgACAgUAAxkDAAI{secrets.token_urlsafe(45)}"
+            sizes.append(
+                {
+                    "file_id": file_id,
+                    "file_unique_id": _unique_id(file_id),
+                    "width": w,
+                    "height": h,
+                    "file_size": max(1, len(data) * w * h // (width * height)),
+                }
+            )
+        if largest_id is not None:
+            sizes[-1].update(file_id=largest_id, file_unique_id=_unique_id(largest_id))
+        return sizes
 
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         if not params.get("callback_query_id"):
@@ -998,7 +1170,7 @@ class FakeTelegramApi:
             raise bad_request("wrong file_id or the file is temporarily unavailable")
         return {
             "file_id": file_id,
-            "file_unique_id": f"u{abs(hash(file_id)) % 10**8}",
+            "file_unique_id": _unique_id(file_id),
             "file_size": len(self._files[file_id]),
             "file_path": f"files/{file_id}",
         }

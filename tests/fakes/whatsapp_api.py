@@ -3,21 +3,26 @@
 `FakeGraphApi` is an aiohttp server on 127.0.0.1 (a free port). ``api.base_url`` stands in for
 ``https://graph.facebook.com/v23.0``:
 
-* ``POST {base}/{phone_number_id}/messages`` sends text, interactive (reply buttons, list) and
-  template messages, or marks a message read. Success answers
+* ``POST {base}/{phone_number_id}/messages`` sends text, image, interactive (reply buttons,
+  list) and template messages, or marks a message read. Success answers
   ``{"messaging_product": "whatsapp", "contacts": [{"input", "wa_id"}], "messages": [{"id"}]}``;
   failure answers the Graph error object ``{"error": {"message", "type", "code",
   "error_data": {"messaging_product", "details"}, "fbtrace_id"}}`` with Meta's HTTP status
   (see GRAPH_ERRORS; token and unknown-object errors carry no error_data, as on Graph);
+* ``POST {base}/{phone_number_id}/media`` uploads a JPEG or PNG image (multipart form:
+  ``messaging_product``, ``type``, ``file``) and answers ``{"id": "<media id>"}``; an image
+  message then sends it by that id (or sends a ``link``);
 * ``GET {base}/{media_id}`` describes a media file and its (bearer-protected) download url;
   ``GET {base}/{phone_number_id}`` describes the business number;
 * every request needs ``Authorization: Bearer <token>`` (else 401, code 190).
 
-Deliberate simplifications: only text, interactive button/list, template and mark-as-read
-requests are understood (other message types answer 100 Invalid parameter); template
-components other than "body" are not checked; validation stops at the first error; any
-recipient that looks like a phone number exists, and a session window is never enforced
-(inject 131047 / 131026 with `fail_next`); no rate limits unless injected.
+Deliberate simplifications: only text, image, interactive button/list, template and
+mark-as-read requests are understood (other message types answer 100 Invalid parameter);
+template components other than "body" are not checked; validation stops at the first error;
+any recipient that looks like a phone number exists, and a session window is never enforced
+(inject 131047 / 131026 with `fail_next`); no rate limits unless injected. Uploads take only
+image/jpeg and image/png (the file part's Content-Type, as Meta reads it) and refuse one over
+5 MB at once, where Meta may only fail the later send; an image ``link`` is never fetched.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ DISPLAY_PHONE_NUMBER = "6282110001100"
 DEFAULT_TOKEN = "EAAtestG2ZBpQZCxWhatsAppFakeZBTokenZCdY9rXkL0"
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+IMAGE_TYPES = ("image/jpeg", "image/png")
 GRAPH_DOC = (
     "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
 )
@@ -69,6 +77,7 @@ GRAPH_ERRORS: dict[int, tuple[int, str, str]] = {
     131009: (400, "Parameter value is not valid", ""),
     131026: (400, "Message Undeliverable", ""),
     131047: (400, "Re-engagement message", _REENGAGE),
+    131053: (400, "Media upload error", "Unable to upload the media used in the message."),
     131056: (400, _PAIR, f"{_TOO_MANY} to the same phone number in a short period of time."),
     132000: (400, "Number of parameters does not match the expected number of params", ""),
     132001: (404, "Template name does not exist in the translation", ""),
@@ -169,6 +178,21 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A media file the fake holds: uploaded by the bot, or added by a test (`add_media`)."""
+
+    id: str
+    data: bytes
+    mime_type: str
+    filename: str = ""
+    uploaded: bool = False  # POSTed to /media by the bot; only these can be sent by id
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
 class SentMessage:
     """A message the fake accepted: `to` is the recipient's wa_id (digits, no "+")."""
 
@@ -185,6 +209,8 @@ class SentMessage:
             return str(self.payload["text"]["body"])
         if self.type == "interactive":
             return str(self.payload["interactive"]["body"]["text"])
+        if self.type == "image":
+            return str(self.payload["image"].get("caption", ""))
         return ""
 
     @property
@@ -193,6 +219,20 @@ class SentMessage:
         action = self.payload.get("interactive", {}).get("action", {})
         buttons = [b["reply"]["id"] for b in action.get("buttons", [])]
         return buttons + [r["id"] for s in action.get("sections", []) for r in s["rows"]]
+
+
+@dataclass(frozen=True)
+class SentImage:
+    """An image message the fake accepted: by `media_id` (then `media` is the upload) or by
+    `link`."""
+
+    to: str
+    media_id: str | None
+    link: str | None
+    caption: str
+    media: Media | None
+    wamid: str
+    at: float
 
 
 class _Drop(Exception):
@@ -213,6 +253,13 @@ def _text_field(parent: Any, key: str, name: str, low: int, high: int, what: str
     if not low <= len(value) <= high:
         raise not_valid(_LENGTH.format(what=what, low=low, high=high))
     return value
+
+
+def _check_product(product: Any) -> None:
+    if product is None or product == "":
+        raise required("messaging_product")
+    if product != "whatsapp":
+        raise invalid(f'Param messaging_product must be one of {{WHATSAPP}} - got "{product}".')
 
 
 def _check_text(message: dict[str, Any]) -> None:
@@ -328,14 +375,14 @@ class FakeGraphApi:
         self._sent: list[SentMessage] = []
         self._read: list[str] = []
         self._templates: dict[tuple[str, str], int] = {}
-        self._media: dict[str, tuple[bytes, str]] = {}  # id -> (data, mime type)
+        self._media: dict[str, Media] = {}
         self._faults: deque[GraphError | None] = deque()  # None: drop the connection
         self._delays: deque[float] = deque()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=4 * MAX_IMAGE_BYTES)  # room for a too-big upload
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -385,13 +432,37 @@ class FakeGraphApi:
 
     def add_media(self, media_id: str, data: bytes, mime_type: str = "image/jpeg") -> None:
         """A file a user sent (its id is in the webhook); GET {base}/{media_id} describes it."""
-        self._media[media_id] = (data, mime_type)
+        self._media[media_id] = Media(media_id, data, mime_type)
+
+    def media(self, media_id: str) -> Media:
+        """A media file by id, uploaded or added; KeyError if the fake has none."""
+        return self._media[media_id]
+
+    def uploaded_media(self) -> list[Media]:
+        """Files the bot uploaded, oldest first."""
+        return [m for m in self._media.values() if m.uploaded]
 
     def sent_messages(self, to: str | None = None) -> list[SentMessage]:
         """Accepted sends (mark-as-read excluded), oldest first, optionally to one number."""
         if to is None:
             return list(self._sent)
         return [m for m in self._sent if m.to == to.lstrip("+")]
+
+    def sent_images(self, to: str | None = None) -> list[SentImage]:
+        """Accepted image messages, oldest first, optionally to one number."""
+        return [
+            SentImage(
+                to=m.to,
+                media_id=m.payload["image"].get("id"),
+                link=m.payload["image"].get("link"),
+                caption=m.text,
+                media=self._media.get(m.payload["image"].get("id", "")),
+                wamid=m.wamid,
+                at=m.at,
+            )
+            for m in self.sent_messages(to)
+            if m.type == "image"
+        ]
 
     def read_receipts(self) -> list[str]:
         """Message ids the bot marked read, in order."""
@@ -425,7 +496,8 @@ class FakeGraphApi:
         self._faults.extend([None] * times)
 
     def reset(self) -> None:
-        """Forget calls, sends, read receipts and pending faults (templates and media stay)."""
+        """Forget calls, sends, read receipts and pending faults (templates, added and uploaded
+        media stay)."""
         self.calls.clear()
         self._sent.clear()
         self._read.clear()
@@ -449,7 +521,8 @@ class FakeGraphApi:
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         body: Any = None
-        if request.can_read_body:
+        # A multipart body is left unread here: the upload reads it as a form.
+        if request.can_read_body and request.content_type != "multipart/form-data":
             with contextlib.suppress(ValueError):
                 body = await request.json()
         call = ApiCall(request.method, request.path, body, dict(request.headers), time.monotonic())
@@ -481,7 +554,11 @@ class FakeGraphApi:
         node = parts[1]
         if len(parts) == 2 and request.method == "GET":
             return self._describe(node)
-        if parts[2:] != ["messages"] or node != self.phone_number_id or request.method != "POST":
+        if node != self.phone_number_id or request.method != "POST":
+            raise unsupported(request.method.lower(), node)
+        if parts[2:] == ["media"]:
+            return await self._upload(request)
+        if parts[2:] != ["messages"]:
             raise unsupported(request.method.lower(), node)
         return await self._messages(body if isinstance(body, dict) else {})
 
@@ -490,12 +567,41 @@ class FakeGraphApi:
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), self.token):
             raise GraphError(190, whatsapp=False)
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        _check_product(form.get("messaging_product"))
+        file = form.get("file")
+        if not isinstance(file, web.FileField):
+            raise required("file")
+        mime_type = file.content_type.split(";")[0].strip().lower()
+        if mime_type not in IMAGE_TYPES:
+            raise GraphError(
+                100,
+                message="(#100) Param file must be a file with one of the following types: "
+                f"{', '.join(IMAGE_TYPES)}. Received file of type '{mime_type}'.",
+            )
+        declared = form.get("type")
+        if not isinstance(declared, str) or not declared:
+            raise required("type")
+        if declared.strip().lower() != mime_type:
+            raise GraphError(
+                131053, f"Param type ({declared}) does not match the file's type ({mime_type})."
+            )
+        data = file.file.read()
+        if not data:
+            raise required("file")
+        if len(data) > MAX_IMAGE_BYTES:
+            raise GraphError(
+                131053,
+                "Media file size too big. Max file size we currently support:"
+                f" {MAX_IMAGE_BYTES // (1024 * 1024)}MB.",
+            )
+        media_id = str(10**15 + secrets.randbelow(9 * 10**15))
+        self._media[media_id] = Media(media_id, data, mime_type, file.filename, uploaded=True)
+        return web.json_response({"id": media_id})
+
     async def _messages(self, message: dict[str, Any]) -> web.Response:
-        product = message.get("messaging_product")
-        if product is None:
-            raise required("messaging_product")
-        if product != "whatsapp":
-            raise invalid(f'Param messaging_product must be one of {{WHATSAPP}} - got "{product}".')
+        _check_product(message.get("messaging_product"))
         if message.get("status") is not None or "message_id" in message:
             return self._mark_read(message)
         if self._delays:
@@ -516,6 +622,8 @@ class FakeGraphApi:
             _check_interactive(message)
         elif kind == "template":
             self._check_template(message)
+        elif kind == "image":
+            self._check_image(message)
         else:
             raise invalid(f"Param type {kind!r} is not supported by the fake")
         wa_id = str(to).lstrip("+")
@@ -540,6 +648,23 @@ class FakeGraphApi:
             raise invalid("Param message_id is not a valid WhatsApp message id.")
         self._read.append(message_id)
         return web.json_response({"success": True})
+
+    def _check_image(self, message: dict[str, Any]) -> None:
+        image = message.get("image")
+        if not isinstance(image, dict):
+            raise required("image")
+        media_id, link = image.get("id"), image.get("link")
+        if (media_id is None) == (link is None):
+            raise invalid("Param image must have either an id or a link, not both.")
+        if media_id is not None:
+            media = self._media.get(str(media_id))
+            if not isinstance(media_id, str) or media is None or not media.uploaded:
+                raise invalid(
+                    "Param image['id'] is not a valid whatsapp business account media attachment ID"
+                )
+        elif not isinstance(link, str) or not re.match(r"https?://[^/\s]+", link):
+            raise invalid("Param image['link'] must be a valid URL.")
+        _text_field(image, "caption", "image['caption']", 0, MAX_CAPTION, "Caption")
 
     def _check_template(self, message: dict[str, Any]) -> None:
         template = message.get("template")
@@ -572,14 +697,14 @@ class FakeGraphApi:
             )
         if node not in self._media:
             raise unsupported("get", node)
-        data, mime_type = self._media[node]
+        media = self._media[node]
         query = f"mid={node}&ext={int(time.time())}&hash={secrets.token_urlsafe(18)}"
         return web.json_response(
             {
                 "url": f"{self.url}/whatsapp_media/{node}?{query}",
-                "mime_type": mime_type,
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "file_size": len(data),
+                "mime_type": media.mime_type,
+                "sha256": media.sha256,
+                "file_size": len(media.data),
                 "id": node,
                 "messaging_product": "whatsapp",
             }
@@ -588,5 +713,5 @@ class FakeGraphApi:
     def _download(self, media_id: str) -> web.Response:
         if media_id not in self._media:
             return web.Response(status=404, text="Not Found")
-        data, mime_type = self._media[media_id]
-        return web.Response(body=data, headers={"Content-Type": mime_type})
+        media = self._media[media_id]
+        return web.Response(body=media.data, headers={"Content-Type": media.mime_type})

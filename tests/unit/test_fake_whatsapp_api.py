@@ -9,6 +9,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import io
 import json
 import re
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from tests.fakes.whatsapp_api import (
     DEFAULT_PHONE_NUMBER_ID,
     DISPLAY_PHONE_NUMBER,
     FakeGraphApi,
+    SentImage,
     make_wamid,
     sign,
 )
@@ -34,6 +36,7 @@ from tests.fakes.whatsapp_updates import (
 )
 
 BUDI = "6281234567890"
+PHOTO = b"\xff\xd8\xff\xe0 peringatan banjir"
 EXPECTED_FIXTURES = {
     "text",
     "interactive_button_reply",
@@ -79,6 +82,31 @@ async def post(
 async def get(http: aiohttp.ClientSession, url: str) -> Answer:
     async with http.get(url) as response:
         return response.status, await response.json()
+
+
+async def upload(
+    http: aiohttp.ClientSession,
+    api: FakeGraphApi,
+    data: bytes = PHOTO,
+    content_type: str = "image/jpeg",
+    **fields: str,
+) -> Answer:
+    """POST {base}/{phone_number_id}/media as the channel does; `fields` override the form's
+    messaging_product and type (an empty value leaves the field out)."""
+    form = aiohttp.FormData()
+    for name, value in {"messaging_product": "whatsapp", "type": content_type, **fields}.items():
+        if value:
+            form.add_field(name, value)
+    form.add_field("file", io.BytesIO(data), filename="banjir.jpg", content_type=content_type)
+    async with http.post(f"{api.base_url}/{api.phone_number_id}/media", data=form) as response:
+        return response.status, await response.json()
+
+
+def image(caption: str | None = None, to: str = BUDI, **source: str) -> dict[str, Any]:
+    body: dict[str, Any] = dict(source)
+    if caption is not None:
+        body["caption"] = caption
+    return {"messaging_product": "whatsapp", "to": to, "type": "image", "image": body}
 
 
 def text(body: str = "Halo, ada yang bisa kami bantu?", to: str = BUDI) -> dict[str, Any]:
@@ -210,6 +238,8 @@ async def test_unknown_paths(api: FakeGraphApi, http: aiohttp.ClientSession) -> 
     assert_error(await get(http, f"{api.url}/v19.0/{api.phone_number_id}"), 400, 2500)
     assert_error(await get(http, f"{api.base_url}/{api.phone_number_id}/messages"), 400, 100)
     async with http.post(f"{api.base_url}/{api.phone_number_id}/media") as response:
+        assert response.status == 400  # an upload without its form
+    async with http.post(f"{api.base_url}/{api.phone_number_id}/photos") as response:
         assert response.status == 400
 
 
@@ -455,6 +485,184 @@ async def test_media(api: FakeGraphApi, http: aiohttp.ClientSession) -> None:
         assert response.status == 401
     api.add_media("777", b"OggS", mime_type="audio/ogg")
     assert (await get(http, f"{api.base_url}/777"))[1]["mime_type"] == "audio/ogg"
+
+
+async def test_upload_then_send_image(api: FakeGraphApi, http: aiohttp.ClientSession) -> None:
+    status, body = await upload(http, api)
+    assert status == 200
+    media_id = body["id"]
+    assert body == {"id": media_id}
+    assert media_id.isdigit()
+    media = api.media(media_id)
+    assert (media.data, media.mime_type, media.filename, media.uploaded) == (
+        PHOTO,
+        "image/jpeg",
+        "banjir.jpg",
+        True,
+    )
+    assert api.uploaded_media() == [media]
+    call = api.calls[0]
+    assert (call.path, call.status, call.json) == (f"/v23.0/{api.phone_number_id}/media", 200, None)
+    info = (await get(http, f"{api.base_url}/{media_id}"))[1]  # described like any media
+    assert (info["sha256"], info["file_size"]) == (media.sha256, len(PHOTO))
+
+    status, body = await post(http, api, image("Waspada banjir", id=media_id))
+    assert status == 200
+    [message] = body["messages"]
+    assert body == {
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": BUDI, "wa_id": BUDI}],
+        "messages": [{"id": message["id"]}],
+    }
+    [sent] = api.sent_images(BUDI)
+    assert sent == SentImage(BUDI, media_id, None, "Waspada banjir", media, message["id"], sent.at)
+    [recorded] = await api.wait_for_messages(1)  # images are messages too
+    assert (recorded.type, recorded.text, recorded.wamid) == ("image", "Waspada banjir", sent.wamid)
+
+    status, _ = await post(http, api, image(link="https://polres.example.go.id/banjir.png"))
+    assert status == 200
+    linked = api.sent_images()[1]
+    assert (linked.media_id, linked.link, linked.caption, linked.media) == (
+        None,
+        "https://polres.example.go.id/banjir.png",
+        "",
+        None,
+    )
+    assert api.sent_images("6285700000000") == []
+    api.reset()  # uploads stay
+    assert (await post(http, api, image(id=media_id)))[0] == 200
+
+
+async def test_upload_limits(api: FakeGraphApi, http: aiohttp.ClientSession) -> None:
+    limit = 5 * 1024 * 1024
+    assert (await upload(http, api, b"\x89PNG" + bytes(limit - 4), "image/png"))[0] == 200
+    details = "Media file size too big. Max file size we currently support: 5MB."
+    assert_error(await upload(http, api, bytes(limit + 1)), 400, 131053, details)
+    assert len(api.uploaded_media()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content_type", "fields", "code", "message"),
+    [
+        (
+            "text/plain",
+            {"type": "text/plain"},
+            100,
+            "(#100) Param file must be a file with one of the following types: image/jpeg,"
+            " image/png. Received file of type 'text/plain'.",
+        ),
+        (
+            "application/octet-stream",  # the type field does not make up for the file part's
+            {"type": "image/jpeg"},
+            100,
+            "(#100) Param file must be a file with one of the following types: image/jpeg,"
+            " image/png. Received file of type 'application/octet-stream'.",
+        ),
+        ("image/jpeg", {"type": "image/png"}, 131053, "(#131053) Media upload error"),
+        ("image/jpeg", {"type": ""}, 100, "(#100) The parameter type is required."),
+        (
+            "image/jpeg",
+            {"messaging_product": ""},
+            100,
+            "(#100) The parameter messaging_product is required.",
+        ),
+        ("image/jpeg", {"messaging_product": "sms"}, 100, "(#100) Invalid parameter"),
+    ],
+)
+async def test_invalid_uploads(
+    api: FakeGraphApi,
+    http: aiohttp.ClientSession,
+    content_type: str,
+    fields: dict[str, str],
+    code: int,
+    message: str,
+) -> None:
+    answer = await upload(http, api, PHOTO, content_type, **fields)
+    assert_error(answer, 400, code)
+    assert answer[1]["error"]["message"] == message
+    assert api.uploaded_media() == []
+
+
+async def test_upload_needs_the_token_and_a_file(api: FakeGraphApi) -> None:
+    async with aiohttp.ClientSession() as anonymous:
+        assert_error(await upload(anonymous, api), 401, 190)
+    headers = {"Authorization": f"Bearer {api.token}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        form = {"messaging_product": "whatsapp", "type": "image/jpeg"}
+        url = f"{api.base_url}/{api.phone_number_id}/media"
+        async with http.post(url, data=form) as response:
+            assert_error((response.status, await response.json()), 400, 100)
+        other = f"{api.base_url}/113977052174436/media"
+        async with http.post(other, data=form) as response:
+            assert (await response.json())["error"]["type"] == "GraphMethodException"
+    assert api.uploaded_media() == []
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "details"),
+    [
+        (
+            {"id": "1479863573264437"},  # a file a user sent, not an upload of the bot
+            100,
+            "Param image['id'] is not a valid whatsapp business account media attachment ID",
+        ),
+        (
+            {"id": "999"},
+            100,
+            "Param image['id'] is not a valid whatsapp business account media attachment ID",
+        ),
+        ({}, 100, "Param image must have either an id or a link, not both."),
+        (
+            {"id": "uploaded", "link": "https://polres.example.go.id/a.jpg"},
+            100,
+            "Param image must have either an id or a link, not both.",
+        ),
+        (
+            {"link": "ftp://polres.example.go.id/a.jpg"},
+            100,
+            "Param image['link'] must be a valid URL.",
+        ),
+        (
+            {"id": "uploaded", "caption": "c" * 1025},
+            131009,
+            "Caption length invalid. Min length: 0, Max length: 1024",
+        ),
+    ],
+)
+async def test_invalid_image_messages(
+    api: FakeGraphApi,
+    http: aiohttp.ClientSession,
+    source: dict[str, str],
+    code: int,
+    details: str,
+) -> None:
+    api.add_media("1479863573264437", PHOTO)
+    media_id = (await upload(http, api))[1]["id"]
+    body = image(**{k: media_id if v == "uploaded" else v for k, v in source.items()})
+    assert_error(await post(http, api, body), 400, code, details)
+    assert api.sent_messages() == []
+    assert (await post(http, api, image("c" * 1024, id=media_id)))[0] == 200
+
+
+async def test_image_obeys_the_same_faults_as_text(
+    api: FakeGraphApi, http: aiohttp.ClientSession
+) -> None:
+    media_id = (await upload(http, api))[1]["id"]
+    api.fail_next(131047)  # outside the 24-hour window: refused as a text would be
+    answer = await post(http, api, image("Waspada", id=media_id))
+    assert_error(answer, 400, 131047)
+    assert answer[1]["error"]["error_data"]["details"].startswith("Message failed to send because")
+    api.fail_next(130429, http_status=429)
+    assert_error(await post(http, api, image(id=media_id)), 429, 130429)
+    api.reset_connection_next()
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await post(http, api, image(id=media_id))
+    assert api.sent_images() == []
+    api.fail_next(131047)
+    assert (await upload(http, api))[0] == 200  # an upload is not a send: the fault waits
+    assert_error(await post(http, api, text()), 400, 131047)
+    assert (await post(http, api, image(id=media_id)))[0] == 200
+    assert [i.media_id for i in api.sent_images()] == [media_id]
 
 
 async def test_unknown_media(api: FakeGraphApi, http: aiohttp.ClientSession) -> None:
