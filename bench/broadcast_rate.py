@@ -33,6 +33,7 @@ from bot.settings import load_settings  # noqa: E402
 from bot.storage import models  # noqa: E402
 from bot.storage.broadcasts import SqlBroadcasts  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
+from bot.storage.images import SqlImages  # noqa: E402
 from bot.storage.models import utcnow  # noqa: E402
 from bot.storage.outbox import SqlOutbox  # noqa: E402
 from bot.storage.schema import upgrade  # noqa: E402
@@ -79,6 +80,7 @@ async def main(recipients: int) -> int:
             await bot.initialize()
             sender = TelegramSender(
                 bot,
+                SqlImages(db),
                 messages_per_second=config.telegram.messages_per_second,
                 chat_messages_per_second=config.telegram.chat_messages_per_second,
                 group_messages_per_minute=config.telegram.group_messages_per_minute,

@@ -31,6 +31,7 @@ from bot.core.ports import Decision  # noqa: E402
 from bot.core.types import Inbound, Outcome, Reply  # noqa: E402
 from bot.core.workers import OutboxWorker, RetryPolicy  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
+from bot.storage.images import SqlImages  # noqa: E402
 from bot.storage.inbox import SqlInbox  # noqa: E402
 from bot.storage.outbox import SqlOutbox  # noqa: E402
 from bot.storage.schema import upgrade  # noqa: E402
@@ -78,6 +79,7 @@ async def main(chats: int, group_messages: int) -> int:
             await bot.initialize()
             sender = TelegramSender(
                 bot,
+                SqlImages(db),
                 messages_per_second=30,
                 chat_messages_per_second=1,
                 group_messages_per_minute=20,

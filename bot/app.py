@@ -43,6 +43,7 @@ from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database
 from bot.storage.disasters import SqlDisasters
+from bot.storage.images import SqlImages
 from bot.storage.inbox import SqlInbox
 from bot.storage.model_versions import ModelVersion, SqlModelVersions
 from bot.storage.outbox import SqlOutbox
@@ -53,6 +54,7 @@ from bot.storage.schema import check_schema, upgrade
 from bot.storage.tickets import SqlTickets
 from bot.storage.users import SqlUsers
 from bot.web.auth import Auth, hash_password
+from bot.web.broadcasts import BASE as BROADCASTS
 from bot.web.broadcasts import BroadcastPages
 from bot.web.dashboard import Dashboard, check_password, check_username
 from bot.web.metrics import MetricsPage
@@ -76,6 +78,7 @@ class Services:
     nlu: RasaPool | SwitchingNlu
     pipeline: Pipeline
     retraining: Retraining
+    images: SqlImages
 
     async def process(self, accepted: Accepted) -> None:
         """Process a message at once (the console chat, which runs no workers)."""
@@ -227,6 +230,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
                 nlu,
                 pipeline,
                 Retraining(settings, versions),
+                SqlImages(db),
             )
 
 
@@ -252,7 +256,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
         routes: list[web.RouteDef] = []
         if config.channels.webchat:
             routes += WebChatApi(
-                services.inbox, services.outbox, services.queries, inbox_worker.answer
+                services.pipeline, services.outbox, services.queries, inbox_worker.answer
             ).routes()
         telegram = telegram_channel(settings, services, inbox_worker.answer_soon)
         if telegram is not None:
@@ -260,6 +264,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
             limits = config.telegram
             senders[TELEGRAM] = TelegramSender(
                 telegram.bot,
+                services.images,
                 messages_per_second=limits.messages_per_second,
                 chat_messages_per_second=limits.chat_messages_per_second,
                 group_messages_per_minute=limits.group_messages_per_minute,
@@ -336,7 +341,7 @@ def telegram_channel(
         webhook_url=settings.telegram.webhook_url,
         webhook_secret=settings.telegram.webhook_secret,
         api_base_url=settings.telegram.api_base_url,
-        inbox=services.inbox,
+        reception=services.pipeline,
         on_accepted=on_accepted,
     )
 
@@ -352,7 +357,7 @@ def whatsapp_channel(
         app_secret=settings.whatsapp.app_secret,
         verify_token=settings.whatsapp.verify_token,
         api_base_url=settings.whatsapp.api_base_url,
-        inbox=services.inbox,
+        reception=services.pipeline,
         outbox=services.outbox,
         on_accepted=on_accepted,
     )
@@ -366,6 +371,7 @@ def whatsapp_sender(
     return WhatsAppSender(
         channel.graph,
         Template(limits.template.name, limits.template.languages),
+        services.images,
         choose_labels={
             language: texts.get(language, "button.choose")
             for language in settings.config.languages.supported
@@ -415,7 +421,9 @@ def create_web_app(
             *routes,
             *dashboard.routes(),
             *ModelPages(services.retraining).routes(),
-            *BroadcastPages(broadcasts, SqlDisasters(services.db), on_outbound).routes(),
+            *BroadcastPages(
+                broadcasts, SqlDisasters(services.db), services.images, on_outbound
+            ).routes(),
             *TransparencyPages(
                 services.queries,
                 SqlPublications(services.db),
@@ -433,6 +441,7 @@ def create_web_app(
         readiness={"database": services.db.ping, "rasa": rasa_ready},
         webchat=services.settings.config.channels.webchat,
         middlewares=[auth.middleware()],
+        upload_paths=[BROADCASTS],
     )
 
 
@@ -485,7 +494,9 @@ async def _until_stopped() -> None:
 
 async def chat(settings: Settings, session: str) -> None:
     async with open_services(settings) as services:
-        console = ConsoleChat(services.inbox, services.outbox, services.queries, services.process)
+        console = ConsoleChat(
+            services.pipeline, services.outbox, services.queries, services.process
+        )
         await console.run(session)
 
 

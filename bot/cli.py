@@ -23,6 +23,7 @@ from bot.logs import setup_logging
 from bot.settings import Settings, load_settings
 from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.disasters import SqlDisasters
+from bot.storage.images import SqlImages
 
 EXIT_ERROR = 2
 
@@ -111,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--text", required=True, help="the message in Indonesian")
     send.add_argument("--text-en", help="the message in English (default: the Indonesian one)")
     send.add_argument("--area", help="only subscribers in this kecamatan (and those of every area)")
+    send.add_argument(
+        "--image",
+        type=Path,
+        help="a JPEG or PNG picture (at most 5 MB) sent with the text as its caption",
+    )
     send.add_argument("--urgent", action="store_true", help="a disaster alert: ahead of all else")
     send.add_argument(
         "--at", type=_wib_time, help="start at this WIB time, e.g. '2026-12-01 07:00'"
@@ -247,15 +253,20 @@ def _wib_time(text: str) -> datetime:
 
 async def _broadcast_send(settings: Settings, args: argparse.Namespace) -> None:
     texts = {"id": args.text, "en": args.text_en or ""}
+    created_by = f"cli:{getpass.getuser()}"
     async with app.open_database(settings) as db:
+        image_id = None
+        if args.image is not None:
+            image_id = await SqlImages(db).save(_read_file(args.image), created_by)
         broadcasts = SqlBroadcasts(db)
         broadcast_id = await broadcasts.create(
             topic=args.topic,
             texts=texts,
-            created_by=f"cli:{getpass.getuser()}",
+            created_by=created_by,
             area=args.area,
             urgent=args.urgent,
             at=args.at,
+            image_id=image_id,
         )
         if args.at is not None:
             print(f"broadcast #{broadcast_id} scheduled for {format_wib(args.at)}")
@@ -267,6 +278,13 @@ async def _broadcast_send(settings: Settings, args: argparse.Namespace) -> None:
             print(progress_line(progress))
             return
         await watch(broadcasts, broadcast_id, sys.stdout)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise PolresError(f"cannot read {path}: {error.strerror}") from None
 
 
 async def _broadcast_list(settings: Settings, args: argparse.Namespace) -> None:

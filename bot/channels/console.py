@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.core.errors import NluUnavailable
-from bot.core.ports import Accepted, Inbox, Outbox, Transcript
+from bot.core.ports import Accepted, Outbox, Reception, Transcript
 from bot.core.types import Button, Inbound, OutboundMessage, Receipt
 
 CHANNEL = "console"
@@ -20,14 +20,14 @@ Process = Callable[[Accepted], Awaitable[None]]
 class ConsoleChat:
     def __init__(
         self,
-        inbox: Inbox,
+        reception: Reception,
         outbox: Outbox,
         transcript: Transcript,
         process: Process,
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
     ) -> None:
-        self.inbox = inbox
+        self.reception = reception
         self.outbox = outbox
         self.transcript = transcript
         self.process = process
@@ -52,7 +52,7 @@ class ConsoleChat:
 
     async def say(self, session: str, text: str) -> None:
         inbound = Inbound(CHANNEL, session, uuid.uuid4().hex, text)
-        accepted = await self.inbox.accept(inbound)
+        accepted = await self.reception.accept(inbound)
         try:
             await self.process(accepted)
         except NluUnavailable as error:

@@ -41,9 +41,11 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.body import parse_json, read_body
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.text import split_text
+from bot.channels.uploads import SendPicture, Uploads
 from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, ServiceUnavailable
-from bot.core.ports import Accepted, Inbox
+from bot.core.images import Image
+from bot.core.ports import Accepted, Images, Reception
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
 from bot.core.types import PHOTO, Inbound, Location, Media, OutboundMessage, Receipt, Reply
 
@@ -149,13 +151,15 @@ def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
 
 
 class TelegramSender:
-    """Sends outbox messages with sendMessage, within Telegram's flood limits."""
+    """Sends outbox messages with sendMessage (sendPhoto for a picture), within Telegram's
+    flood limits."""
 
     channel = CHANNEL
 
     def __init__(
         self,
         bot: Bot,
+        images: Images,
         *,
         messages_per_second: int,
         chat_messages_per_second: int,
@@ -163,6 +167,7 @@ class TelegramSender:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bot = bot
+        self.uploads = Uploads(images)
         self.clock = clock
         self._overall = SlidingWindow(messages_per_second, 1.0)
         self._chats = KeyedWindows(chat_messages_per_second, 1.0)  # every chat, groups too
@@ -194,6 +199,8 @@ class TelegramSender:
     async def send(self, message: OutboundMessage) -> Receipt:
         """Sends a message reserved with try_reserve; its windows count it once answered."""
         parts = render(message.reply)
+        if message.reply.image_id is not None:
+            parts = parts[:1]  # the caption (at most MAX_CAPTION characters)
         try:
             await self._send(message, parts)
         finally:
@@ -207,10 +214,16 @@ class TelegramSender:
     ) -> None:
         if not message.chat_id.lstrip("-").isdigit():
             raise DeliveryError(f"not a Telegram chat id: {message.chat_id!r}", retryable=False)
+        chat_id = int(message.chat_id)
         try:
+            if message.reply.image_id is not None:
+                [(caption, keyboard)] = parts
+                send = self._photo_to(chat_id, caption, keyboard)
+                await self.uploads.send(message.reply.image_id, send)
+                return
             for text, keyboard in parts:
                 await self.bot.send_message(
-                    chat_id=int(message.chat_id),
+                    chat_id=chat_id,
                     text=text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard,
@@ -238,6 +251,21 @@ class TelegramSender:
         except TelegramError as error:
             raise DeliveryError(f"Telegram error: {error.message}", retryable=False) from None
 
+    def _photo_to(
+        self, chat_id: int, caption: str, keyboard: InlineKeyboardMarkup | None
+    ) -> SendPicture:
+        async def send(photo: str | Image) -> str:
+            sent = await self.bot.send_photo(
+                chat_id=chat_id,
+                photo=photo if isinstance(photo, str) else photo.data,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
+            return sent.photo[-1].file_id
+
+        return send
+
 
 def _seconds(value: object) -> float:
     total = getattr(value, "total_seconds", None)
@@ -255,14 +283,14 @@ class TelegramChannel:
         webhook_url: str | None,
         webhook_secret: str | None,
         api_base_url: str,
-        inbox: Inbox,
+        reception: Reception,
         on_accepted: Callable[[Accepted], None],
     ) -> None:
         self.mode = mode
         self.api_base_url = api_base_url
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
-        self.inbox = inbox
+        self.reception = reception
         self.on_accepted = on_accepted
         # Ours to close: PTB leaves them open when its initialisation fails.
         self._requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
@@ -363,7 +391,7 @@ class TelegramChannel:
     async def _store(self, update: Update, inbound: Inbound | None) -> None:
         if inbound is None:
             return
-        self.on_accepted(await self.inbox.accept(inbound))
+        self.on_accepted(await self.reception.accept(inbound))
         if update.callback_query is not None:
             self._background.start(self._answer_callback(update.callback_query.id))
 

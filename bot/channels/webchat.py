@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.channels.body import parse_json, read_body
 from bot.core.errors import InvalidInput, NluUnavailable
-from bot.core.ports import Accepted, Inbox, Outbox, Transcript
+from bot.core.ports import Accepted, Outbox, Reception, Transcript
 from bot.core.types import Inbound, Location, OutboundMessage, Receipt
 
 CHANNEL = "webchat"
@@ -88,9 +88,9 @@ def message_json(message: OutboundMessage) -> dict[str, Any]:
 
 class WebChatApi:
     def __init__(
-        self, inbox: Inbox, outbox: Outbox, transcript: Transcript, answer: Answer
+        self, reception: Reception, outbox: Outbox, transcript: Transcript, answer: Answer
     ) -> None:
-        self.inbox = inbox
+        self.reception = reception
         self.outbox = outbox
         self.transcript = transcript
         self.answer = answer
@@ -109,7 +109,7 @@ class WebChatApi:
             return _error(400, "body is not valid JSON")
         except InvalidInput as error:
             return _error(400, str(error))
-        accepted = await self.inbox.accept(inbound)
+        accepted = await self.reception.accept(inbound)
         try:
             answered = accepted.duplicate or await self.answer(accepted)
         except NluUnavailable:

@@ -24,9 +24,11 @@ from aiohttp import web
 
 from bot.channels.body import parse_json, read_body
 from bot.channels.text import split_text
+from bot.channels.uploads import Uploads
 from bot.core.background import BackgroundTasks
 from bot.core.errors import DeliveryError, InvalidInput
-from bot.core.ports import Accepted, Inbox, Outbox
+from bot.core.images import Image
+from bot.core.ports import Accepted, Images, Outbox, Reception
 from bot.core.ratelimit import KeyedWindows, SlidingWindow
 from bot.core.types import (
     PHOTO,
@@ -199,7 +201,7 @@ class WhatsAppChannel:
         app_secret: str,
         verify_token: str,
         api_base_url: str,
-        inbox: Inbox,
+        reception: Reception,
         outbox: Outbox,
         on_accepted: Callable[[Accepted], None],
     ) -> None:
@@ -207,7 +209,7 @@ class WhatsAppChannel:
         self.phone_number_id = phone_number_id
         self.app_secret = app_secret
         self.verify_token = verify_token
-        self.inbox = inbox
+        self.reception = reception
         self.outbox = outbox
         self.on_accepted = on_accepted
         self._background = BackgroundTasks()
@@ -243,7 +245,7 @@ class WhatsAppChannel:
         except (ValueError, InvalidInput) as error:
             message = str(error) if isinstance(error, InvalidInput) else "body is not JSON"
             return _error(400, message)
-        accepted = await asyncio.gather(*map(self.inbox.accept, notification.messages))
+        accepted = await asyncio.gather(*map(self.reception.accept, notification.messages))
         if notification.reports:
             unmatched = await self.outbox.record_deliveries(notification.reports)
             if unmatched:
@@ -292,11 +294,12 @@ class GraphError(Exception):
 
 
 class GraphApi:
-    """The calls the bot makes: send a message (or a read receipt), download media."""
+    """The calls the bot makes: send a message (or a read receipt), upload and download media."""
 
     def __init__(self, base_url: str, phone_number_id: str, token: str) -> None:
         self.base_url = base_url.rstrip("/")
         self.messages_url = f"{self.base_url}/{phone_number_id}/messages"
+        self.media_url = f"{self.base_url}/{phone_number_id}/media"
         self._headers = {"Authorization": f"Bearer {token}"}
         self._http: aiohttp.ClientSession | None = None
 
@@ -316,8 +319,22 @@ class GraphApi:
 
     async def post_message(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """POST /{phone-number-id}/messages; raises GraphError or DeliveryError (network)."""
+        return await self._post(self.messages_url, json=payload)
+
+    async def upload(self, image: Image) -> str:
+        """POST /{phone-number-id}/media: the media id to send the picture by."""
+        form = aiohttp.FormData()
+        form.add_field("messaging_product", "whatsapp")
+        form.add_field("type", image.mime)
+        form.add_field("file", image.data, filename=image.filename, content_type=image.mime)
+        media_id = (await self._post(self.media_url, data=form)).get("id")
+        if not isinstance(media_id, str):
+            raise DeliveryError("media upload: no media id in the answer", retryable=True)
+        return media_id
+
+    async def _post(self, url: str, **body: Any) -> dict[str, Any]:
         try:
-            async with self.http.post(self.messages_url, json=payload) as response:
+            async with self.http.post(url, **body) as response:
                 return await _answer(response)
         except aiohttp.ConnectionTimeoutError:
             raise DeliveryError("could not connect in time", retryable=True) from None
@@ -443,6 +460,7 @@ class WhatsAppSender:
 
     graph: GraphApi
     template: Template
+    images: Images
     choose_labels: Mapping[str, str]  # the list button's label per language
     messages_per_second: int
     recipient_messages_per_minute: int
@@ -455,6 +473,7 @@ class WhatsAppSender:
         self._number = SlidingWindow(self.messages_per_second, 1.0)
         self._recipients = KeyedWindows(self.recipient_messages_per_minute, 60.0)
         self._paused_until = 0.0
+        self._uploads = Uploads(self.images)  # media ids last 30 days, longer than a process
 
     def try_reserve(self, message: OutboundMessage) -> bool:
         now = self.clock()
@@ -500,10 +519,26 @@ class WhatsAppSender:
             raise self._delivery_error(error) from None
 
     async def _send_free_form(self, message: OutboundMessage) -> Receipt:
+        if message.reply.image_id is not None:
+            return await self._send_image(message, message.reply.image_id)
         label = self.choose_labels.get(message.language) or next(iter(self.choose_labels.values()))
         wamid = None
         for part in render(message.reply, label):
             wamid = await self._post(message.chat_id, part)
+        return Receipt(external_id=wamid)
+
+    async def _send_image(self, message: OutboundMessage, image_id: str) -> Receipt:
+        """The picture with the text as its caption (at most MAX_CAPTION characters)."""
+        wamid = None
+
+        async def send(picture: str | Image) -> str:
+            nonlocal wamid
+            media_id = picture if isinstance(picture, str) else await self.graph.upload(picture)
+            image = {"id": media_id, "caption": message.reply.text}
+            wamid = await self._post(message.chat_id, {"type": "image", "image": image})
+            return media_id
+
+        await self._uploads.send(image_id, send)
         return Receipt(external_id=wamid)
 
     async def _send_template(self, message: OutboundMessage) -> Receipt:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -13,11 +15,25 @@ from bot.core.errors import NluUnavailable
 from bot.core.handling import Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
-from bot.core.ports import Decision, Inbox, NluClient, Turn
+from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
 from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
 from bot.core.safety import EmergencyKeywords
 from bot.core.tickets import new_ticket_code, ticket_priority
-from bot.core.types import Classification, OutboundMessage, Outcome, Reply
+from bot.core.types import (
+    Citizen,
+    Classification,
+    DialogState,
+    Inbound,
+    OutboundMessage,
+    Outcome,
+    Parse,
+    Reply,
+)
+
+# An early parse (Classifier.start) is used within this time, else parsed again.
+EARLY_PARSE_SECONDS = 30.0
+EARLY_PARSES = 1_000  # at most this many kept
+DIALOG_CHATS = 10_000  # chats remembered as being in a dialog (Pipeline.accept)
 
 
 class Classifier:
@@ -34,10 +50,29 @@ class Classifier:
         self.nlu = nlu
         self.intents = intents
         self.safety_net = safety_net
+        self._early: dict[str, tuple[float, asyncio.Task[Parse]]] = {}
+
+    def start(self, text: str) -> None:
+        """Start parsing a text that `classify` will soon be asked for (while its message is
+        being stored), so that the turn waits less for the NLU."""
+        now = time.monotonic()
+        while self._early:
+            oldest = next(iter(self._early))
+            if self._early[oldest][0] > now and len(self._early) < EARLY_PARSES:
+                break
+            del self._early[oldest]
+        if text not in self._early:
+            task = asyncio.ensure_future(self.nlu.parse(text))
+            task.add_done_callback(_retrieve_error)
+            self._early[text] = (now + EARLY_PARSE_SECONDS, task)
 
     async def classify(self, text: str) -> Classification:
+        early = self._early.pop(text, None)
         try:
-            parse = await self.nlu.parse(text)
+            if early is not None and early[0] > time.monotonic():
+                parse = await early[1]
+            else:
+                parse = await self.nlu.parse(text)
         except NluUnavailable:
             emergency = self.safety_net.match(text) if self.safety_net is not None else None
             if emergency is None:
@@ -68,6 +103,21 @@ class Pipeline:
         self.media_channels = media_channels
         self.code_factory = code_factory
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        # Chats whose last turn left them in a dialog, whose next text is likely an answer the
+        # dialog takes as it is (no early parse for those); oldest forgotten first.
+        self._in_dialog: dict[tuple[str, str], None] = {}
+
+    async def accept(self, inbound: Inbound) -> Accepted:
+        """Store what a citizen sent (Inbox.accept); meanwhile the NLU starts on its text when
+        the turn will likely classify it."""
+        chat = (inbound.channel, inbound.chat_id)
+        if (
+            inbound.text.strip()
+            and parse_command(inbound.text) is None
+            and chat not in self._in_dialog
+        ):
+            self.classifier.start(inbound.text)
+        return await self.inbox.accept(inbound)
 
     async def process(self, message_id: int, citizen_id: int) -> Sequence[OutboundMessage] | None:
         """Process one accepted message; None when it was already processed, else its
@@ -83,7 +133,18 @@ class Pipeline:
             turn = await self.inbox.load_turn(message_id)
             if turn is None:
                 return None
-            return await self.inbox.commit(message_id, await self.decide(turn))
+            decision = await self.decide(turn)
+            replies = await self.inbox.commit(message_id, decision)
+        self._remember_dialog(turn.message.citizen, decision.outcome.state)
+        return replies
+
+    def _remember_dialog(self, citizen: Citizen, state: DialogState | None) -> None:
+        chat = (citizen.channel, citizen.chat_id)
+        self._in_dialog.pop(chat, None)
+        if state is not None and state.dialog != OFFICER_DIALOG:
+            self._in_dialog[chat] = None
+            if len(self._in_dialog) > DIALOG_CHATS:
+                del self._in_dialog[next(iter(self._in_dialog))]
 
     async def decide(self, turn: Turn) -> Decision:
         message = turn.message
@@ -140,6 +201,12 @@ class Pipeline:
             language_changed=language != message.citizen.language,
             state_changed=outcome.state != turn.state,
         )
+
+
+def _retrieve_error(task: asyncio.Task[Parse]) -> None:
+    """An early parse nobody awaited must not log 'exception was never retrieved'."""
+    with contextlib.suppress(asyncio.CancelledError):
+        task.exception()
 
 
 def _priority(outcome: Outcome, priorities: Mapping[str, int]) -> int | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.evacuation import DisasterAlert
+from bot.core.images import Image
 from bot.core.types import (
     Classification,
     DeliveryReport,
@@ -62,12 +63,16 @@ class Decision:
     state_changed: bool = True
 
 
-class Inbox(Protocol):
+class Reception(Protocol):
+    """Where the channels hand in what citizens send (bot.core.pipeline.Pipeline.accept)."""
+
     async def accept(self, inbound: Inbound) -> Accepted:
         """Store a message durably; a redelivery (same channel + external id) is a duplicate.
         A new message with no earlier unprocessed one of its citizen comes back claimed."""
         ...
 
+
+class Inbox(Reception, Protocol):
     async def pending(self, limit: int) -> Sequence[Accepted]:
         """Each citizen's oldest unprocessed message, oldest first, claimed for this worker
         for a while: other processes skip it and its citizen (a citizen's next message comes
@@ -147,6 +152,12 @@ class Sender(Protocol):
 
     async def send(self, message: OutboundMessage) -> Receipt:
         """Raises bot.core.errors.DeliveryError on failure."""
+        ...
+
+
+class Images(Protocol):
+    async def load(self, image_id: str) -> Image:
+        """A stored image; raises KeyError when there is none with this id."""
         ...
 
 

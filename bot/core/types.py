@@ -83,6 +83,7 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+    image_id: str | None = None  # a picture sent with the text as its caption (core.images)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.content import in_language, language_variants
 from bot.core.errors import InvalidInput
+from bot.core.images import MAX_CAPTION
 from bot.core.subscriptions import BROADCAST_CHANNELS, TOPICS, area_of
 from bot.storage import audit, models
 from bot.storage.database import Database
 from bot.storage.models import PRIORITY_CAMPAIGN, PRIORITY_URGENT, utcnow
+from bot.storage.rows import image_media
 
 B = cast(Table, models.Broadcast.__table__)
 M = cast(Table, models.Message.__table__)
@@ -37,6 +39,7 @@ class Progress:
     status: str  # scheduled, sending, done, cancelled
     scheduled_at: datetime
     texts: Mapping[str, str]
+    image_id: str | None = None
     queued: int = 0  # not sent yet
     sent: int = 0  # accepted by the platform (delivered and read included)
     delivered: int = 0  # reported delivered or read (WhatsApp)
@@ -66,9 +69,11 @@ class SqlBroadcasts:
         area: str | None = None,
         urgent: bool = False,
         at: datetime | None = None,
+        image_id: str | None = None,
     ) -> int:
-        """Store a broadcast to start at `at` (now when None); raises InvalidInput."""
-        return await self._insert(topic, texts, created_by, area, urgent, at, None)
+        """Store a broadcast to start at `at` (now when None), with a stored picture
+        (bot.storage.images) if given; raises InvalidInput."""
+        return await self._insert(topic, texts, created_by, area, urgent, at, None, image_id)
 
     async def create_once(
         self, key: str, *, topic: str, texts: Mapping[str, str], created_by: str, at: datetime
@@ -79,7 +84,7 @@ class SqlBroadcasts:
             if await connection.scalar(select(B.c.id).where(B.c.key == key)) is not None:
                 return None
         try:
-            return await self._insert(topic, texts, created_by, None, False, at, key)
+            return await self._insert(topic, texts, created_by, None, False, at, key, None)
         except IntegrityError:
             return None
 
@@ -92,12 +97,15 @@ class SqlBroadcasts:
         urgent: bool,
         at: datetime | None,
         key: str | None,
+        image_id: str | None,
     ) -> int:
         if topic not in TOPICS:
             raise InvalidInput(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
         variants = language_variants(texts, "a broadcast")
-        if any(len(text) > MAX_TEXT for text in variants.values()):
-            raise InvalidInput(f"a broadcast text has at most {MAX_TEXT} characters")
+        limit = MAX_TEXT if image_id is None else MAX_CAPTION
+        if any(len(text) > limit for text in variants.values()):
+            with_image = " with an image (the photo's caption)" if image_id else ""
+            raise InvalidInput(f"a broadcast text{with_image} has at most {limit} characters")
         now = utcnow()
         async with self.db.transaction() as connection:
             broadcast_id = await connection.scalar(
@@ -113,6 +121,7 @@ class SqlBroadcasts:
                     scheduled_at=at or now,
                     unreachable=0,
                     key=key,
+                    image_id=image_id,
                 )
                 .returning(B.c.id)
             )
@@ -182,7 +191,7 @@ class SqlBroadcasts:
                     update(B)
                     .where(B.c.id.in_(due.scalar_subquery()))
                     .values(status="sending", started_at=now)
-                    .returning(B.c.id, B.c.topic, B.c.area, B.c.texts, B.c.urgent)
+                    .returning(B.c.id, B.c.topic, B.c.area, B.c.texts, B.c.urgent, B.c.image_id)
                 )
             ).first()
             if row is None:
@@ -237,6 +246,7 @@ async def _queue(connection: AsyncConnection, broadcast: Any, now: datetime) -> 
     subscribers = _subscribers(broadcast.topic, broadcast.area)
     texts: Mapping[str, str] = broadcast.texts
     priority = PRIORITY_URGENT if broadcast.urgent else PRIORITY_CAMPAIGN
+    media = image_media(broadcast.image_id)
     rows: list[dict[str, Any]] = []
     unreachable = 0
     for citizen in await connection.execute(subscribers):
@@ -249,7 +259,7 @@ async def _queue(connection: AsyncConnection, broadcast: Any, now: datetime) -> 
                 "direction": "out",
                 "channel": citizen.channel,
                 "text": in_language(texts, citizen.language),
-                "media": [],
+                "media": media,
                 "buttons": [],
                 "created_at": now,
                 "delivery_status": "pending",
@@ -280,6 +290,7 @@ def _progress_of(row: Any, counts: Mapping[str, int]) -> Progress:
         status=status,
         scheduled_at=row.scheduled_at,
         texts=row.texts,
+        image_id=row.image_id,
         queued=queued,
         sent=sum(counts.get(s, 0) for s in ("sent", "delivered", "read")),
         delivered=sum(counts.get(s, 0) for s in ("delivered", "read")),

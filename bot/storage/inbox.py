@@ -50,7 +50,14 @@ from bot.storage.database import Database
 from bot.storage.disasters import active_alerts
 from bot.storage.models import utcnow
 from bot.storage.outbox import CLAIM_LEASE
-from bot.storage.rows import location_of, media_json, media_of, outbound_of, select_outbound
+from bot.storage.rows import (
+    image_media,
+    location_of,
+    media_json,
+    media_of,
+    outbound_of,
+    select_outbound,
+)
 from bot.storage.states import store_state
 
 log = logging.getLogger(__name__)
@@ -230,7 +237,7 @@ class SqlInbox:
                         "direction": "out",
                         "channel": channel,
                         "text": reply.text,
-                        "media": [],
+                        "media": image_media(reply.image_id),
                         "buttons": [
                             {"title": b.title, "payload": b.payload} for b in reply.buttons
                         ],

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -245,6 +246,21 @@ class Broadcast(Base):
     unreachable: Mapped[int] = mapped_column(default=0)
     # Makes a broadcast that several processes may create (the day's tip) exist once.
     key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # A photo sent with the text as its caption.
+    image_id: Mapped[str | None] = mapped_column(ForeignKey("images.id"))
+
+
+class Image(Base):
+    """A picture the office sends (a broadcast's photo), kept in the database so that every
+    instance can send it; its id is the SHA-256 of its bytes."""
+
+    __tablename__ = "images"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DisasterMode(Base):

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 
-from bot.core.types import Button, Location, Media, OutboundMessage, Reply
+from bot.core.types import PHOTO, Button, Location, Media, OutboundMessage, Reply
 from bot.storage import models
 
 
@@ -17,6 +17,11 @@ def media_json(media: Iterable[Media]) -> list[dict[str, str]]:
 
 def media_of(rows: Sequence[dict[str, Any]]) -> tuple[Media, ...]:
     return tuple(Media(kind=row["kind"], ref=row["ref"]) for row in rows)
+
+
+def image_media(image_id: str | None) -> list[dict[str, str]]:
+    """An outbound message's media column: its picture, by image id (bot.storage.images)."""
+    return media_json([Media(PHOTO, image_id)] if image_id else [])
 
 
 def location_of(latitude: float | None, longitude: float | None) -> Location | None:
@@ -41,6 +46,7 @@ def _outbound() -> Select[Any]:
             citizens.language,
             messages.text,
             messages.buttons,
+            messages.media,
             messages.created_at,
             messages.attempts,
             messages.template_required,
@@ -64,11 +70,12 @@ def select_outbound() -> Select[Any]:
 def outbound_of(row: Row[Any]) -> OutboundMessage:
     """A row of `select_outbound` as the core type."""
     buttons = tuple(Button(title=b["title"], payload=b["payload"]) for b in row.buttons)
+    image_id = next((m.ref for m in media_of(row.media) if m.is_photo), None)
     return OutboundMessage(
         id=row.id,
         channel=row.channel,
         chat_id=row.chat_id,
-        reply=Reply(text=row.text, buttons=buttons),
+        reply=Reply(text=row.text, buttons=buttons, image_id=image_id),
         created_at=row.created_at,
         attempts=row.attempts,
         language=row.language,

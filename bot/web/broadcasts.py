@@ -1,32 +1,42 @@
-"""Admins' broadcast pages: compose (topic, area, Indonesian and English text, urgent, now or
-at a WIB time), preview the audience, send, watch the progress bar, cancel; and disaster mode
+"""Admins' broadcast pages: compose (topic, area, Indonesian and English text, a picture, urgent,
+now or at a WIB time), preview the audience, send, watch the progress bar, cancel; and disaster mode
 (on for an area with a message, optionally broadcast as an urgent alert; off)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.core.errors import InvalidInput
 from bot.core.subscriptions import TOPICS
 from bot.core.wib import parse_wib
 from bot.storage.broadcasts import Progress, SqlBroadcasts
 from bot.storage.disasters import SqlDisasters
+from bot.storage.images import SqlImages
 from bot.web.pages import admin_session, redirect, render
 
 BASE = "/dashboard/admin/broadcasts"
 DISASTER = "/dashboard/admin/disaster"
+IMAGES = "/dashboard/admin/images"
+IMAGE_ID = re.compile(r"[0-9a-f]{64}")
 
 
 class BroadcastPages:
     def __init__(
-        self, broadcasts: SqlBroadcasts, disasters: SqlDisasters, on_started: Callable[[], None]
+        self,
+        broadcasts: SqlBroadcasts,
+        disasters: SqlDisasters,
+        images: SqlImages,
+        on_started: Callable[[], None],
     ) -> None:
         """`on_started`: wakes the outbox worker once a broadcast's messages are queued."""
         self.broadcasts = broadcasts
         self.disasters = disasters
+        self.images = images
         self.on_started = on_started
 
     def routes(self) -> Sequence[web.RouteDef]:
@@ -38,6 +48,7 @@ class BroadcastPages:
             web.post(BASE + r"/{id:\d+}/cancel", self.cancel),
             web.post(DISASTER + "/on", self.disaster_on),
             web.post(DISASTER + "/off", self.disaster_off),
+            web.get(IMAGES + "/{id:[0-9a-f]{64}}", self.image),
         ]
 
     async def listing(
@@ -69,6 +80,7 @@ class BroadcastPages:
         }
         form["urgent"] = "yes" if posted.get("urgent") == "yes" else ""
         try:
+            form["image_id"] = await self._image_id(posted, admin.username)
             at = _wib(form["at"]) if form["at"] else None
             if form["topic"] not in TOPICS:
                 raise InvalidInput("pilih topik")
@@ -82,12 +94,36 @@ class BroadcastPages:
                 area=form["area"] or None,
                 urgent=bool(form["urgent"]),
                 at=at,
+                image_id=form["image_id"] or None,
             )
         except InvalidInput as error:
             return await self.listing(request, form, error=str(error))
         if at is None and await self.broadcasts.start_due():
             self.on_started()
         return redirect(f"{BASE}/{broadcast_id}")
+
+    async def _image_id(
+        self, posted: MultiDictProxy[str | bytes | bytearray | web.FileField], by: str
+    ) -> str:
+        """The picture chosen now (stored), else the one chosen before the preview, else ''."""
+        chosen = posted.get("image")
+        if isinstance(chosen, web.FileField) and chosen.filename:
+            data = chosen.file.read()
+            if data:
+                return await self.images.save(data, by)
+        earlier = str(posted.get("image_id", ""))
+        if earlier and (not IMAGE_ID.fullmatch(earlier) or not await self.images.exists(earlier)):
+            raise InvalidInput("gambar tidak ditemukan; pilih lagi")
+        return earlier
+
+    async def image(self, request: web.Request) -> web.Response:
+        admin_session(request)
+        try:
+            image = await self.images.load(request.match_info["id"])
+        except KeyError:
+            raise web.HTTPNotFound(text="no such image") from None
+        headers = {"Cache-Control": "private, max-age=86400"}
+        return web.Response(body=image.data, content_type=image.mime, headers=headers)
 
     async def disaster_on(self, request: web.Request) -> web.StreamResponse:
         admin = admin_session(request).user

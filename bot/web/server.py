@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from aiohttp import web
 
+from bot.core.images import MAX_IMAGE_BYTES
 from bot.web.unavailable import unavailable_as_503
 
 STATIC = Path(__file__).parent / "static"
@@ -17,6 +18,8 @@ CONTENT_SECURITY_POLICY = (
 )
 Check = Callable[[], Awaitable[None]]
 Middleware = Callable[..., Awaitable[web.StreamResponse]]
+MAX_BODY = 64 * 1024
+MAX_UPLOAD = MAX_IMAGE_BYTES + MAX_BODY  # a picture and the form around it
 
 
 @web.middleware
@@ -31,17 +34,33 @@ async def security_headers(
     return response
 
 
+def uploads_to(paths: Collection[str]) -> Middleware:
+    """Requests to these paths may carry a picture: MAX_UPLOAD bytes instead of MAX_BODY."""
+
+    @web.middleware
+    async def larger_body(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.path in paths:
+            request = request.clone(client_max_size=MAX_UPLOAD)
+        return await handler(request)
+
+    return larger_body
+
+
 def create_app(
     routes: Iterable[web.RouteDef],
     readiness: Mapping[str, Check],
     webchat: bool = True,
     middlewares: Sequence[Middleware] = (),
+    upload_paths: Collection[str] = (),
 ) -> web.Application:
     """`readiness` maps a dependency name to a check that raises when it is not usable;
-    `middlewares` run inside the security headers (e.g. the dashboard's login check)."""
+    `middlewares` run inside the security headers (e.g. the dashboard's login check);
+    `upload_paths` take bodies of up to MAX_UPLOAD bytes."""
     app = web.Application(
-        middlewares=[security_headers, unavailable_as_503, *middlewares],
-        client_max_size=64 * 1024,
+        middlewares=[security_headers, unavailable_as_503, uploads_to(upload_paths), *middlewares],
+        client_max_size=MAX_BODY,
     )
     app.add_routes(list(routes))
     app.add_routes([web.get("/healthz", healthz), web.get("/readyz", _readyz(readiness))])

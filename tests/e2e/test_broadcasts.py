@@ -5,6 +5,7 @@ watches them deliver; the same from the terminal; the public transparency page."
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from collections.abc import AsyncIterator
 from itertools import count
@@ -22,6 +23,7 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_dashboard_browser import SCREENSHOTS
 from tests.e2e.test_telegram import SECRET, button_update, converse, ids, post_update, text_update
+from tests.fakes.images import png
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_updates import load_update
 
@@ -98,6 +100,49 @@ async def test_an_admin_sends_a_disaster_alert_and_watches_it_deliver(
     for chat in (sleman, anywhere):
         assert any("Mengungsi ke <Balai Desa>" in m.plain_text for m in api.sent_messages(chat))
     assert not any("Banjir" in m.plain_text for m in api.sent_messages(depok))
+
+
+async def test_a_campaign_with_a_picture_reaches_subscribers_as_a_photo(
+    browser: Browser, server: Server, api: FakeTelegramApi
+) -> None:
+    subscribers = [await subscriber(server, api, "/langganan kamtibmas") for _ in range(3)]
+    picture = png(width=64, height=48, shade=120)
+    page = await admin_page(browser, server)
+    await page.get_by_label("Topik").select_option("kamtibmas")
+    await page.get_by_label("Pesan (Bahasa Indonesia)").fill(
+        "Pakai helm SNI, selamat sampai tujuan."
+    )
+    await page.locator("input[name=image]").set_input_files(
+        {"name": "helm.png", "mimeType": "image/png", "buffer": picture}
+    )
+    await page.get_by_role("button", name="Pratinjau").click()
+    preview = page.locator("#preview-image")
+    await expect(preview).to_be_visible()
+    assert await preview.evaluate("image => image.naturalWidth") == 64
+    await page.get_by_role("button", name="Kirim").click()  # the picture chosen before the preview
+
+    await expect(page.locator("#status")).to_have_text("selesai", timeout=20_000)
+    await expect(page.locator("#sent")).to_have_text("3")
+    assert await page.locator("#image").evaluate("image => image.naturalHeight") == 48
+    photos = [photo for chat in subscribers for photo in api.sent_photos(chat)]
+    assert [p.plain_caption for p in photos] == ["Pakai helm SNI, selamat sampai tujuan."] * 3
+    assert [p.uploaded for p in photos].count(True) == 1  # then by Telegram's file_id
+    [upload] = [p for p in photos if p.uploaded]
+    assert upload.sha256 == hashlib.sha256(picture).hexdigest()
+
+
+async def test_a_picture_that_is_not_jpeg_or_png_is_refused(
+    browser: Browser, server: Server
+) -> None:
+    page = await admin_page(browser, server)
+    await page.get_by_label("Topik").select_option("info")
+    await page.get_by_label("Pesan (Bahasa Indonesia)").fill("Pengumuman")
+    await page.locator("input[name=image]").set_input_files(
+        {"name": "x.gif", "mimeType": "image/gif", "buffer": b"GIF89a" + bytes(64)}
+    )
+    await page.get_by_role("button", name="Kirim").click()
+    await expect(page.get_by_role("alert")).to_contain_text("JPEG or PNG")
+    await expect(page).to_have_url(f"{server.url}/dashboard/admin/broadcasts")
 
 
 async def test_a_scheduled_campaign_is_cancelled_from_its_page(

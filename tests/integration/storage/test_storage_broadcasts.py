@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from bot.broadcasting import create_daily_tips
 from bot.core.content import Campaign
 from bot.core.errors import InvalidInput
+from bot.core.images import MAX_CAPTION, MAX_IMAGE_BYTES
 from bot.core.ports import Decision
 from bot.core.types import Inbound, Outcome, Receipt, Reply, SubscriptionChange
 from bot.core.wib import WIB
@@ -20,8 +21,10 @@ from bot.settings import DailyTip
 from bot.storage import models
 from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.database import Database
+from bot.storage.images import SqlImages
 from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import SqlOutbox
+from tests.fakes.images import png
 
 MESSAGE_NUMBERS = itertools.count()
 
@@ -246,3 +249,49 @@ async def test_the_days_tip_is_created_once_at_its_time_and_changes_daily(
     assert second is not None
     assert {first.texts["id"], second.texts["id"]} == {"💡 Tips\nsatu", "💡 Tips\ndua"}
     assert first.scheduled_at == datetime(2026, 11, 26, 7, 0, tzinfo=WIB)
+
+
+async def test_a_broadcast_picture_is_stored_once_and_goes_with_every_message(
+    inbox: SqlInbox, db: Database, broadcasts: SqlBroadcasts
+) -> None:
+    images = SqlImages(db)
+    picture = png(shade=200)
+    image_id = await images.save(picture, "admin")
+    assert await images.save(picture, "another admin") == image_id  # the same bytes: one row
+    assert (await images.load(image_id)).data == picture
+    for chat in ("p1", "p2"):
+        await subscribe(inbox, chat, "narkoba")
+
+    broadcast_id = await broadcasts.create(
+        topic="narkoba", texts={"id": "Jauhi narkoba"}, created_by="admin", image_id=image_id
+    )
+    await broadcasts.start_due()
+
+    due = await SqlOutbox(db).due(("telegram",), datetime.now(UTC) + timedelta(seconds=1), 10)
+    assert sorted((m.chat_id, m.reply.image_id, m.reply.text) for m in due) == [
+        ("p1", image_id, "Jauhi narkoba"),
+        ("p2", image_id, "Jauhi narkoba"),
+    ]
+    progress = await broadcasts.progress(broadcast_id)
+    assert progress is not None
+    assert progress.image_id == image_id
+
+
+async def test_a_picture_must_be_a_small_jpeg_or_png_and_its_caption_short(
+    db: Database, broadcasts: SqlBroadcasts
+) -> None:
+    images = SqlImages(db)
+    with pytest.raises(InvalidInput, match="JPEG or PNG"):
+        await images.save(b"GIF89a" + bytes(100), "admin")
+    with pytest.raises(InvalidInput, match="larger than 5 MB"):
+        await images.save(b"\xff\xd8\xff" + bytes(MAX_IMAGE_BYTES), "admin")
+    with pytest.raises(KeyError):
+        await images.load("0" * 64)
+    image_id = await images.save(png(), "admin")
+    caption = "x" * (MAX_CAPTION + 1)
+    with pytest.raises(InvalidInput, match=r"with an image .* at most 1024"):
+        await broadcasts.create(
+            topic="info", texts={"id": caption}, created_by="admin", image_id=image_id
+        )
+    # Without a picture the same text is fine.
+    await broadcasts.create(topic="info", texts={"id": caption}, created_by="admin")

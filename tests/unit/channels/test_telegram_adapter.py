@@ -12,6 +12,7 @@ from telegram import Bot, Update
 from bot.channels.telegram import BotIdentity, TelegramSender, parse_update, render
 from bot.channels.text import split_text
 from bot.core.types import Button, Location, Media, OutboundMessage, Reply
+from tests.fakes.images import MemoryImages
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "telegram"
 BOT = BotIdentity(777000111, "PolresTestBot")
@@ -133,6 +134,7 @@ class Clock:
 def sender(clock: Clock, overall: int = 30) -> TelegramSender:
     return TelegramSender(
         Bot(TOKEN),
+        MemoryImages(),
         messages_per_second=overall,
         chat_messages_per_second=1,
         group_messages_per_minute=20,
@@ -160,6 +162,7 @@ async def test_twenty_messages_per_minute_to_a_group_and_one_a_second() -> None:
     clock = Clock()
     limits = TelegramSender(
         AnsweringBot(TOKEN),
+        MemoryImages(),
         messages_per_second=30,
         chat_messages_per_second=1,
         group_messages_per_minute=20,

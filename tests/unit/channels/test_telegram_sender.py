@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -12,6 +14,7 @@ from bot.channels.telegram import MAX_TEXT, TelegramSender
 from bot.channels.telegram_http import AiohttpRequest
 from bot.core.errors import DeliveryError
 from bot.core.types import Button, OutboundMessage, Reply
+from tests.fakes.images import MemoryImages, png
 from tests.fakes.telegram_api import FakeTelegramApi
 
 CHAT = 5831104529  # a private chat
@@ -52,13 +55,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def sender(bot: Bot, clock: Clock) -> TelegramSender:
-    return make_sender(bot, clock)
+def images() -> MemoryImages:
+    return MemoryImages()
 
 
-def make_sender(bot: Bot, clock: Clock) -> TelegramSender:
+@pytest.fixture
+def sender(bot: Bot, clock: Clock, images: MemoryImages) -> TelegramSender:
+    return make_sender(bot, clock, images)
+
+
+def make_sender(bot: Bot, clock: Clock, images: MemoryImages | None = None) -> TelegramSender:
     return TelegramSender(
         bot,
+        images or MemoryImages(),
         messages_per_second=30,
         chat_messages_per_second=1,
         group_messages_per_minute=20,
@@ -67,11 +76,13 @@ def make_sender(bot: Bot, clock: Clock) -> TelegramSender:
 
 
 def outbound(
-    text: str, buttons: tuple[Button, ...] = (), chat_id: int | str = CHAT
+    text: str,
+    buttons: tuple[Button, ...] = (),
+    chat_id: int | str = CHAT,
+    image_id: str | None = None,
 ) -> OutboundMessage:
-    return OutboundMessage(
-        1, "telegram", str(chat_id), Reply(text, buttons), datetime(2026, 1, 1, tzinfo=UTC)
-    )
+    reply = Reply(text, buttons, image_id=image_id)
+    return OutboundMessage(1, "telegram", str(chat_id), reply, datetime(2026, 1, 1, tzinfo=UTC))
 
 
 async def delivery_error(sender: TelegramSender, message: OutboundMessage) -> DeliveryError:
@@ -94,6 +105,40 @@ async def test_a_message_arrives_as_html_with_an_inline_keyboard(
     assert sent.reply_markup == KEYBOARD
     assert sent.message["reply_markup"] == KEYBOARD
     assert sent.callback_data == ["/lapor", "/status"]
+
+
+async def test_a_picture_is_uploaded_once_then_sent_by_its_file_id(
+    api: FakeTelegramApi, sender: TelegramSender, images: MemoryImages, clock: Clock
+) -> None:
+    picture = png(shade=90)
+    image_id = images.add(picture)
+    chats = [CHAT + n for n in range(4)]
+    await asyncio.gather(
+        *(
+            sender.send(outbound("Awas <penipuan> & hoaks", chat_id=c, image_id=image_id))
+            for c in chats
+        )
+    )
+
+    photos = api.sent_photos()
+    assert sorted(p.chat_id for p in photos) == chats
+    assert [p.uploaded for p in photos].count(True) == 1
+    [upload] = [p for p in photos if p.uploaded]
+    assert upload.sha256 == hashlib.sha256(picture).hexdigest()
+    assert {p.file_id for p in photos if not p.uploaded} == {upload.file_id}
+    assert {(p.plain_caption, p.parse_mode) for p in photos} == {
+        ("Awas <penipuan> & hoaks", "HTML")
+    }
+    assert api.sent_messages() == []
+    assert images.loads == 1
+
+
+async def test_a_picture_that_is_gone_is_not_retried(
+    api: FakeTelegramApi, sender: TelegramSender
+) -> None:
+    error = await delivery_error(sender, outbound("halo", image_id="0" * 64))
+    assert (error.retryable, error.unreachable) == (False, False)
+    assert api.sent_photos() == []
 
 
 async def test_a_message_without_buttons_has_no_keyboard(

@@ -3,6 +3,7 @@ the fake Graph API (tests/fakes/whatsapp_api.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +31,7 @@ from bot.core.types import (
     Receipt,
     Reply,
 )
+from tests.fakes.images import MemoryImages, png
 from tests.fakes.whatsapp_api import DEFAULT_PHONE_NUMBER_ID, FakeGraphApi, sign
 from tests.fakes.whatsapp_updates import load_webhook, messages, statuses, webhook_body
 
@@ -235,12 +237,13 @@ def outbound(
     template_required: bool = False,
     buttons: tuple[Button, ...] = (),
     chat_id: str = CITIZEN,
+    image_id: str | None = None,
 ) -> OutboundMessage:
     return OutboundMessage(
         id=1,
         channel="whatsapp",
         chat_id=chat_id,
-        reply=Reply(text, buttons),
+        reply=Reply(text, buttons, image_id=image_id),
         created_at=NOW,
         language=language,
         last_inbound_at=last_inbound_at,
@@ -257,12 +260,18 @@ async def api() -> AsyncIterator[FakeGraphApi]:
 
 
 @pytest.fixture
-async def sender(api: FakeGraphApi) -> AsyncIterator[WhatsAppSender]:
+def images() -> MemoryImages:
+    return MemoryImages()
+
+
+@pytest.fixture
+async def sender(api: FakeGraphApi, images: MemoryImages) -> AsyncIterator[WhatsAppSender]:
     graph = GraphApi(api.base_url, api.phone_number_id, api.token)
     await graph.open()
     yield WhatsAppSender(
         graph,
         TEMPLATE,
+        images,
         LABELS,
         messages_per_second=80,
         recipient_messages_per_minute=10,
@@ -279,6 +288,36 @@ async def test_inside_the_window_a_reply_is_free_form(
     assert (sent.type, sent.text) == ("text", "Halo, ada yang bisa dibantu?")
     assert receipt == Receipt(external_id=sent.wamid)
     assert api.calls[-1].headers["Authorization"] == f"Bearer {api.token}"
+
+
+async def test_a_picture_is_uploaded_once_and_sent_with_its_caption(
+    api: FakeGraphApi, sender: WhatsAppSender, images: MemoryImages
+) -> None:
+    picture = png(shade=30)
+    image_id = images.add(picture)
+    others = [str(int(CITIZEN) + n) for n in range(1, 4)]
+    receipt = await sender.send(outbound("Jauhi narkoba", image_id=image_id))
+    await asyncio.gather(
+        *(sender.send(outbound("Jauhi narkoba", chat_id=c, image_id=image_id)) for c in others)
+    )
+
+    [uploaded] = api.uploaded_media()
+    assert (uploaded.data, uploaded.mime_type) == (picture, "image/png")
+    sent = api.sent_images()
+    assert sorted(s.to for s in sent) == sorted([CITIZEN, *others])
+    assert {(s.media_id, s.caption) for s in sent} == {(uploaded.id, "Jauhi narkoba")}
+    assert receipt == Receipt(external_id=api.sent_images(CITIZEN)[0].wamid)
+
+
+async def test_a_picture_outside_the_window_goes_as_the_template(
+    api: FakeGraphApi, sender: WhatsAppSender, images: MemoryImages
+) -> None:
+    image_id = images.add(png())
+    message = outbound("Jauhi narkoba", last_inbound_at=None, image_id=image_id)
+    receipt = await sender.send(message)
+    assert receipt.template == TEMPLATE.name
+    assert api.sent_images() == []
+    assert api.uploaded_media() == []
 
 
 async def test_buttons_go_out_as_an_interactive_message(
@@ -417,7 +456,7 @@ def channel_with(outbox: LateOutbox) -> WhatsAppChannel:
         app_secret="s",
         verify_token="v",
         api_base_url="http://127.0.0.1:9",
-        inbox=None,  # type: ignore[arg-type]
+        reception=None,  # type: ignore[arg-type]
         outbox=outbox,  # type: ignore[arg-type]
         on_accepted=lambda accepted: None,
     )

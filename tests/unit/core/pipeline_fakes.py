@@ -172,7 +172,7 @@ class Chat:
             media=media,
             location=location,
         )
-        accepted = await self.inbox.accept(inbound)
+        accepted = await self.pipeline.accept(inbound)
         assert await self.pipeline.process(accepted.message_id, accepted.citizen_id) is not None
         return self.inbox.decisions[accepted.message_id]
 
