@@ -189,6 +189,10 @@ class TelegramSender:
         now = self.clock()
         return max(self._paused_until - now, self._overall.wait(now))
 
+    def free_slots(self) -> int:
+        now = self.clock()
+        return 0 if now < self._paused_until else self._overall.free(now)
+
     def _windows(self, message: OutboundMessage, now: float) -> list[SlidingWindow]:
         """The limits a send to this chat counts against: overall, the chat's, a group's."""
         windows = [self._overall, self._chats.window(message.chat_id, now)]

@@ -490,6 +490,10 @@ class WhatsAppSender:
         now = self.clock()
         return max(self._paused_until - now, self._number.wait(now))
 
+    def free_slots(self) -> int:
+        now = self.clock()
+        return 0 if now < self._paused_until else self._number.free(now)
+
     def window_open(self, message: OutboundMessage) -> bool:
         last = message.last_inbound_at
         return last is not None and self.now() - last < self.window

@@ -150,6 +150,10 @@ class Sender(Protocol):
         """How long until the overall limit allows another send (0 when it does now)."""
         ...
 
+    def free_slots(self) -> int:
+        """How many more sends the overall limit allows now."""
+        ...
+
     async def send(self, message: OutboundMessage) -> Receipt:
         """Raises bot.core.errors.DeliveryError on failure."""
         ...

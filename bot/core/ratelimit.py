@@ -19,9 +19,13 @@ class SlidingWindow:
         self._in_flight = 0
 
     def allows(self, now: float) -> bool:
+        return self.free(now) > 0
+
+    def free(self, now: float) -> int:
+        """How many more events the window allows now."""
         while self._events and self._events[0] <= now - self.period:
             self._events.popleft()
-        return len(self._events) + self._in_flight < self.limit
+        return max(0, self.limit - len(self._events) - self._in_flight)
 
     def wait(self, now: float) -> float:
         """Seconds until the window allows one more event (0 when it does now)."""

@@ -21,6 +21,8 @@ from bot.core.types import OutboundMessage, Receipt
 log = logging.getLogger(__name__)
 # The shortest wait between passes while a rate limit holds messages back.
 RATE_LIMITED_PAUSE = 0.05
+# Claimed beyond the free slots, for messages a chat's own limit may hold back.
+CLAIM_SPARE = 16
 
 
 class InboxWorker:
@@ -189,6 +191,7 @@ class OutboxWorker:
         self.wake = asyncio.Event()
         self.draining = False
         self.backlog = 0
+        self._held_back = False  # the last pass gave back messages it had room for
         self._sending = BackgroundTasks()
 
     def send_soon(self, messages: Sequence[OutboundMessage]) -> None:
@@ -211,10 +214,16 @@ class OutboxWorker:
             self.wake.set()
 
     async def run_once(self, limit: int = 200) -> int:
-        """One pass over the due messages; returns how many were sent."""
-        if not self.senders:
+        """One pass over the due messages; returns how many were sent.
+
+        Claims about as many as the rate limits let go now (a broadcast's queue is not
+        claimed and given back in full every pass), or `limit` when the last pass had to
+        hold back messages it had room for (a chat's own limit, or its earlier message)."""
+        room = sum(sender.free_slots() for sender in self.senders.values())
+        if not room:
             return 0
-        due = await self.outbox.due(tuple(self.senders), datetime.now(UTC), limit)
+        wanted = limit if self._held_back else min(limit, room + CLAIM_SPARE)
+        due = await self.outbox.due(tuple(self.senders), datetime.now(UTC), wanted)
         sent, self.backlog = await self._send_batch(due)
         return sent
 
@@ -247,6 +256,7 @@ class OutboxWorker:
         tried = {message.id for message in batch}
         left = [m.id for m in due if m.id not in tried]
         await self.outbox.release(left, datetime.now(UTC))
+        self._held_back = bool(left) and any(s.free_slots() for s in self.senders.values())
         return len(sent), len(left)
 
     async def _send(self, message: OutboundMessage) -> Receipt | None:

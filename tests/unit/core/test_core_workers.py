@@ -38,11 +38,13 @@ class FakeOutbox:
     unreachable: list[int] = field(default_factory=list)
     receipts: dict[int, Receipt] = field(default_factory=dict)
     released: list[int] = field(default_factory=list)
+    limits: list[int] = field(default_factory=list)  # how many each pass asked for
 
     async def due(
         self, channels: Sequence[str], now: datetime, limit: int
     ) -> Sequence[OutboundMessage]:
         self.asked_channels.append(tuple(channels))
+        self.limits.append(limit)
         return [m for m in self.messages if m.channel in channels][:limit]
 
     async def mark_sent(self, receipts: Mapping[int, Receipt], now: datetime) -> None:
@@ -70,12 +72,16 @@ class FakeSender:
     error: DeliveryError | None = None
     delivered: list[OutboundMessage] = field(default_factory=list)
     allowed: bool = True  # what the rate limiter says
+    slots: int = 30  # free in the overall limit while allowed
 
     def try_reserve(self, message: OutboundMessage) -> bool:
         return self.allowed
 
     def wait_seconds(self) -> float:
         return 0.0 if self.allowed else 0.3
+
+    def free_slots(self) -> int:
+        return self.slots if self.allowed else 0
 
     async def send(self, message: OutboundMessage) -> Receipt:
         if self.error is not None:
@@ -269,3 +275,26 @@ def test_with_messages_held_back_the_next_pass_comes_when_the_limit_allows() -> 
     assert sending._pause() == workers.RATE_LIMITED_PAUSE  # a per-chat limit: soon
     sending.senders = {"telegram": FakeSender(allowed=False)}
     assert sending._pause() == 0.3  # the overall limit frees a slot then
+
+
+async def test_a_pass_claims_about_what_the_limits_let_go() -> None:
+    outbox = FakeOutbox([outbound(n, chat_id=str(n)) for n in range(1, 501)])
+    sender = FakeSender(slots=5)
+    worker = OutboxWorker(outbox, {"telegram": sender}, POLICY, poll_seconds=1.0)
+    await worker.run_once()
+    assert outbox.limits == [5 + workers.CLAIM_SPARE]
+
+    sender.allowed = False
+    assert await worker.run_once() == 0
+    assert outbox.limits == [5 + workers.CLAIM_SPARE]  # no room: nothing claimed
+
+
+async def test_after_a_pass_held_back_messages_it_had_room_for_the_next_claims_more() -> None:
+    # The queue's head is one chat's: one message per pass, the rest of the room unused.
+    one_chat = [outbound(n, chat_id="42") for n in range(1, 41)]
+    others = [outbound(n, chat_id=str(n)) for n in range(41, 61)]
+    outbox = FakeOutbox([*one_chat, *others])
+    worker = OutboxWorker(outbox, {"telegram": FakeSender(slots=5)}, POLICY, poll_seconds=1.0)
+    assert await worker.run_once(limit=200) == 1
+    assert await worker.run_once(limit=200) > 1  # the whole queue looked at: others go too
+    assert outbox.limits == [5 + workers.CLAIM_SPARE, 200]
