@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.broadcasting import start_when_due
+from bot.broadcasting import DailyTips, start_when_due
 from bot.channels.console import ConsoleChat
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramSender
@@ -238,6 +238,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
     """Run the HTTP server and the workers until SIGINT or SIGTERM."""
     async with open_services(settings) as services:
         config = settings.config
+        daily_tips = DailyTips(config.broadcasts.daily_tips, services.pipeline.content.campaigns)
         senders: dict[str, Sender] = {}
         outbox_worker = OutboxWorker(
             services.outbox,
@@ -308,8 +309,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
                             SqlBroadcasts(services.db),
                             outbox_worker.wake.set,
                             config.broadcasts.poll_seconds,
-                            config.broadcasts.daily_tips,
-                            services.pipeline.content.campaigns,
+                            daily_tips,
                         )
                     ),
                 ]

@@ -7,11 +7,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from datetime import time as dt_time
 from typing import TextIO
 
 from bot.core.content import Campaign, in_language
+from bot.core.errors import ConfigError
 from bot.core.wib import WIB, format_wib
 from bot.settings import DailyTip
 from bot.storage.broadcasts import Progress, SqlBroadcasts
@@ -26,14 +27,13 @@ async def start_when_due(
     broadcasts: SqlBroadcasts,
     on_started: Callable[[], None],
     poll_seconds: float,
-    daily_tips: Sequence[DailyTip] = (),
-    campaigns: Mapping[str, Campaign] | None = None,
+    daily_tips: DailyTips,
 ) -> None:
     """Until cancelled: create the day's tips when their time comes, start broadcasts whose
     time has come, then wake the outbox."""
     while True:
         try:
-            await create_daily_tips(broadcasts, daily_tips, campaigns or {}, datetime.now(WIB))
+            await daily_tips.create_due(broadcasts, datetime.now(WIB))
             started = await broadcasts.start_due()
             if started:
                 log.info("broadcasts started: %s", ", ".join(map(str, started)))
@@ -43,34 +43,47 @@ async def start_when_due(
         await asyncio.sleep(poll_seconds)
 
 
-async def create_daily_tips(
-    broadcasts: SqlBroadcasts,
-    daily_tips: Sequence[DailyTip],
-    campaigns: Mapping[str, Campaign],
-    now: datetime,
-) -> list[int]:
-    """Today's tip of each campaign once its time has come: a new one each day, created once
-    whichever process gets there first."""
-    created = []
-    for tip in daily_tips:
-        campaign = campaigns.get(tip.campaign)
-        at = datetime.combine(now.date(), dt_time.fromisoformat(tip.at), WIB)
-        if campaign is None or now < at:
-            continue
-        today = campaign.tips[now.date().toordinal() % len(campaign.tips)]
-        texts = {
-            lang: f"💡 {in_language(campaign.title, lang)}\n{text}" for lang, text in today.items()
-        }
-        broadcast_id = await broadcasts.create_once(
-            f"daily-tip:{tip.campaign}:{now.date().isoformat()}",
-            topic=tip.topic,
-            texts=texts,
-            created_by="daily-tip",
-            at=at,
-        )
-        if broadcast_id is not None:
-            created.append(broadcast_id)
-    return created
+class DailyTips:
+    """The day's tip of each campaign in `broadcasts.daily_tips`, once its time has come: a
+    new one each day, created once whichever process gets there first."""
+
+    def __init__(self, tips: Sequence[DailyTip], campaigns: Mapping[str, Campaign]) -> None:
+        """Raises ConfigError for a campaign that data/campaigns/ does not have."""
+        unknown = sorted({tip.campaign for tip in tips} - set(campaigns))
+        if unknown:
+            raise ConfigError(
+                f"config.yml: broadcasts.daily_tips: no campaign {', '.join(unknown)} in "
+                f"data/campaigns/ (there are: {', '.join(sorted(campaigns))})"
+            )
+        self.tips = tips
+        self.campaigns = campaigns
+        self._done_on: dict[str, date] = {}  # campaign → the last day its tip was created
+
+    async def create_due(self, broadcasts: SqlBroadcasts, now: datetime) -> list[int]:
+        """The ids of the tips this call created (another process may have been first)."""
+        created = []
+        day = now.date()
+        for tip in self.tips:
+            at = datetime.combine(day, dt_time.fromisoformat(tip.at), WIB)
+            if self._done_on.get(tip.campaign) == day or now < at:
+                continue
+            campaign = self.campaigns[tip.campaign]
+            today = campaign.tips[day.toordinal() % len(campaign.tips)]
+            texts = {
+                lang: f"💡 {in_language(campaign.title, lang)}\n{text}"
+                for lang, text in today.items()
+            }
+            broadcast_id = await broadcasts.create_once(
+                f"daily-tip:{tip.campaign}:{day.isoformat()}",
+                topic=tip.topic,
+                texts=texts,
+                created_by="daily-tip",
+                at=at,
+            )
+            self._done_on[tip.campaign] = day
+            if broadcast_id is not None:
+                created.append(broadcast_id)
+        return created
 
 
 def progress_line(progress: Progress) -> str:

@@ -1,4 +1,4 @@
-"""The terminal's progress bar for a broadcast."""
+"""The terminal's progress bar for a broadcast; the day's tips."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.broadcasting import BAR_WIDTH, STALLED_SECONDS, progress_line, watch
+import pytest
+
+from bot.broadcasting import BAR_WIDTH, STALLED_SECONDS, DailyTips, progress_line, watch
+from bot.core.content import Campaign
+from bot.core.errors import ConfigError
+from bot.core.wib import WIB
+from bot.settings import DailyTip
 from bot.storage.broadcasts import Progress
 
 START = Progress(
@@ -69,3 +75,34 @@ async def test_watch_says_when_nothing_is_being_sent() -> None:
     await watch(stuck, 7, out, interval=0, clock=clock)  # type: ignore[arg-type]
 
     assert "is it running?" in out.getvalue()
+
+
+class CountingBroadcasts:
+    """Stands in for SqlBroadcasts.create_once: another process created every tip already."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def create_once(self, key: str, **broadcast: object) -> int | None:
+        self.asked.append(key)
+        return None
+
+
+TIPS = (DailyTip(campaign="narkoba", topic="narkoba", at="19:00"),)
+CAMPAIGNS = {"narkoba": Campaign("narkoba", {"id": "Narkoba"}, ({"id": "Jauhi"},))}
+
+
+async def test_a_days_tip_is_asked_for_once_a_day() -> None:
+    store = CountingBroadcasts()
+    tips = DailyTips(TIPS, CAMPAIGNS)
+    evening = datetime(2026, 11, 26, 19, 0, tzinfo=WIB)
+    for minutes in (0, 1, 2):
+        await tips.create_due(store, evening.replace(minute=minutes))  # type: ignore[arg-type]
+    await tips.create_due(store, evening.replace(day=27))  # type: ignore[arg-type]
+    assert store.asked == ["daily-tip:narkoba:2026-11-26", "daily-tip:narkoba:2026-11-27"]
+
+
+def test_a_daily_tip_of_an_unknown_campaign_stops_the_start() -> None:
+    unknown = (*TIPS, DailyTip(campaign="narkotika", topic="narkoba", at="07:00"))
+    with pytest.raises(ConfigError, match="no campaign narkotika in data/campaigns/"):
+        DailyTips(unknown, CAMPAIGNS)

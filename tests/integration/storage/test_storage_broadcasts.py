@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bot.broadcasting import create_daily_tips
+from bot.broadcasting import DailyTips
 from bot.core.content import Campaign
 from bot.core.errors import InvalidInput
 from bot.core.images import MAX_CAPTION, MAX_IMAGE_BYTES
@@ -230,20 +230,20 @@ async def test_the_days_tip_is_created_once_at_its_time_and_changes_daily(
         "kamtibmas": Campaign("kamtibmas", {"id": "Tips"}, ({"id": "satu"}, {"id": "dua"}))
     }
     tips = (DailyTip(campaign="kamtibmas", topic="kamtibmas", at="07:00"),)
+    here = DailyTips(tips, campaigns)
     before = datetime(2026, 11, 26, 6, 59, tzinfo=WIB)
-    assert await create_daily_tips(broadcasts, tips, campaigns, before) == []
+    assert await here.create_due(broadcasts, before) == []
 
     other = SqlBroadcasts(Database.connect(database_url))  # a second instance's pool
     try:
         at_seven = before + timedelta(minutes=6)
-        created = await asyncio.gather(
-            *(create_daily_tips(b, tips, campaigns, at_seven) for b in (broadcasts, other) * 2)
-        )
+        instances = [(here, broadcasts), (DailyTips(tips, campaigns), other)]
+        created = await asyncio.gather(*(t.create_due(b, at_seven) for t, b in instances))
     finally:
         await other.db.close()
     [today] = [broadcast for batch in created for broadcast in batch]
-    assert await create_daily_tips(broadcasts, tips, campaigns, at_seven) == []
-    [tomorrow] = await create_daily_tips(broadcasts, tips, campaigns, at_seven + timedelta(days=1))
+    assert await DailyTips(tips, campaigns).create_due(broadcasts, at_seven) == []  # a restart
+    [tomorrow] = await here.create_due(broadcasts, at_seven + timedelta(days=1))
     first, second = await broadcasts.progress(today), await broadcasts.progress(tomorrow)
     assert first is not None
     assert second is not None
