@@ -3,44 +3,33 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
-
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.local_server import LocalServer
 
-class RasaProxy:
+
+class RasaProxy(LocalServer):
     def __init__(self, upstream: str) -> None:
+        super().__init__()
         self.upstream = upstream.rstrip("/")
         self.down = False
         self.refused = 0  # requests answered 503 while down
-        self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
-        self.url = ""
 
-    async def __aenter__(self) -> Self:
+    def application(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/{path:.*}", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}"
-        self._http = aiohttp.ClientSession()
-        return self
+        return app
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def start(self) -> None:
+        await super().start()
+        self._http = aiohttp.ClientSession()
+
+    async def close(self) -> None:
         if self._http is not None:
             await self._http.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await super().close()
 
     async def _forward(self, request: web.Request) -> web.Response:
         if self.down:

@@ -43,11 +43,12 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
+
+from tests.fakes.local_server import LocalServer
 
 BOT_ID = 777000111
 BOT_USERNAME = "PolresTestBot"
@@ -527,7 +528,7 @@ def _check_reply_markup(markup: Any) -> dict[str, Any] | None:
 # -- the server ------------------------------------------------------------------------------
 
 
-class FakeTelegramApi:
+class FakeTelegramApi(LocalServer):
     """A Bot API server for one bot. Use as ``async with FakeTelegramApi() as api:``.
 
     Point PTB at it with ``telegram.Bot(api.token, base_url=api.base_url)`` (or
@@ -543,11 +544,9 @@ class FakeTelegramApi:
     ) -> None:
         """`allow_http_webhook` lifts Telegram's HTTPS-on-80/88/443/8443 rule for setWebhook
         (for a test whose bot listens on plain http://127.0.0.1:PORT)."""
+        super().__init__(host)
         self._token = token
-        self._host = host
         self.allow_http_webhook = allow_http_webhook
-        self._port: int | None = None
-        self._runner: web.AppRunner | None = None
         self.started_at: float | None = None  # time.monotonic() when the server started
 
         self.calls: list[ApiCall] = []
@@ -591,53 +590,28 @@ class FakeTelegramApi:
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def application(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/files/{file_id}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, 0)
-        await site.start()
-        self._port = site.port
+        return app
+
+    async def start(self) -> None:
+        await super().start()
         self._closing.clear()
         self.started_at = time.monotonic()
 
     async def close(self) -> None:
         self._closing.set()
         self._pulse()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
+        await super().close()
 
     # -- addresses --------------------------------------------------------------------------
 
     @property
     def token(self) -> str:
         return self._token
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeTelegramApi is not started")
-        return self._port
-
-    @property
-    def url(self) -> str:
-        return f"http://{self._host}:{self.port}"
 
     @property
     def base_url(self) -> str:

@@ -38,10 +38,11 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.local_server import LocalServer
 
 DEFAULT_VERSION = "v23.0"
 DEFAULT_PHONE_NUMBER_ID = "106540352242922"
@@ -349,7 +350,7 @@ def _body_parameters(template: dict[str, Any]) -> list[Any]:
 # -- the server --------------------------------------------------------------------------------
 
 
-class FakeGraphApi:
+class FakeGraphApi(LocalServer):
     """The Cloud API for one business phone number. Use as ``async with FakeGraphApi() as api:``
     and point the bot's WHATSAPP_API_BASE_URL at ``api.base_url``."""
 
@@ -366,9 +367,7 @@ class FakeGraphApi:
         self.phone_number_id = phone_number_id
         self.token = token
         self.display_phone_number = display_phone_number
-        self._host = host
-        self._port: int | None = None
-        self._runner: web.AppRunner | None = None
+        super().__init__(host)
         self._closing = asyncio.Event()
         self._serial = itertools.count(1)
         self.calls: list[ApiCall] = []
@@ -381,43 +380,18 @@ class FakeGraphApi:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def application(self) -> web.Application:
         app = web.Application(client_max_size=4 * MAX_IMAGE_BYTES)  # room for a too-big upload
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, 0)
-        await site.start()
-        self._port = site.port
+        return app
+
+    async def start(self) -> None:
+        await super().start()
         self._closing.clear()
 
     async def close(self) -> None:
         self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeGraphApi is not started")
-        return self._port
-
-    @property
-    def url(self) -> str:
-        return f"http://{self._host}:{self.port}"
+        await super().close()
 
     @property
     def base_url(self) -> str:
