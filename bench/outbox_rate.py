@@ -7,7 +7,7 @@ group, as Telegram does.
 The baseline is the allowed rate itself, 30 messages/s; the run queues three replies to one
 chat (1/s per chat), one to each of `--chats` private chats and `--group-messages` to one group
 (20/min, spread through the queue as they would arrive), then lets the real OutboxWorker and
-TelegramSender send them.
+TelegramSender send them with config.yml's outbox settings (bench/flood_limits.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,22 +22,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from telegram import Bot  # noqa: E402
-
-from bot.channels.telegram import CHANNEL, TelegramSender  # noqa: E402
-from bot.channels.telegram_http import AiohttpRequest  # noqa: E402
+from bench.flood_limits import (  # noqa: E402
+    ALLOWED_PER_SECOND,
+    TARGET,
+    flood_limited,
+    sqlite_database,
+    verdict,
+)
+from bot.channels.telegram import CHANNEL  # noqa: E402
 from bot.core.ports import Decision  # noqa: E402
 from bot.core.types import Inbound, Outcome, Reply  # noqa: E402
-from bot.core.workers import OutboxWorker, RetryPolicy  # noqa: E402
-from bot.storage.database import Database  # noqa: E402
-from bot.storage.images import SqlImages  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
 from bot.storage.inbox import SqlInbox  # noqa: E402
 from bot.storage.outbox import SqlOutbox  # noqa: E402
-from bot.storage.schema import upgrade  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegramApi  # noqa: E402
 
-ALLOWED_PER_SECOND = 30
-TARGET = 0.95
 GROUP = -1001876543210
 BUSY_CHAT = 6_900_000_000
 
@@ -54,10 +51,8 @@ async def queue(inbox: SqlInbox, chat: int, replies: int, serial: int) -> None:
 
 
 async def main(chats: int, group_messages: int) -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{folder}/bench.db"
-        await upgrade(url)
-        db = Database.connect(url)
+    config = load_settings(ROOT / "config.yml").config
+    async with sqlite_database() as db:
         inbox = SqlInbox(db)
         # Group messages spread through the queue, as they arrive in life (1/s per chat).
         every = max(1, chats // max(1, group_messages))
@@ -71,38 +66,17 @@ async def main(chats: int, group_messages: int) -> int:
                 serial += 1
                 await queue(inbox, GROUP, 1, serial)
                 total += 1
-        async with FakeTelegramApi() as api:
-            api.rate_limit(per_second=30, per_chat_per_second=1, per_group_per_minute=20)
-            bot = Bot(
-                api.token, base_url=api.base_url, request=AiohttpRequest(connection_pool_size=64)
-            )
-            await bot.initialize()
-            sender = TelegramSender(
-                bot,
-                SqlImages(db),
-                messages_per_second=30,
-                chat_messages_per_second=1,
-                group_messages_per_minute=20,
-            )
-            worker = OutboxWorker(
-                SqlOutbox(db), {CHANNEL: sender}, RetryPolicy(8, 1.0), poll_seconds=0.02
-            )
+        async with flood_limited(db, config) as limited:
             started = time.monotonic()
-            sending = asyncio.create_task(worker.run())
-            await api.wait_for_messages(total, within=600)
+            sending = asyncio.create_task(limited.worker.run())
+            await limited.api.wait_for_messages(total, within=600)
             elapsed = time.monotonic() - started
             sending.cancel()
-            refused = [call for call in api.calls_to("sendMessage") if call.status == 429]
-            await bot.shutdown()
-        await db.close()
+            refused = limited.refused()
     achieved = total / elapsed
-    ratio = achieved / ALLOWED_PER_SECOND
-    print(f"{total} messages in {elapsed:.1f} s: {achieved:.1f} msg/s, 429 answers: {len(refused)}")
-    print(
-        f"ratio to Telegram's allowed {ALLOWED_PER_SECOND} msg/s: {ratio:.3f} "
-        f"(target >= {TARGET}, with no 429)"
-    )
-    return 0 if ratio >= TARGET and not refused else 1
+    print(f"{total} messages in {elapsed:.1f} s: {achieved:.1f} msg/s")
+    print(verdict(achieved, refused))
+    return 0 if achieved / ALLOWED_PER_SECOND >= TARGET and not refused else 1
 
 
 if __name__ == "__main__":
