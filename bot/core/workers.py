@@ -143,13 +143,10 @@ class InboxWorker:
                 log.warning("inbox waits: %s", error)
             except Exception:
                 log.exception("inbox worker failed; retrying")
-            if not done:
-                if self.draining:
-                    if not self._answering.running:
-                        return
-                    await self._answering.finish()
-                    continue
-                await _sleep_or_wake(self.wake, self.poll_seconds)
+            if not done and not await _rest(
+                self.draining, self._answering, self.wake, self.poll_seconds
+            ):
+                return
 
     def drain(self) -> None:
         """Finish what is waiting now (and what is being answered), then stop."""
@@ -217,11 +214,12 @@ class OutboxWorker:
         """One pass over the due messages; returns how many were sent.
 
         Claims about as many as the rate limits let go now (a broadcast's queue is not
-        claimed and given back in full every pass), or `limit` when the last pass had to
-        hold back messages it had room for (a chat's own limit, or its earlier message)."""
-        room = sum(sender.free_slots() for sender in self.senders.values())
-        if not room:
+        claimed and given back in full every pass; with no room, the few that show whether
+        any wait), or `limit` when the last pass had to hold back messages it had room for (a
+        chat's own limit, or its earlier message)."""
+        if not self.senders:
             return 0
+        room = sum(sender.free_slots() for sender in self.senders.values())
         wanted = limit if self._held_back else min(limit, room + CLAIM_SPARE)
         due = await self.outbox.due(tuple(self.senders), datetime.now(UTC), wanted)
         sent, self.backlog = await self._send_batch(due)
@@ -286,13 +284,10 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox worker failed; retrying")
                 sent = 0
-            if not sent:
-                if self.draining and not self.backlog:
-                    if not self._sending.running:
-                        return
-                    await self._sending.finish()
-                    continue
-                await _sleep_or_wake(self.wake, self._pause())
+            if not sent and not await _rest(
+                self.draining and not self.backlog, self._sending, self.wake, self._pause()
+            ):
+                return
 
     def _pause(self) -> float:
         """Until the next pass: with messages held back by a rate limit, until the limit lets
@@ -306,6 +301,20 @@ class OutboxWorker:
         """Send what is due (within the rate limits), then stop (a graceful shutdown)."""
         self.draining = True
         self.wake.set()
+
+
+async def _rest(
+    draining: bool, tasks: BackgroundTasks, wake: asyncio.Event, seconds: float
+) -> bool:
+    """After a pass that did nothing: while draining, wait for the tasks still running (False
+    once there are none: the worker stops); else sleep until woken or `seconds` have passed."""
+    if draining:
+        if not tasks.running:
+            return False
+        await tasks.finish()
+        return True
+    await _sleep_or_wake(wake, seconds)
+    return True
 
 
 async def _sleep_or_wake(event: asyncio.Event, seconds: float) -> None:
