@@ -9,6 +9,7 @@ from typing import cast
 
 import prometheus_client
 from sqlalchemy import Table, Update, bindparam, or_, select, update
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from bot.core.types import Delivery, DeliveryReport, OutboundMessage, Receipt
 from bot.storage import models
@@ -29,6 +30,38 @@ OUTBOX_RETRIES = prometheus_client.Counter(
 )
 
 
+def _claim_due() -> ReturningUpdate[tuple[int]]:
+    """Claim (until :until) the :limit first pending messages of the :channels due by :now,
+    in priority order, skipping rows another process has locked."""
+    due = (
+        select(M.c.id)
+        .where(
+            M.c.direction == "out",
+            M.c.delivery_status == "pending",
+            M.c.channel.in_(bindparam("channels", expanding=True)),
+            M.c.next_attempt_at <= bindparam("now"),
+        )
+        .order_by(M.c.priority, M.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(M)
+        .where(M.c.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=bindparam("until"))
+        .returning(M.c.id)
+    )
+
+
+# Built once: building a statement with a subquery costs 1-2 ms of CPU (bench/).
+_CLAIM_DUE = _claim_due()
+_READ_CLAIMED = (
+    select_outbound()
+    .where(M.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(M.c.priority, M.c.id)
+)
+
+
 class SqlOutbox:
     """Implements bot.core.ports.Outbox."""
 
@@ -43,32 +76,13 @@ class SqlOutbox:
         those this pass did not try."""
         if not channels:
             return []
-        free = (
-            select(M.c.id)
-            .where(
-                M.c.direction == "out",
-                M.c.delivery_status == "pending",
-                M.c.channel.in_(channels),
-                M.c.next_attempt_at <= now,
-            )
-            .order_by(M.c.priority, M.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        until = now + CLAIM_LEASE
+        parameters = {"channels": list(channels), "now": now, "until": until, "limit": limit}
         async with self.db.transaction() as connection:
-            claimed = list(
-                await connection.scalars(
-                    update(M)
-                    .where(M.c.id.in_(free.scalar_subquery()))
-                    .values(next_attempt_at=now + CLAIM_LEASE)
-                    .returning(M.c.id)
-                )
-            )
+            claimed = list(await connection.scalars(_CLAIM_DUE, parameters))
             if not claimed:
                 return []
-            rows = await connection.execute(
-                select_outbound().where(M.c.id.in_(claimed)).order_by(M.c.priority, M.c.id)
-            )
+            rows = await connection.execute(_READ_CLAIMED, {"ids": claimed})
             return [outbound_of(row) for row in rows]
 
     async def release(self, message_ids: Sequence[int], now: datetime) -> None:
