@@ -7,30 +7,26 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 
 from bot.broadcasting import DailyTips, start_when_due
-from bot.channels.console import ConsoleChat
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramSender
 from bot.channels.webchat import WebChatApi
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import Template, WhatsAppChannel, WhatsAppSender
 from bot.content import load_content, load_emergency_keywords, load_intents
-from bot.core.comparison import Comparison
-from bot.core.errors import ConfigError, InvalidInput, ServiceUnavailable
+from bot.core.errors import ConfigError, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, MediaSource, Sender
 from bot.core.router import NluRules
 from bot.core.sla import SlaPolicy
-from bot.core.types import Category, Classification, Role, User
-from bot.core.wib import format_wib
+from bot.core.types import Category
 from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
 from bot.nlu.annotations import ReviewedExamples
 from bot.nlu.pool import RasaPool
@@ -45,18 +41,18 @@ from bot.storage.database import Database
 from bot.storage.disasters import SqlDisasters
 from bot.storage.images import SqlImages
 from bot.storage.inbox import SqlInbox
-from bot.storage.model_versions import ModelVersion, SqlModelVersions
+from bot.storage.model_versions import SqlModelVersions
 from bot.storage.outbox import SqlOutbox
 from bot.storage.publications import SqlPublications
 from bot.storage.queries import Queries
 from bot.storage.review import SqlReview
-from bot.storage.schema import check_schema, upgrade
+from bot.storage.schema import check_schema
 from bot.storage.tickets import SqlTickets
 from bot.storage.users import SqlUsers
-from bot.web.auth import Auth, hash_password
+from bot.web.auth import Auth
 from bot.web.broadcasts import BASE as BROADCASTS
 from bot.web.broadcasts import BroadcastPages
-from bot.web.dashboard import Dashboard, check_password, check_username
+from bot.web.dashboard import Dashboard
 from bot.web.metrics import MetricsPage
 from bot.web.models import ModelPages
 from bot.web.review import ReviewPages
@@ -65,7 +61,6 @@ from bot.web.transparency import TransparencyPages
 from handlers import HANDLERS
 
 log = logging.getLogger(__name__)
-CLI_ACTOR = "cli"  # who the audit log names for `polres user …`
 
 
 @dataclass(frozen=True)
@@ -445,20 +440,6 @@ def create_web_app(
     )
 
 
-async def add_user(settings: Settings, username: str, password: str, role: Role) -> User:
-    """Create a dashboard account; raises InvalidInput for a bad name, short password or a
-    username that is taken."""
-    name, secret = check_username(username), check_password(password)
-    async with open_database(settings) as db:
-        return await SqlUsers(db).add(name, await hash_password(secret), role, by=CLI_ACTOR)
-
-
-async def disable_user(settings: Settings, username: str) -> None:
-    async with open_database(settings) as db:
-        if not await SqlUsers(db).disable(username.strip().lower(), by=CLI_ACTOR):
-            raise InvalidInput(f"no user {username!r}")
-
-
 async def _drain(
     inbox_worker: InboxWorker,
     inbox_task: asyncio.Task[None],
@@ -490,108 +471,3 @@ async def _until_stopped() -> None:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-
-
-async def chat(settings: Settings, session: str) -> None:
-    async with open_services(settings) as services:
-        console = ConsoleChat(
-            services.pipeline, services.outbox, services.queries, services.process
-        )
-        await console.run(session)
-
-
-async def classify(settings: Settings, lines: Iterable[str]) -> AsyncIterator[Classification]:
-    """Classify texts through the app's path (Rasa + intent table), in input order."""
-    intents = load_intents(settings.path(settings.config.paths.data))
-    limit = asyncio.Semaphore(settings.config.nlu.classify_concurrency)
-    async with open_nlu(settings) as nlu:
-        classifier = Classifier(nlu, intents)
-
-        async def one(text: str) -> Classification:
-            async with limit:
-                return await classifier.classify(text)
-
-        batch: list[str] = []
-        for line in lines:
-            batch.append(line)
-            if len(batch) >= 256:
-                for result in await asyncio.gather(*map(one, batch)):
-                    yield result
-                batch.clear()
-        for result in await asyncio.gather(*map(one, batch)):
-            yield result
-
-
-async def train_version(settings: Settings) -> ModelVersion:
-    """Train (or adopt the existing model for unchanged data), evaluate, record the version."""
-    async with open_database(settings) as db:
-        return await Retraining(settings, SqlModelVersions(db)).train(CLI_ACTOR)
-
-
-async def compare_version(settings: Settings, version_id: int | None) -> tuple[int, Comparison]:
-    """A version (default: the newest ready one) against the active model."""
-    async with open_database(settings) as db:
-        versions = SqlModelVersions(db)
-        if version_id is None:
-            ready = [v for v in await versions.all() if v.status == "ready"]
-            if not ready:
-                raise InvalidInput("no trained model version yet: run `polres nlu train`")
-            version_id = ready[0].id
-        return version_id, await Retraining(settings, versions).comparison(version_id)
-
-
-async def activate_version(
-    settings: Settings, version_id: int, *, force: bool, reason: str | None
-) -> Comparison:
-    async with open_database(settings) as db:
-        return await Retraining(settings, SqlModelVersions(db)).activate(
-            version_id, CLI_ACTOR, force=force, reason=reason
-        )
-
-
-async def list_versions(settings: Settings) -> list[dict[str, Any]]:
-    """Every model version, newest first, as `polres nlu models --json` prints it."""
-    async with open_database(settings) as db:
-        return [_version_row(version) for version in await SqlModelVersions(db).all()]
-
-
-def _version_row(version: ModelVersion) -> dict[str, Any]:
-    metrics = version.metrics or {}
-    return {
-        "version": version.id,
-        "active": version.active,
-        "status": version.status,
-        "model": version.model_file,
-        "created_at": version.created_at.isoformat(),
-        "created_by": version.created_by,
-        "train_seconds": version.train_seconds,
-        "metrics": {k: v for k, v in metrics.items() if k not in ("predictions", "per_intent")}
-        or None,
-        "activated_at": version.activated_at.isoformat() if version.activated_at else None,
-        "activation_reason": version.activation_reason,
-    }
-
-
-async def upgrade_database(settings: Settings) -> None:
-    settings.path(settings.config.paths.var).mkdir(parents=True, exist_ok=True)
-    await upgrade(settings.database_url)
-
-
-async def list_tickets(
-    settings: Settings, limit: int, status: str | None
-) -> list[dict[str, object]]:
-    async with open_database(settings) as db:
-        rows = await Queries(db).list_tickets(limit=limit, status=status)
-    return [
-        {
-            "code": row.code,
-            "category": row.category.value,
-            "urgent": row.urgent,
-            "priority": row.priority,
-            "status": row.status.value,
-            "created_at": row.created_at.isoformat(),
-            "created_wib": format_wib(row.created_at),
-            "first_message": row.first_message,
-        }
-        for row in rows
-    ]

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot import app
+from bot import app, commands
 from bot.broadcasting import progress_line, summary_line, watch
 from bot.core.errors import PolresError
 from bot.core.subscriptions import TOPICS
@@ -167,31 +167,31 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _chat(settings: Settings, args: argparse.Namespace) -> None:
-    await app.chat(settings, args.session or getpass.getuser())
+    await commands.chat(settings, args.session or getpass.getuser())
 
 
 async def _classify(settings: Settings, args: argparse.Namespace) -> None:
     with _open_input(args.file) as stream:
         lines = (line.rstrip("\r\n") for line in stream)
-        async for result in app.classify(settings, (line for line in lines if line.strip())):
+        async for result in commands.classify(settings, (line for line in lines if line.strip())):
             print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
 
 
 async def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
-    version = await app.train_version(settings)
+    version = await commands.train_version(settings)
     print(f"model version {version.id}: {version.model_file} ({version.status})")
-    _, comparison = await app.compare_version(settings, version.id)
+    _, comparison = await commands.compare_version(settings, version.id)
     print(comparison.as_text())
 
 
 async def _nlu_evaluate(settings: Settings, args: argparse.Namespace) -> None:
-    version_id, comparison = await app.compare_version(settings, args.version)
+    version_id, comparison = await commands.compare_version(settings, args.version)
     print(f"model version {version_id} against the active model, on the held-out split")
     print(comparison.as_text())
 
 
 async def _nlu_activate(settings: Settings, args: argparse.Namespace) -> None:
-    await app.activate_version(settings, args.version, force=args.force, reason=args.reason)
+    await commands.activate_version(settings, args.version, force=args.force, reason=args.reason)
     print(
         f"model version {args.version} is active; a running `polres serve` switches to it "
         "within a minute, without a pause"
@@ -199,7 +199,7 @@ async def _nlu_activate(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _nlu_models(settings: Settings, args: argparse.Namespace) -> None:
-    rows = await app.list_versions(settings)
+    rows = await commands.list_versions(settings)
     if args.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
@@ -222,12 +222,12 @@ def _metric(metrics: dict[str, Any], name: str) -> str:
 
 
 async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
-    await app.upgrade_database(settings)
+    await commands.upgrade_database(settings)
     print("database schema is up to date")
 
 
 async def _tickets_list(settings: Settings, args: argparse.Namespace) -> None:
-    rows = await app.list_tickets(settings, limit=args.limit, status=args.status)
+    rows = await commands.list_tickets(settings, limit=args.limit, status=args.status)
     if args.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
@@ -338,12 +338,12 @@ async def _user_add(settings: Settings, args: argparse.Namespace) -> None:
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:
             raise PolresError("the passwords differ")
-    user = await app.add_user(settings, args.username, password, Role(args.role))
+    user = await commands.add_user(settings, args.username, password, Role(args.role))
     print(f"added {user.role.value} {user.username}")
 
 
 async def _user_disable(settings: Settings, args: argparse.Namespace) -> None:
-    await app.disable_user(settings, args.username)
+    await commands.disable_user(settings, args.username)
     print(f"disabled {args.username.strip().lower()}")
 
 
