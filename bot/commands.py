@@ -126,9 +126,7 @@ async def upgrade_database(settings: Settings) -> None:
     await upgrade(settings.database_url)
 
 
-async def list_tickets(
-    settings: Settings, limit: int, status: str | None
-) -> list[dict[str, object]]:
+async def list_tickets(settings: Settings, limit: int, status: str | None) -> list[dict[str, Any]]:
     async with open_database(settings) as db:
         rows = await Queries(db).list_tickets(limit=limit, status=status)
     return [

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from alembic.operations import BatchOperations
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -19,7 +20,7 @@ OLD = "'pending', 'sent', 'failed'"
 NEW = "'pending', 'sent', 'delivered', 'read', 'failed'"
 
 
-def _statuses(messages: "op.BatchOperations", values: str, length: int) -> None:
+def _statuses(messages: BatchOperations, values: str, length: int) -> None:
     messages.drop_constraint(op.f("ck_messages_delivery_status"), type_="check")
     messages.alter_column("delivery_status", type_=sa.String(length))
     messages.create_check_constraint(
