@@ -1,15 +1,14 @@
 """The inbox: inbound messages stored durably, then each turn's decision committed at once.
 
 Concurrent calls are grouped (bot.storage.batching): a burst of webhooks is stored in a few
-transactions, and the worker's concurrent turns are read and committed together.
+transactions, and the worker's concurrent turns are read and committed together. What a turn
+changes besides its message and replies is bot.storage.effects.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, cast
 
 from prometheus_client import Counter
@@ -18,7 +17,6 @@ from sqlalchemy import (
     Select,
     Table,
     bindparam,
-    delete,
     func,
     insert,
     or_,
@@ -36,18 +34,16 @@ from bot.core.types import (
     Citizen,
     DialogState,
     Inbound,
-    NewTicket,
     OutboundMessage,
     StoredMessage,
-    SubscriptionChange,
     TicketStatus,
     TicketSummary,
-    TicketUpdate,
 )
-from bot.storage import audit, models
+from bot.storage import models
 from bot.storage.batching import Batcher
 from bot.storage.database import Database
 from bot.storage.disasters import active_alerts
+from bot.storage.effects import apply_decision, classification_values
 from bot.storage.models import utcnow
 from bot.storage.outbox import CLAIM_LEASE
 from bot.storage.rows import (
@@ -58,11 +54,7 @@ from bot.storage.rows import (
     outbound_of,
     select_outbound,
 )
-from bot.storage.states import store_state
 
-log = logging.getLogger(__name__)
-
-BOT = "bot"
 MESSAGES_IN = Counter(
     "polres_messages_in_total", "Citizens' messages accepted (duplicates not counted)", ["channel"]
 )
@@ -72,7 +64,6 @@ M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
 T = cast(Table, models.Ticket.__table__)
 S = cast(Table, models.DialogStateRow.__table__)
-SUB = cast(Table, models.Subscription.__table__)
 
 
 class SqlInbox:
@@ -225,12 +216,12 @@ class SqlInbox:
                 return [[] for _ in decisions]
             await connection.execute(
                 update(M).where(M.c.id == bindparam("message_id")),
-                [{"message_id": m, **_classification_values(d)} for m, d in mine],
+                [{"message_id": m, **classification_values(d)} for m, d in mine],
             )
             replies: list[dict[str, object]] = []
             for message_id, decision in mine:
                 citizen_id, channel = claimed[message_id]
-                ticket_id = await self._apply(connection, message_id, citizen_id, decision, now)
+                ticket_id = await apply_decision(connection, message_id, citizen_id, decision, now)
                 replies += (
                     {
                         "citizen_id": citizen_id,
@@ -264,52 +255,6 @@ class SqlInbox:
                     for row in await connection.execute(_READ_REPLIES, {"ids": claimed_ids}):
                         ready.setdefault(row.in_reply_to, []).append(outbound_of(row))
         return [ready.get(message_id, []) for message_id, _ in decisions]
-
-    async def _apply(
-        self,
-        connection: AsyncConnection,
-        message_id: int,
-        citizen_id: int,
-        decision: Decision,
-        now: datetime,
-    ) -> int | None:
-        """What a turn changes besides its message and replies; returns its ticket's id."""
-        outcome = decision.outcome
-        if decision.language_changed:
-            await connection.execute(
-                update(C).where(C.c.id == citizen_id).values(language=decision.language)
-            )
-        ticket_id = None
-        if outcome.ticket is not None:
-            ticket_id = await _open_ticket(
-                connection, message_id, citizen_id, outcome.ticket, decision, now
-            )
-        if outcome.ticket_update is not None:
-            change = outcome.ticket_update
-            ticket_id = (
-                await _update_ticket(
-                    connection, message_id, citizen_id, change, decision.ticket_priority, now
-                )
-                or ticket_id
-            )
-        if ticket_id is not None:
-            await connection.execute(
-                update(M).where(M.c.id == message_id).values(ticket_id=ticket_id)
-            )
-        if decision.state_changed:
-            await store_state(connection, citizen_id, outcome.state, now)
-        if outcome.subscription is not None:
-            await _change_subscription(
-                connection, message_id, citizen_id, outcome.subscription, now
-            )
-        if outcome.clarified is not None:
-            earlier, category = outcome.clarified
-            await connection.execute(
-                update(M)
-                .where(M.c.id == earlier, M.c.citizen_id == citizen_id, M.c.direction == "in")
-                .values(clarified_category=category.value)
-            )
-        return ticket_id
 
 
 def _claim_oldest() -> ReturningUpdate[tuple[int, int]]:
@@ -455,32 +400,6 @@ _READ_REPLIES = (
 )
 
 
-async def _change_subscription(
-    connection: AsyncConnection,
-    message_id: int,
-    citizen_id: int,
-    change: SubscriptionChange,
-    now: datetime,
-) -> None:
-    """Record the consent (the message that gave it, when), or withdraw it."""
-    mine = SUB.c.citizen_id == citizen_id
-    chosen = mine if change.topic is None else mine & (SUB.c.topic == change.topic)
-    await connection.execute(delete(SUB).where(chosen))
-    if change.subscribe:
-        await connection.execute(
-            insert(SUB).values(
-                citizen_id=citizen_id,
-                topic=change.topic,
-                area=change.area,
-                consented_at=now,
-                consent_message_id=message_id,
-            )
-        )
-    action = "subscription.added" if change.subscribe else "subscription.removed"
-    detail = {"citizen_id": citizen_id, "topic": change.topic, "message_id": message_id}
-    await audit.record(connection, BOT, action, detail, at=now)
-
-
 async def _citizen_ids(
     connection: AsyncConnection, inbounds: Sequence[Inbound]
 ) -> dict[tuple[str, str], int]:
@@ -538,98 +457,3 @@ async def _recent_tickets(
             )
         )
     return tickets
-
-
-def _classification_values(decision: Decision) -> dict[str, object]:
-    found = decision.classification
-    return {
-        "needs_review": decision.outcome.needs_review,
-        "intent": found.intent if found else None,
-        "confidence": found.confidence if found else None,
-        "category": found.category.value if found else None,
-        "faq_topic": found.faq_topic if found else None,
-        "urgent": found.urgent if found else None,
-        "model_version": found.model_version if found else None,
-        "ranking": [{"name": s.name, "confidence": s.confidence} for s in found.ranking]
-        if found
-        else None,
-    }
-
-
-async def _open_ticket(
-    connection: AsyncConnection,
-    message_id: int,
-    citizen_id: int,
-    new: NewTicket,
-    decision: Decision,
-    now: datetime,
-) -> int:
-    if decision.ticket_priority is None:
-        raise ValueError("a decision that opens a ticket needs a ticket_priority")
-    ticket_id = await connection.scalar(
-        insert(T)
-        .values(
-            code=decision.ticket_code,
-            citizen_id=citizen_id,
-            category=new.category.value,
-            urgent=new.urgent,
-            priority=decision.ticket_priority,
-            status=TicketStatus.NEW.value,
-            faq_topic=new.faq_topic,
-            intent=new.intent,
-            confidence=new.confidence,
-            summary=new.summary,
-            details=dict(new.details),
-            latitude=new.location.latitude if new.location else None,
-            longitude=new.location.longitude if new.location else None,
-            media=media_json(new.media),
-            anonymous=new.anonymous,
-            created_at=now,
-            updated_at=now,
-        )
-        .returning(T.c.id)
-    )
-    assert ticket_id is not None
-    detail = {"code": decision.ticket_code, "message_id": message_id}
-    await audit.record(connection, BOT, "ticket.created", detail, ticket_id, now)
-    return int(ticket_id)
-
-
-async def _update_ticket(
-    connection: AsyncConnection,
-    message_id: int,
-    citizen_id: int,
-    change: TicketUpdate,
-    priority: int | None,
-    now: datetime,
-) -> int | None:
-    """Add the citizen's note, location, media or rating to their own ticket, or make it
-    urgent (at `priority`); None if the ticket is not theirs."""
-    ticket = (
-        await connection.execute(
-            select(T.c.id, T.c.details, T.c.media).where(
-                T.c.code == change.code, T.c.citizen_id == citizen_id
-            )
-        )
-    ).first()
-    if ticket is None:
-        log.warning("message %s updates unknown ticket %s", message_id, change.code)
-        return None
-    values: dict[str, object] = {"updated_at": now}
-    if change.note:
-        notes = "\n".join(filter(None, [ticket.details.get("notes"), change.note]))
-        values["details"] = {**ticket.details, "notes": notes}
-    if change.location is not None:
-        values["latitude"] = change.location.latitude
-        values["longitude"] = change.location.longitude
-    if change.media:
-        values["media"] = [*ticket.media, *media_json(change.media)]
-    if change.rating is not None:
-        values["rating"] = change.rating
-    if change.urgent and priority is not None:
-        values["urgent"] = True
-        values["priority"] = priority
-    await connection.execute(update(T).where(T.c.id == ticket.id).values(**values))
-    detail = {"code": change.code, "message_id": message_id}
-    await audit.record(connection, BOT, "ticket.updated", detail, ticket.id, now)
-    return int(ticket.id)
