@@ -15,6 +15,7 @@ import pytest
 
 from bot.core.tickets import find_ticket_code
 from tests.e2e.conftest import Server, officer_session, run_polres, serving, ticket_action
+from tests.fakes.images import png
 from tests.fakes.whatsapp_api import FakeGraphApi, SentMessage, sign
 from tests.fakes.whatsapp_updates import load_webhook, webhook_body
 
@@ -360,3 +361,21 @@ async def test_a_broadcast_reaches_only_subscribers_as_the_template_after_24_hou
     assert template.type == "template"
     assert template.payload["template"]["name"] == TEMPLATE
     assert len(api.sent_messages(never)) == before[never]
+
+
+async def test_a_broadcast_with_a_picture_arrives_as_an_image_with_its_caption(
+    server: Server, api: FakeGraphApi, tmp_path: Path
+) -> None:
+    number = citizen()
+    await converse(server, api, number, webhook("text", number, text="/langganan lalu_lintas"))
+    poster = tmp_path / "helm.png"
+    poster.write_bytes(png(width=32, height=32, shade=77))
+    done = await asyncio.to_thread(
+        run_polres, "broadcast", "send", "--topic", "lalu_lintas", "--image", str(poster),
+        "--text", "Pakai helm, patuhi rambu.", env=server.env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "sent 1" in done.stdout
+    [image] = api.sent_images(number)
+    assert image.caption == "Pakai helm, patuhi rambu."
+    assert api.media(image.media_id).data == poster.read_bytes()
