@@ -19,7 +19,8 @@ from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramSender
 from bot.channels.webchat import WebChatApi
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
-from bot.channels.whatsapp import Template, WhatsAppChannel, WhatsAppSender
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.channels.whatsapp_sender import Template, WhatsAppSender
 from bot.content import load_content, load_emergency_keywords, load_intents
 from bot.core.errors import ConfigError, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline

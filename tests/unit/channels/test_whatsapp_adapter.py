@@ -10,16 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.channels import whatsapp
-from bot.channels.whatsapp import (
-    GraphApi,
-    Template,
-    WhatsAppChannel,
-    WhatsAppSender,
-    parse_notification,
-    render,
-    signature_matches,
-    template_message,
-)
+from bot.channels.whatsapp import WhatsAppChannel, parse_notification, signature_matches
+from bot.channels.whatsapp_graph import GraphApi
+from bot.channels.whatsapp_sender import Template, WhatsAppSender, render, template_message
 from bot.core.errors import DeliveryError, InvalidInput
 from bot.core.types import (
     Button,
