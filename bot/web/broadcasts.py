@@ -107,8 +107,9 @@ class BroadcastPages:
     ) -> str:
         """The picture chosen now (stored), else the one chosen before the preview, else ''."""
         chosen = posted.get("image")
-        if isinstance(chosen, web.FileField) and chosen.filename:
-            data = chosen.file.read()
+        if isinstance(chosen, web.FileField):
+            with chosen.file:
+                data = chosen.file.read()
             if data:
                 return await self.images.save(data, by)
         earlier = str(posted.get("image_id", ""))
