@@ -14,8 +14,8 @@ from telegram import Bot
 
 from bot.channels.telegram import CHANNEL, TelegramSender
 from bot.channels.telegram_http import AiohttpRequest
+from bot.config_file import FileConfig
 from bot.core.workers import OutboxWorker, RetryPolicy
-from bot.settings import FileConfig
 from bot.storage.database import Database
 from bot.storage.images import SqlImages
 from bot.storage.outbox import SqlOutbox

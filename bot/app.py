@@ -21,6 +21,7 @@ from bot.channels.webchat import WebChatApi
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_sender import Template, WhatsAppSender
+from bot.config_file import FileConfig
 from bot.content import load_content, load_emergency_keywords, load_intents
 from bot.core.errors import ConfigError, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
@@ -35,7 +36,7 @@ from bot.nlu.switching import SwitchingNlu
 from bot.nlu.topics import TopicAuthor
 from bot.nlu.training import model_path
 from bot.retraining import Retraining
-from bot.settings import FileConfig, Settings
+from bot.settings import Settings
 from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.canned import SqlCannedReplies
 from bot.storage.database import Database

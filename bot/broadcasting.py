@@ -11,10 +11,10 @@ from datetime import date, datetime
 from datetime import time as dt_time
 from typing import TextIO
 
+from bot.config_file import DailyTip
 from bot.core.content import Campaign, in_language
 from bot.core.errors import ConfigError
 from bot.core.wib import WIB, format_wib
-from bot.settings import DailyTip
 from bot.storage.broadcasts import Progress, SqlBroadcasts
 
 log = logging.getLogger(__name__)

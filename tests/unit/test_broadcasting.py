@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.broadcasting import BAR_WIDTH, STALLED_SECONDS, DailyTips, progress_line, watch
+from bot.config_file import DailyTip
 from bot.core.content import Campaign
 from bot.core.errors import ConfigError
 from bot.core.wib import WIB
-from bot.settings import DailyTip
 from bot.storage.broadcasts import Progress
 
 START = Progress(

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.config_file import FileConfig
 from bot.core.errors import ConfigError
-from bot.settings import FileConfig, load_settings
+from bot.settings import load_settings
 from tests.unit.conftest import Load, error_of
 
 pytestmark = pytest.mark.usefixtures("clean_environment")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import TELEGRAM_API, TelegramLimits
+from bot.config_file import TelegramLimits
+from bot.settings import TELEGRAM_API
 from tests.unit.conftest import Load, error_of
 
 TOKEN = "777000111:AAH6ffRSjg4ze7kO0MFsdNmZZhTnCzi_BU_"

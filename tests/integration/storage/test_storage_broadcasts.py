@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.broadcasting import DailyTips
+from bot.config_file import DailyTip
 from bot.core.content import Campaign
 from bot.core.errors import InvalidInput
 from bot.core.images import MAX_CAPTION, MAX_IMAGE_BYTES
 from bot.core.ports import Decision
 from bot.core.types import Inbound, Outcome, Receipt, Reply, SubscriptionChange
 from bot.core.wib import WIB
-from bot.settings import DailyTip
 from bot.storage import models
 from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.database import Database
