@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import free_port, polres_env, run_polres
+from tests.fakes.images import png
 
 CLASSIFY_KEYS = ["text", "intent", "confidence", "category", "faq_topic", "urgent"]
 
@@ -127,3 +128,25 @@ def test_user_add_and_disable(tmp_path: Path) -> None:
     disabled = run_polres("user", "disable", "siti", env=env)
     assert disabled.returncode == 0, disabled.stderr
     assert_one_line_error(run_polres("user", "disable", "nobody", env=env), "no user")
+
+
+def test_a_broadcast_picture_that_cannot_be_sent_is_one_readable_error(tmp_path: Path) -> None:
+    env = polres_env(tmp_path)
+    assert run_polres("db", "upgrade", env=env).returncode == 0
+    gif = tmp_path / "poster.gif"
+    gif.write_bytes(b"GIF89a" + bytes(64))
+
+    def send(picture: Path, text: str = "Info") -> subprocess.CompletedProcess[str]:
+        return run_polres(
+            "broadcast", "send", "--topic", "info", "--text", text, "--image", str(picture),
+            "--at", "2099-01-01 07:00", env=env,
+        )  # fmt: skip
+
+    assert_one_line_error(send(gif), "JPEG or PNG")
+    assert_one_line_error(send(tmp_path / "missing.png"), "cannot read", "missing.png")
+    png_file = tmp_path / "poster.png"
+    png_file.write_bytes(png())
+    assert_one_line_error(send(png_file, "x" * 1025), "with an image", "1024")
+    scheduled = send(png_file)
+    assert scheduled.returncode == 0, scheduled.stderr
+    assert "scheduled for 01/01/2099 07:00 WIB" in scheduled.stdout
