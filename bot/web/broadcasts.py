@@ -105,7 +105,10 @@ class BroadcastPages:
     async def _image_id(
         self, posted: MultiDictProxy[str | bytes | bytearray | web.FileField], by: str
     ) -> str:
-        """The picture chosen now (stored), else the one chosen before the preview, else ''."""
+        """The picture chosen now (stored), else the one chosen before the preview, else ''
+        (none, or 'Tanpa gambar' ticked)."""
+        if posted.get("no_image") == "yes":
+            return ""
         chosen = posted.get("image")
         if isinstance(chosen, web.FileField):
             with chosen.file:

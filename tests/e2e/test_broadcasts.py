@@ -119,6 +119,14 @@ async def test_a_campaign_with_a_picture_reaches_subscribers_as_a_photo(
     preview = page.locator("#preview-image")
     await expect(preview).to_be_visible()
     assert await preview.evaluate("image => image.naturalWidth") == 64
+    await page.get_by_label("Tanpa gambar").check()
+    await page.get_by_role("button", name="Pratinjau").click()
+    await expect(preview).to_have_count(0)  # dropped; then chosen again
+    await page.locator("input[name=image]").set_input_files(
+        {"name": "helm.png", "mimeType": "image/png", "buffer": picture}
+    )
+    await page.get_by_role("button", name="Pratinjau").click()
+    await expect(preview).to_be_visible()
     await page.get_by_role("button", name="Kirim").click()  # the picture chosen before the preview
 
     await expect(page.locator("#status")).to_have_text("selesai", timeout=20_000)
