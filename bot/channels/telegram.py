@@ -172,12 +172,9 @@ class TelegramSender:
         self._overall = SlidingWindow(messages_per_second, 1.0)
         self._chats = KeyedWindows(chat_messages_per_second, 1.0)  # every chat, groups too
         self._groups = KeyedWindows(group_messages_per_minute, 60.0)
-        self._paused_until = 0.0
 
     def try_reserve(self, message: OutboundMessage) -> bool:
         now = self.clock()
-        if now < self._paused_until:
-            return False
         windows = self._windows(message, now)
         if not all(window.allows(now) for window in windows):
             return False
@@ -186,12 +183,10 @@ class TelegramSender:
         return True
 
     def wait_seconds(self) -> float:
-        now = self.clock()
-        return max(self._paused_until - now, self._overall.wait(now))
+        return self._overall.wait(self.clock())
 
     def free_slots(self) -> int:
-        now = self.clock()
-        return 0 if now < self._paused_until else self._overall.free(now)
+        return self._overall.free(self.clock())
 
     def _windows(self, message: OutboundMessage, now: float) -> list[SlidingWindow]:
         """The limits a send to this chat counts against: overall, the chat's, a group's."""
@@ -235,7 +230,7 @@ class TelegramSender:
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             # Telegram's flood control covers the bot: pause every send until then.
-            self._paused_until = max(self._paused_until, self.clock() + seconds)
+            self._overall.pause_until(self.clock() + seconds)
             raise DeliveryError(
                 "rate limited by Telegram", retryable=True, retry_after=seconds
             ) from None

@@ -135,12 +135,11 @@ class WhatsAppSender:
     def __post_init__(self) -> None:
         self._number = SlidingWindow(self.messages_per_second, 1.0)
         self._recipients = KeyedWindows(self.recipient_messages_per_minute, 60.0)
-        self._paused_until = 0.0
         self._uploads = Uploads(self.images)  # media ids last 30 days, longer than a process
 
     def try_reserve(self, message: OutboundMessage) -> bool:
         now = self.clock()
-        if now < self._paused_until or not self._number.allows(now):
+        if not self._number.allows(now):
             return False
         recipient = self._recipients.window(message.chat_id, now)
         if not recipient.allows(now):
@@ -150,12 +149,10 @@ class WhatsAppSender:
         return True
 
     def wait_seconds(self) -> float:
-        now = self.clock()
-        return max(self._paused_until - now, self._number.wait(now))
+        return self._number.wait(self.clock())
 
     def free_slots(self) -> int:
-        now = self.clock()
-        return 0 if now < self._paused_until else self._number.free(now)
+        return self._number.free(self.clock())
 
     def window_open(self, message: OutboundMessage) -> bool:
         last = message.last_inbound_at
@@ -222,7 +219,7 @@ class WhatsAppSender:
     def _delivery_error(self, error: GraphError) -> DeliveryError:
         if error.code == THROUGHPUT:
             # The number's throughput is spent: pause every send for a moment.
-            self._paused_until = max(self._paused_until, self.clock() + 1.0)
+            self._number.pause_until(self.clock() + 1.0)
         if error.code in RATE_LIMITS:
             retry_after = 6.0 if error.code == PAIR_RATE else 1.0
             return DeliveryError(f"rate limited: {error}", retryable=True, retry_after=retry_after)

@@ -6,10 +6,11 @@ from collections import deque
 
 
 class SlidingWindow:
-    """At most `limit` events in any `period` seconds.
+    """At most `limit` events in any `period` seconds, and none while paused.
 
     A send is counted from `begin` (in flight) and then by the time it was answered (`end`):
     the platform saw it arrive no later than that, so its own window never holds more than ours.
+    A platform's flood control (a 429 with retry_after) pauses the window (`pause_until`).
     """
 
     def __init__(self, limit: int, period: float) -> None:
@@ -17,23 +18,33 @@ class SlidingWindow:
         self.period = period
         self._events: deque[float] = deque()
         self._in_flight = 0
+        self._paused_until = 0.0
 
     def allows(self, now: float) -> bool:
         return self.free(now) > 0
 
     def free(self, now: float) -> int:
         """How many more events the window allows now."""
-        while self._events and self._events[0] <= now - self.period:
-            self._events.popleft()
-        return max(0, self.limit - len(self._events) - self._in_flight)
+        if now < self._paused_until:
+            return 0
+        return max(0, self.limit - self._used(now))
 
     def wait(self, now: float) -> float:
         """Seconds until the window allows one more event (0 when it does now)."""
-        if self.allows(now):
-            return 0.0
-        if len(self._events) + self._in_flight - self.limit >= len(self._events):
-            return self.period / self.limit  # full of sends in flight: soon after they end
-        return max(0.0, self._events[0] + self.period - now)
+        paused = max(0.0, self._paused_until - now)
+        if self._used(now) < self.limit:
+            return paused
+        if self._in_flight >= self.limit:
+            return max(paused, self.period / self.limit)  # full of sends in flight: soon after
+        return max(paused, self._events[0] + self.period - now)
+
+    def pause_until(self, moment: float) -> None:
+        self._paused_until = max(self._paused_until, moment)
+
+    def _used(self, now: float) -> int:
+        while self._events and self._events[0] <= now - self.period:
+            self._events.popleft()
+        return len(self._events) + self._in_flight
 
     def record(self, now: float, count: int = 1) -> None:
         self._events.extend([now] * count)
