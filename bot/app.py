@@ -9,7 +9,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -97,13 +97,17 @@ class Services:
             await asyncio.sleep(poll)
 
     async def forget_expired_messages(self) -> None:
-        """Once a day: mask the text of messages older than review.retention_days."""
+        """Once a day: mask the text of messages older than review.retention_days, and delete
+        pictures a day old that no broadcast uses."""
         review = SqlReview(self.db)
         while True:
             try:
                 forgotten = await review.forget_expired(self.settings.config.review.retention_days)
                 if forgotten:
                     log.info("masked %s messages past their retention", forgotten)
+                unused = await self.images.forget_unused(datetime.now(UTC) - timedelta(days=1))
+                if unused:
+                    log.info("deleted %s pictures no broadcast uses", unused)
             except Exception:
                 log.exception("the retention sweep failed; trying again tomorrow")
             await asyncio.sleep(24 * 3600)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.images import Image, read_image
@@ -12,6 +13,7 @@ from bot.storage import models
 from bot.storage.database import Database
 
 IMG = cast(Table, models.Image.__table__)
+B = cast(Table, models.Broadcast.__table__)
 
 
 class SqlImages:
@@ -39,6 +41,14 @@ class SqlImages:
         async with self.db.engine.connect() as connection:
             found = await connection.scalar(select(IMG.c.id).where(IMG.c.id == image_id))
         return found is not None
+
+    async def forget_unused(self, before: datetime) -> int:
+        """Delete the pictures stored before `before` that no broadcast uses (chosen for a
+        preview, then dropped or never sent); how many."""
+        used = select(B.c.id).where(B.c.image_id == IMG.c.id).exists()
+        async with self.db.transaction() as connection:
+            result = await connection.execute(delete(IMG).where(IMG.c.created_at < before, ~used))
+        return int(result.rowcount)
 
     async def load(self, image_id: str) -> Image:
         async with self.db.engine.connect() as connection:

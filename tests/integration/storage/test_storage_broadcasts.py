@@ -23,6 +23,7 @@ from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.database import Database
 from bot.storage.images import SqlImages
 from bot.storage.inbox import SqlInbox
+from bot.storage.models import utcnow
 from bot.storage.outbox import SqlOutbox
 from tests.fakes.images import png
 
@@ -295,3 +296,18 @@ async def test_a_picture_must_be_a_small_jpeg_or_png_and_its_caption_short(
         )
     # Without a picture the same text is fine.
     await broadcasts.create(topic="info", texts={"id": caption}, created_by="admin")
+
+
+async def test_pictures_no_broadcast_uses_are_forgotten_after_a_day(
+    db: Database, broadcasts: SqlBroadcasts
+) -> None:
+    images = SqlImages(db)
+    sent = await images.save(png(shade=1), "admin")
+    dropped = await images.save(png(shade=2), "admin")  # chosen for a preview, never sent
+    await broadcasts.create(
+        topic="info", texts={"id": "x"}, created_by="admin", image_id=sent, at=utcnow()
+    )
+    assert await images.forget_unused(utcnow() - timedelta(days=1)) == 0  # too recent
+    assert await images.forget_unused(utcnow() + timedelta(seconds=1)) == 1
+    assert await images.exists(sent)
+    assert not await images.exists(dropped)
