@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.core.content import Content, IntentTable
+from bot.core.errors import NluUnavailable
 from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, Decision, Turn
 from bot.core.router import NluRules
@@ -46,6 +47,20 @@ class FakeNlu:
         if text not in self.script:
             raise AssertionError(f"the NLU was not expected to see {text!r}")
         return self.script[text]
+
+
+class DownNlu(FakeNlu):
+    """Unreachable (NluUnavailable) while `down`; records the texts it was asked about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+
+    async def parse(self, text: str) -> Parse:
+        if self.down:
+            self.calls.append(text)
+            raise NluUnavailable("Rasa at http://127.0.0.1:5005 did not answer")
+        return await super().parse(text)
 
 
 @dataclass

@@ -12,8 +12,15 @@ from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
 from bot.core.ports import Accepted
 from bot.core.router import NluRules
-from bot.core.types import Inbound, Parse
-from tests.unit.core.pipeline_fakes import Chat, FakeInbox, FakeNlu, make_chat, only_text
+from bot.core.types import Inbound
+from tests.unit.core.pipeline_fakes import (
+    Chat,
+    DownNlu,
+    FakeInbox,
+    FakeNlu,
+    make_chat,
+    only_text,
+)
 
 SKCK = "syarat skck apa"
 
@@ -28,21 +35,6 @@ class SlowInbox(FakeInbox):
     async def accept(self, inbound: Inbound) -> Accepted:
         await self.stored.wait()
         return await super().accept(inbound)
-
-
-class FlakyNlu(FakeNlu):
-    """Unreachable for its first `failures` parses."""
-
-    def __init__(self, failures: int) -> None:
-        super().__init__()
-        self.failures = failures
-
-    async def parse(self, text: str) -> Parse:
-        if self.failures:
-            self.failures -= 1
-            self.calls.append(text)
-            raise NluUnavailable("Rasa restarting")
-        return await super().parse(text)
 
 
 def chat_with(chat: Chat, inbox: FakeInbox | None = None, nlu: FakeNlu | None = None) -> Chat:
@@ -89,14 +81,16 @@ async def test_after_the_dialog_the_chat_is_parsed_early_again(chat: Chat) -> No
 
 
 async def test_a_failed_early_parse_is_not_kept(chat: Chat, content: Content) -> None:
-    chat = chat_with(chat, nlu=FlakyNlu(failures=1))
-    chat.nlu.says(SKCK, "faq_skck", 0.95)
+    nlu = DownNlu()
+    chat = chat_with(chat, nlu=nlu)
+    nlu.says(SKCK, "faq_skck", 0.95)
     inbound = Inbound("webchat", chat.chat_id, "m-1", SKCK)
     accepted = await chat.pipeline.accept(inbound)
     with pytest.raises(NluUnavailable):
         await chat.pipeline.process(accepted.message_id, accepted.citizen_id)
 
-    # The inbox worker's next try asks the NLU again.
+    # Back up: the inbox worker's next try asks the NLU again.
+    nlu.down = False
     assert await chat.pipeline.process(accepted.message_id, accepted.citizen_id) is not None
     assert chat.nlu.calls == [SKCK, SKCK]
     assert content.faq_answer("skck", "id").strip() in only_text(

@@ -14,12 +14,11 @@ from bot.core.pipeline import Classifier, Pipeline
 from bot.core.router import NluRules
 from bot.core.types import (
     Inbound,
-    Parse,
 )
 from bot.core.workers import InboxWorker
 from handlers import HANDLERS
 from tests.unit.conftest import DATA_DIR
-from tests.unit.core.pipeline_fakes import Chat, FakeInbox, FakeNlu, make_chat, only_text
+from tests.unit.core.pipeline_fakes import Chat, DownNlu, FakeInbox, FakeNlu, make_chat, only_text
 
 # --- status ------------------------------------------------------------------------------------
 
@@ -198,18 +197,6 @@ async def test_an_empty_message_without_a_dialog_gets_the_fallback(
 
 
 # --- NLU down and the inbox worker -------------------------------------------------------------
-
-
-class DownNlu(FakeNlu):
-    def __init__(self) -> None:
-        super().__init__()
-        self.down = True
-
-    async def parse(self, text: str) -> Parse:
-        if self.down:
-            self.calls.append(text)
-            raise NluUnavailable("Rasa at http://127.0.0.1:5005 did not answer")
-        return await super().parse(text)
 
 
 async def test_a_message_waits_in_the_inbox_while_the_nlu_is_down(
