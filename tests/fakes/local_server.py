@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
 
 from aiohttp import web
 
 
-class LocalServer:
+class LocalServer(ABC):
     """Use as ``async with Server() as server:`` and reach it at ``server.url``. Subclasses
     build the application (`application`) and may extend `start` and `close`."""
 
@@ -17,8 +18,8 @@ class LocalServer:
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
 
-    def application(self) -> web.Application:
-        raise NotImplementedError
+    @abstractmethod
+    def application(self) -> web.Application: ...
 
     async def start(self) -> None:
         self._runner = web.AppRunner(self.application(), access_log=None, shutdown_timeout=1.0)
