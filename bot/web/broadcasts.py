@@ -22,7 +22,7 @@ from bot.web.pages import admin_session, redirect, render
 BASE = "/dashboard/admin/broadcasts"
 DISASTER = "/dashboard/admin/disaster"
 IMAGES = "/dashboard/admin/images"
-IMAGE_ID = re.compile(r"[0-9a-f]{64}")
+IMAGE_ID = "[0-9a-f]{64}"  # an image's SHA-256 (bot.core.images)
 
 
 class BroadcastPages:
@@ -48,7 +48,7 @@ class BroadcastPages:
             web.post(BASE + r"/{id:\d+}/cancel", self.cancel),
             web.post(DISASTER + "/on", self.disaster_on),
             web.post(DISASTER + "/off", self.disaster_off),
-            web.get(IMAGES + "/{id:[0-9a-f]{64}}", self.image),
+            web.get(IMAGES + f"/{{id:{IMAGE_ID}}}", self.image),
         ]
 
     async def listing(
@@ -116,7 +116,9 @@ class BroadcastPages:
             if data:
                 return await self.images.save(data, by)
         earlier = str(posted.get("image_id", ""))
-        if earlier and (not IMAGE_ID.fullmatch(earlier) or not await self.images.exists(earlier)):
+        if earlier and (
+            not re.fullmatch(IMAGE_ID, earlier) or not await self.images.exists(earlier)
+        ):
             raise InvalidInput("gambar tidak ditemukan; pilih lagi")
         return earlier
 
