@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import logging
@@ -281,8 +282,15 @@ async def _broadcast_send(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _read_file(path: Path) -> bytes:
-    try:
+    with _reading(path):
         return path.read_bytes()
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A file that cannot be read is one line: 'cannot read PATH: reason'."""
+    try:
+        yield
     except OSError as error:
         raise PolresError(f"cannot read {path}: {error.strerror}") from None
 
@@ -357,10 +365,8 @@ class _open_input:
     def __enter__(self) -> Iterator[str]:
         if self.path is None:
             return iter(sys.stdin)
-        try:
+        with _reading(self.path):
             self.stream = self.path.open(encoding="utf-8")
-        except OSError as error:
-            raise PolresError(f"cannot read {self.path}: {error.strerror}") from None
         return iter(self.stream)
 
     def __exit__(self, *exc: object) -> None:
