@@ -32,7 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_throughput import texts  # noqa: E402
-from bench.telegram_e2e import SECRET, bench_config, e2e, free_port, start_polres  # noqa: E402
+from bench.telegram_e2e import (  # noqa: E402
+    SECRET,
+    bench_config,
+    cpu_seconds,
+    e2e,
+    free_port,
+    start_polres,
+)
 from tests.fakes.rasa_canned import CannedRasa  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramApi  # noqa: E402
 
@@ -52,12 +59,6 @@ async def fresh_database() -> AsyncIterator[str]:
         async with admin.connect() as connection:
             await connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         await admin.dispose()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def run(

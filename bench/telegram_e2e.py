@@ -4,9 +4,10 @@ One run measures, on the same Rasa server with the same texts and concurrency:
   raw  POST /model/parse
   e2e  POST /webhook/telegram to a real `polres serve` → inbox → NLU → handler → outbox →
        sendMessage on a fake Bot API server (first reply per chat)
-and prints throughput, p50/p95 latency, the ratio e2e/raw (target >= 0.9) and the p50 latency
-the bot adds (target <= 15 ms), at each level of concurrent chats (closed loops: a chat sends
-its next message once it got the answer to the last).
+and prints throughput, p50/p95 latency, the ratio e2e/raw (target >= 0.9), the p50 latency
+the bot adds (target <= 15 ms) and the bot's CPU time per message (steadier than the rates on
+a shared machine), at each level of concurrent chats (closed loops: a chat sends its next
+message once it got the answer to the last).
 
 Telegram's own flood limit (30 messages/s) would cap the e2e path, so this run raises the
 configured limit: it measures the bot, not Telegram's policy.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -38,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bench.nlu_throughput import measure, percentile, texts  # noqa: E402
 from bot.app import open_nlu  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegramApi  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramApi, SentMessage  # noqa: E402
 from tests.fakes.telegram_updates import load_update  # noqa: E402
 
 TARGET = 0.9
@@ -84,6 +86,12 @@ async def start_polres(env: dict[str, str], port: int, log: Path) -> asyncio.sub
     raise SystemExit("polres serve did not become ready")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def e2e(
     ports: Sequence[int], api: FakeTelegramApi, inputs: list[str], concurrency: int, first_chat: int
 ) -> tuple[float, list[float]]:
@@ -91,44 +99,44 @@ async def e2e(
     last one (a closed loop, like the raw measurement): (messages/s, latencies in ms). With
     several instances' `ports`, updates go to them in turn (a round-robin proxy)."""
     urls = [f"http://127.0.0.1:{port}/webhook/telegram" for port in ports]
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    # Built before the clock starts: the harness's own work is not the bot's.
+    bodies = [
+        json.dumps(
+            load_update("private_text", chat_id=first_chat + i, user_id=first_chat + i, text=text)
+        ).encode()
+        for i, text in enumerate(inputs)
+    ]
     loop = asyncio.get_running_loop()
     answered: dict[int, asyncio.Future[float]] = {}
     latencies: list[float] = []
-    work = iter(enumerate(inputs))
-    stop = asyncio.Event()
+    work = iter(enumerate(bodies))
 
-    async def watch() -> None:
-        """Resolve each chat's future with the time its first reply reached the fake API."""
-        seen = len(api.sent_messages())  # earlier rounds' replies are not looked at again
-        while not stop.is_set():
-            new = api.sent_since(seen)
-            seen += len(new)
-            for message in new:
-                waiting = answered.get(int(message.chat_id))
-                if waiting is not None and not waiting.done():
-                    waiting.set_result(message.at)
-            await asyncio.sleep(0.002)
+    def on_reply(message: SentMessage) -> None:
+        """The first reply to a chat resolves its future with the time it reached the fake."""
+        waiting = answered.get(int(message.chat_id))
+        if waiting is not None and not waiting.done():
+            waiting.set_result(message.at)
 
     async with aiohttp.ClientSession() as http:
 
         async def chat_loop() -> None:
-            for index, text in work:
+            for index, body in work:
                 chat = first_chat + index
                 answered[chat] = loop.create_future()
-                update = load_update("private_text", chat_id=chat, user_id=chat, text=text)
                 posted = time.monotonic()
                 url = urls[index % len(urls)]
-                async with http.post(url, json=update, headers=headers) as response:
+                async with http.post(url, data=body, headers=headers) as response:
                     assert response.status == 200
                 latencies.append((await asyncio.wait_for(answered[chat], 60) - posted) * 1000)
 
-        watcher = asyncio.create_task(watch())
-        start = time.monotonic()
-        await asyncio.gather(*(chat_loop() for _ in range(concurrency)))
-        elapsed = time.monotonic() - start
-        stop.set()
-        await watcher
+        stop_watching = api.watch_messages(on_reply)
+        try:
+            start = time.monotonic()
+            await asyncio.gather(*(chat_loop() for _ in range(concurrency)))
+            elapsed = time.monotonic() - start
+        finally:
+            stop_watching()
     return len(inputs) / elapsed, latencies
 
 
@@ -169,12 +177,16 @@ async def main(messages: int, levels: list[int], rounds: int) -> int:
                     for concurrency in levels:
                         raw_runs: list[tuple[float, list[float]]] = []
                         e2e_runs: list[tuple[float, list[float]]] = []
+                        app_cpu: list[float] = []  # the bot's CPU ms per message, each round
                         # Alternate the two so that a noisy neighbour hits both alike.
                         for _ in range(rounds):
                             raw_runs.append(await measure(raw, inputs, concurrency))
                             first_chat += 1_000_000
+                            cpu_before = cpu_seconds(process.pid)
                             e2e_runs.append(await e2e([port], api, inputs, concurrency, first_chat))
-                        results.append(report(concurrency, raw_runs, e2e_runs))
+                            cpu = cpu_seconds(process.pid) - cpu_before
+                            app_cpu.append(cpu / len(inputs) * 1000)
+                        results.append(report(concurrency, raw_runs, e2e_runs, app_cpu))
             except BaseException as error:
                 print(f"benchmark failed: {error!r}", flush=True)
                 raise
@@ -193,6 +205,7 @@ def report(
     concurrency: int,
     raw_runs: list[tuple[float, list[float]]],
     e2e_runs: list[tuple[float, list[float]]],
+    app_cpu: list[float],
 ) -> tuple[int, float, float]:
     print(f"concurrency {concurrency}, {len(raw_runs)} alternating rounds (medians)")
     p50s = {}
@@ -205,6 +218,7 @@ def report(
             f"(rounds: {', '.join(f'{rate:.1f}' for rate in rates)})  "
             f"p50 {p50s[name]:7.2f} ms  p95 {percentile(latencies, 0.95):7.2f} ms"
         )
+    print(f"  app CPU per message: {statistics.median(app_cpu):.2f} ms")
     ratio = statistics.median(e / r for (e, _), (r, _) in zip(e2e_runs, raw_runs, strict=True))
     overhead = p50s["e2e"] - p50s["raw"]
     print(

@@ -551,6 +551,7 @@ class FakeTelegramApi(LocalServer):
 
         self.calls: list[ApiCall] = []
         self._sent: list[SentMessage] = []
+        self._message_watchers: list[Callable[[SentMessage], None]] = []
         self._sent_photos: list[SentPhoto] = []
         self._updates: list[dict[str, Any]] = []
         self._highest_update_id = 0
@@ -680,9 +681,11 @@ class FakeTelegramApi(LocalServer):
         wanted = self._normalise_chat_id(chat_id)
         return [r for r in records if r.chat_id == wanted]
 
-    def sent_since(self, index: int) -> list[SentMessage]:
-        """Messages sendMessage accepted after the first `index` ones (cheap to poll)."""
-        return self._sent[index:]
+    def watch_messages(self, watcher: Callable[[SentMessage], None]) -> Callable[[], None]:
+        """Call `watcher` with each message sendMessage accepts from now on (a benchmark sees
+        each reply the moment it arrives); returns the call that stops watching."""
+        self._message_watchers.append(watcher)
+        return lambda: self._message_watchers.remove(watcher)
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Recorded calls of one method (any letter case), oldest first."""
@@ -1061,7 +1064,10 @@ class FakeTelegramApi(LocalServer):
             content["entities"] = entities
         message = self._deliver(chat, params, content)
         fields = self._sent_fields(params, message)
-        self._sent.append(SentMessage(**fields, text=str(params.get("text"))))
+        sent = SentMessage(**fields, text=str(params.get("text")))
+        self._sent.append(sent)
+        for watcher in self._message_watchers:
+            watcher(sent)
         return message
 
     def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
