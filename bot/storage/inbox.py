@@ -110,16 +110,20 @@ class SqlInbox:
 
     async def _accept_all(self, inbounds: Sequence[Inbound]) -> list[Accepted]:
         try:
-            return await self._store_new(inbounds)
+            # Most messages are new: the unique (channel, external_id) catches the rest.
+            return await self._store_new(inbounds, look_first=False)
         except IntegrityError:
-            # Another process stored one of these (or the chat's citizen) first: look again.
-            return await self._store_new(inbounds)
+            # A redelivery, or another process stored one of these (or the chat's citizen)
+            # first: look for what is stored, and store the rest.
+            return await self._store_new(inbounds, look_first=True)
 
-    async def _store_new(self, inbounds: Sequence[Inbound]) -> list[Accepted]:
+    async def _store_new(self, inbounds: Sequence[Inbound], look_first: bool) -> list[Accepted]:
         keys = {(inbound.channel, inbound.external_id) for inbound in inbounds}
         async with self.db.transaction() as connection:
-            rows = await connection.execute(_STORED, {"keys": list(keys)})
-            stored = {(r.channel, r.external_id): Accepted(r.id, r.citizen_id) for r in rows}
+            stored: dict[tuple[str, str], Accepted] = {}
+            if look_first:
+                rows = await connection.execute(_STORED, {"keys": list(keys)})
+                stored = {(r.channel, r.external_id): Accepted(r.id, r.citizen_id) for r in rows}
             known = set(stored)
             unseen = {(i.channel, i.external_id): i for i in inbounds}
             fresh = [inbound for key, inbound in unseen.items() if key not in stored]
