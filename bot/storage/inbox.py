@@ -145,11 +145,7 @@ class SqlInbox:
                     }
                     for inbound in fresh
                 ]
-                ids = list(
-                    await connection.scalars(
-                        insert(M).returning(M.c.id, sort_by_parameter_order=True), values
-                    )
-                )
+                ids = list(await connection.scalars(_INSERT_MESSAGES, values))
                 claimed = set(
                     await connection.scalars(_CLAIM_FIRST, {"ids": ids, "until": now + CLAIM_LEASE})
                 )
@@ -219,7 +215,7 @@ class SqlInbox:
             if not mine:
                 return [[] for _ in decisions]
             await connection.execute(
-                update(M).where(M.c.id == bindparam("message_id")),
+                _CLASSIFY,
                 [{"message_id": m, **classification_values(d)} for m, d in mine],
             )
             replies: list[dict[str, object]] = []
@@ -246,11 +242,7 @@ class SqlInbox:
                 )
             ready: dict[int, list[OutboundMessage]] = {}
             if replies:
-                ids = list(
-                    await connection.scalars(
-                        insert(M).returning(M.c.id, sort_by_parameter_order=True), replies
-                    )
-                )
+                ids = list(await connection.scalars(_INSERT_MESSAGES, replies))
                 until = now + CLAIM_LEASE
                 claimed_ids = list(
                     await connection.scalars(_CLAIM_REPLIES, {"ids": ids, "until": until})
@@ -368,6 +360,9 @@ _TURNS = (
         M.c.processed_at.is_(None),
     )
 )
+_INSERT_MESSAGES = insert(M).returning(M.c.id, sort_by_parameter_order=True)
+_INSERT_CITIZENS = insert(C).returning(C.c.id, sort_by_parameter_order=True)
+_CLASSIFY = update(M).where(M.c.id == bindparam("message_id"))  # executemany: its values vary
 # Only messages still unprocessed are touched (a retry is harmless).
 _MARK_PROCESSED = (
     update(M)
@@ -424,7 +419,7 @@ async def _citizen_ids(
     if new:
         now = utcnow()
         created = await connection.scalars(
-            insert(C).returning(C.c.id, sort_by_parameter_order=True),
+            _INSERT_CITIZENS,
             [
                 {
                     "channel": channel,

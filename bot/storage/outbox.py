@@ -60,6 +60,30 @@ _READ_CLAIMED = (
     .where(M.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(M.c.priority, M.c.id)
 )
+# A send confirmed: counted, and no longer pending (a broadcast cancelled while this was
+# being sent still counts it as sent). No IN (…) where the statement runs executemany.
+_UNSENT = (
+    M.c.direction == "out",
+    or_(M.c.delivery_status == "pending", M.c.delivery_status == "cancelled"),
+)
+_SENT = {
+    "delivery_status": "sent",
+    "sent_at": bindparam("now"),
+    "attempts": M.c.attempts + 1,
+    "last_error": None,
+}
+_MARK_SENT = (
+    update(M)
+    .where(M.c.id.in_(bindparam("ids", expanding=True)), *_UNSENT)
+    .values(**_SENT)
+    .returning(M.c.channel)
+)
+_STILL_UNSENT = select(M.c.channel).where(M.c.id.in_(bindparam("ids", expanding=True)), *_UNSENT)
+_MARK_SENT_WITH_RECEIPT = (
+    update(M)
+    .where(M.c.id == bindparam("message_id"), *_UNSENT)
+    .values(**_SENT, external_id=bindparam("external_id"), template=bindparam("template"))
+)
 
 
 class SqlOutbox:
@@ -111,38 +135,15 @@ class SqlOutbox:
             for id_, r in receipts.items()
             if r != Receipt()
         ]
-        sent = {
-            "delivery_status": "sent",
-            "sent_at": now,
-            "attempts": M.c.attempts + 1,
-            "last_error": None,
-        }
-        # A broadcast cancelled while this was being sent still counts it as sent.
-        unsent = or_(M.c.delivery_status == "pending", M.c.delivery_status == "cancelled")
-        pending = (M.c.direction == "out", unsent)  # no IN (…): the statement runs executemany
         channels: list[str] = []
         async with self.db.transaction() as connection:
             if plain:
-                channels += await connection.scalars(
-                    update(M)
-                    .where(M.c.id.in_(plain), *pending)
-                    .values(**sent)
-                    .returning(M.c.channel)
-                )
+                channels += await connection.scalars(_MARK_SENT, {"ids": plain, "now": now})
             if detailed:
                 ids = [row["message_id"] for row in detailed]
-                channels += await connection.scalars(
-                    select(M.c.channel).where(M.c.id.in_(ids), *pending)
-                )
+                channels += await connection.scalars(_STILL_UNSENT, {"ids": ids})
                 await connection.execute(
-                    update(M)
-                    .where(M.c.id == bindparam("message_id"), *pending)
-                    .values(
-                        **sent,
-                        external_id=bindparam("external_id"),
-                        template=bindparam("template"),
-                    ),
-                    detailed,
+                    _MARK_SENT_WITH_RECEIPT, [{**row, "now": now} for row in detailed]
                 )
         for channel, count in Counter(channels).items():
             MESSAGES_OUT.labels(channel).inc(count)
