@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import aiohttp
+import uvloop
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,4 +239,4 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     levels = [int(level) for level in args.concurrency.split(",")]
-    raise SystemExit(asyncio.run(main(args.messages, levels, args.rounds)))
+    raise SystemExit(uvloop.run(main(args.messages, levels, args.rounds)))
