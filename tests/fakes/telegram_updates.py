@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tests.fakes.telegram_html import utf16_len
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "telegram"
 UPDATE_NAMES: tuple[str, ...] = tuple(sorted(path.stem for path in DATA_DIR.glob("*.json")))
 
@@ -21,18 +23,14 @@ _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{5,32})?(?![A-
 _MENTION = re.compile(r"(?<![A-Za-z0-9_@])@[A-Za-z0-9_]{5,32}(?![A-Za-z0-9_])")
 
 
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 def detect_entities(text: str) -> list[dict[str, Any]]:
     """bot_command and mention entities as Telegram marks them in a user's text."""
     found = [(m, "bot_command") for m in _COMMAND.finditer(text)]
     found += [(m, "mention") for m in _MENTION.finditer(text)]
     entities = [
         {
-            "offset": _utf16_len(text[: m.start()]),
-            "length": _utf16_len(m.group(0)),
+            "offset": utf16_len(text[: m.start()]),
+            "length": utf16_len(m.group(0)),
             "type": kind,
         }
         for m, kind in found
