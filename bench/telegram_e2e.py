@@ -7,7 +7,8 @@ One run measures, on the same Rasa server with the same texts and concurrency:
 and prints throughput, p50/p95 latency, the ratio e2e/raw (target >= 0.9), the p50 latency
 the bot adds (target <= 15 ms) and the bot's CPU time per message (steadier than the rates on
 a shared machine), at each level of concurrent chats (closed loops: a chat sends its next
-message once it got the answer to the last).
+message once it got the answer to the last); then the memory of `polres serve` at idle (before
+the first message) and its peak under the load.
 
 Telegram's own flood limit (30 messages/s) would cap the e2e path, so this run raises the
 configured limit: it measures the bot, not Telegram's policy.
@@ -85,6 +86,14 @@ async def start_polres(env: dict[str, str], port: int, log: Path) -> asyncio.sub
                 raise SystemExit(f"polres serve exited; see {log}")
             await asyncio.sleep(0.2)
     raise SystemExit("polres serve did not become ready")
+
+
+def memory_mb(pid: int, field: str) -> float:
+    """A memory figure of a process from /proc/<pid>/status: VmRSS (now) or VmHWM (peak)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -172,6 +181,7 @@ async def main(messages: int, levels: list[int], rounds: int) -> int:
                         async with http.post(parse_url, json={"text": text}) as response:
                             return await response.json()
 
+                    idle_mb = memory_mb(process.pid, "VmRSS")
                     await measure(raw, inputs[:50], 8)  # warm up
                     await e2e([port], api, inputs[:50], 8, 10_000_000)
                     first_chat = 20_000_000
@@ -188,6 +198,12 @@ async def main(messages: int, levels: list[int], rounds: int) -> int:
                             cpu = cpu_seconds(process.pid) - cpu_before
                             app_cpu.append(cpu / len(inputs) * 1000)
                         results.append(report(concurrency, raw_runs, e2e_runs, app_cpu))
+                    peak_mb = memory_mb(process.pid, "VmHWM")
+                    print(
+                        f"memory of polres serve: idle {idle_mb:.0f} MB, peak under load "
+                        f"{peak_mb:.0f} MB (peak/idle {peak_mb / idle_mb:.2f})",
+                        flush=True,
+                    )
             except BaseException as error:
                 print(f"benchmark failed: {error!r}", flush=True)
                 raise
