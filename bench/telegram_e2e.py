@@ -8,12 +8,14 @@ and prints throughput, p50/p95 latency, the ratio e2e/raw (target >= 0.9), the p
 the bot adds (target <= 15 ms) and the bot's CPU time per message (steadier than the rates on
 a shared machine), at each level of concurrent chats (closed loops: a chat sends its next
 message once it got the answer to the last); then the memory of `polres serve` at idle (before
-the first message) and its peak under the load.
+the first message) and its peak under the load. The database starts with `--history` past
+conversations, so that a cost growing with the tables shows.
 
 Telegram's own flood limit (30 messages/s) would cap the e2e path, so this run raises the
 configured limit: it measures the bot, not Telegram's policy.
 
     .venv/bin/python bench/telegram_e2e.py [--messages 300] [--concurrency 1,10,100] [--rounds 3]
+        [--history 20000]
 
 Uses RASA_URL when set, else starts a managed Rasa server on the current model.
 """
@@ -30,11 +32,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import uvloop
 import yaml
+from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -42,12 +46,18 @@ sys.path.insert(0, str(ROOT))
 from bench.nlu_throughput import measure, percentile, texts  # noqa: E402
 from bot.app import open_nlu  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
+from bot.storage.models import Citizen, Message  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramApi, SentMessage  # noqa: E402
 from tests.fakes.telegram_updates import load_update  # noqa: E402
 
 TARGET = 0.9
 P50_OVERHEAD_MS = 15.0
 SECRET = "bench-secret"
+
+
+CITIZENS = Citizen.__table__
+MESSAGES = Message.__table__
 
 
 def free_port() -> int:
@@ -67,10 +77,56 @@ def bench_config(folder: Path) -> Path:
     return path
 
 
-async def start_polres(env: dict[str, str], port: int, log: Path) -> asyncio.subprocess.Process:
+async def add_history(url: str, conversations: int) -> None:
+    """Past conversations, as a district gathers them over months (a citizen's question and
+    the bot's answer each), so that a cost growing with the tables shows here."""
+    if not conversations:
+        return
+    now = datetime.now(UTC)
+    db = Database.connect(url)
+    try:
+        async with db.transaction() as connection:
+            citizens = [
+                {"channel": "telegram", "chat_id": f"history-{n}", "language": "id"}
+                for n in range(conversations)
+            ]
+            ids = await connection.scalars(
+                insert(CITIZENS).returning(CITIZENS.c.id, sort_by_parameter_order=True),
+                [{**citizen, "unreachable": False, "created_at": now} for citizen in citizens],
+            )
+            rows = []
+            for n, citizen_id in enumerate(ids):
+                at = now - timedelta(minutes=n)
+                for direction, external_id, text in (
+                    ("in", f"history:{n}", "bagaimana cara membuat skck"),
+                    ("out", None, "Syarat SKCK: KTP, KK, akta lahir, pas foto."),
+                ):
+                    rows.append(
+                        {
+                            "citizen_id": citizen_id,
+                            "direction": direction,
+                            "channel": "telegram",
+                            "external_id": external_id,
+                            "text": text,
+                            "created_at": at,
+                            "processed_at": at if direction == "in" else None,
+                            "delivery_status": "sent" if direction == "out" else None,
+                            "sent_at": at if direction == "out" else None,
+                        }
+                    )
+            await connection.execute(insert(MESSAGES), rows)
+    finally:
+        await db.close()
+
+
+async def start_polres(
+    env: dict[str, str], port: int, log: Path, history: int = 0
+) -> asyncio.subprocess.Process:
+    """`polres serve` on a migrated database holding `history` past conversations."""
     polres = str(Path(sys.executable).with_name("polres"))
     upgrade = await asyncio.create_subprocess_exec(polres, "db", "upgrade", env=env, cwd=ROOT)
     assert await upgrade.wait() == 0
+    await add_history(env["DATABASE_URL"], history)
     process = await asyncio.create_subprocess_exec(
         polres, "serve", env=env, cwd=ROOT, stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT
     )
@@ -150,7 +206,7 @@ async def e2e(
     return len(inputs) / elapsed, latencies
 
 
-async def main(messages: int, levels: list[int], rounds: int) -> int:
+async def main(messages: int, levels: list[int], rounds: int, history: int) -> int:
     settings = load_settings(ROOT / "config.yml")
     inputs = texts(messages)
     results: list[tuple[int, float, float]] = []  # (concurrency, ratio, p50 overhead)
@@ -172,7 +228,8 @@ async def main(messages: int, levels: list[int], rounds: int) -> int:
                 "TELEGRAM_WEBHOOK_SECRET": SECRET,
                 "TELEGRAM_API_BASE_URL": api.base_url,
             }
-            process = await start_polres(env, port, Path(folder) / "serve.log")
+            process = await start_polres(env, port, Path(folder) / "serve.log", history)
+            print(f"database: {history} past conversations before the first message", flush=True)
             try:
                 async with aiohttp.ClientSession() as http:
 
@@ -253,6 +310,12 @@ if __name__ == "__main__":
         "--concurrency", default="1,10,100", help="chats at a time, comma-separated levels"
     )
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=20_000,
+        help="past conversations in the database before the run (months of a district's)",
+    )
     args = parser.parse_args()
     levels = [int(level) for level in args.concurrency.split(",")]
-    raise SystemExit(uvloop.run(main(args.messages, levels, args.rounds)))
+    raise SystemExit(uvloop.run(main(args.messages, levels, args.rounds, args.history)))
