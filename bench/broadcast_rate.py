@@ -22,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import uvloop  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from bench.flood_limits import (  # noqa: E402
@@ -92,4 +91,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     args = parser.parse_args()
-    raise SystemExit(uvloop.run(main(args.recipients)))
+    raise SystemExit(asyncio.run(main(args.recipients)))

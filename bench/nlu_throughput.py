@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
-import uvloop
 import yaml
 
 from bot.app import open_nlu
@@ -102,4 +101,4 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    raise SystemExit(uvloop.run(main(args.messages, args.concurrency, args.rounds)))
+    raise SystemExit(asyncio.run(main(args.messages, args.concurrency, args.rounds)))

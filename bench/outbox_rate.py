@@ -19,8 +19,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import uvloop
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -86,4 +84,4 @@ if __name__ == "__main__":
     parser.add_argument("--chats", type=int, default=540)
     parser.add_argument("--group-messages", type=int, default=15)
     args = parser.parse_args()
-    raise SystemExit(uvloop.run(main(args.chats, args.group_messages)))
+    raise SystemExit(asyncio.run(main(args.chats, args.group_messages)))

@@ -20,8 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import uvloop
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -124,4 +122,4 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--skip-training", action="store_true")
     args = parser.parse_args()
-    raise SystemExit(uvloop.run(main(args.concurrency, args.skip_training)))
+    raise SystemExit(asyncio.run(main(args.concurrency, args.skip_training)))

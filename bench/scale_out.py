@@ -25,7 +25,6 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import uvloop
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -130,4 +129,4 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    uvloop.run(main(args.messages, args.concurrency, args.rounds))
+    asyncio.run(main(args.messages, args.concurrency, args.rounds))

@@ -36,7 +36,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
-import uvloop
 import yaml
 from sqlalchemy import insert
 
@@ -318,4 +317,4 @@ if __name__ == "__main__":
     )
     args = parser.parse_args()
     levels = [int(level) for level in args.concurrency.split(",")]
-    raise SystemExit(uvloop.run(main(args.messages, levels, args.rounds, args.history)))
+    raise SystemExit(asyncio.run(main(args.messages, levels, args.rounds, args.history)))

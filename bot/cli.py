@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import getpass
 import json
@@ -12,8 +13,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
-
-import uvloop
 
 from bot import app, commands
 from bot.broadcasting import progress_line, summary_line, watch
@@ -39,8 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         setup_logging(settings.log_level)
-        # uvloop: the same asyncio, with about a fifth less CPU per message (docs/PERFORMANCE.md).
-        uvloop.run(args.run(settings, args))
+        asyncio.run(args.run(settings, args))
     except PolresError as error:
         print(f"polres: error: {error}", file=sys.stderr)
         return EXIT_ERROR
