@@ -86,12 +86,17 @@ async def add_history(url: str, conversations: int) -> None:
     try:
         async with db.transaction() as connection:
             citizens = [
-                {"channel": "telegram", "chat_id": f"history-{n}", "language": "id"}
+                {
+                    "channel": "telegram",
+                    "chat_id": f"history-{n}",
+                    "language": "id",
+                    "unreachable": False,
+                    "created_at": now,
+                }
                 for n in range(conversations)
             ]
             ids = await connection.scalars(
-                insert(CITIZENS).returning(CITIZENS.c.id, sort_by_parameter_order=True),
-                [{**citizen, "unreachable": False, "created_at": now} for citizen in citizens],
+                insert(CITIZENS).returning(CITIZENS.c.id, sort_by_parameter_order=True), citizens
             )
             rows = []
             for n, citizen_id in enumerate(ids):

@@ -118,11 +118,11 @@ class SqlInbox:
             return await self._store_new(inbounds, look_first=True)
 
     async def _store_new(self, inbounds: Sequence[Inbound], look_first: bool) -> list[Accepted]:
-        keys = {(inbound.channel, inbound.external_id) for inbound in inbounds}
         async with self.db.transaction() as connection:
             stored: dict[tuple[str, str], Accepted] = {}
             if look_first:
-                rows = await connection.execute(_STORED, {"keys": list(keys)})
+                keys = list({(inbound.channel, inbound.external_id) for inbound in inbounds})
+                rows = await connection.execute(_STORED, {"keys": keys})
                 stored = {(r.channel, r.external_id): Accepted(r.id, r.citizen_id) for r in rows}
             known = set(stored)
             unseen = {(i.channel, i.external_id): i for i in inbounds}
