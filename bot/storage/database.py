@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.core.errors import ConfigError, ServiceUnavailable
+from bot.storage import sqlite_driver
 
 # What a DATABASE_URL may name, and the async driver each one runs on.
 DRIVERS = {
@@ -27,7 +28,6 @@ DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
-SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_CONNECT_TIMEOUT_S = 10
 
 
@@ -60,7 +60,6 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -89,11 +88,13 @@ class Database:
         """Build the engine (no connection is made yet: `ping` checks the database is there)."""
         parsed = parse_url(url)
         is_sqlite = parsed.get_backend_name() == "sqlite"
-        connect_args = {} if is_sqlite else {"timeout": PG_CONNECT_TIMEOUT_S}
         try:
-            engine = create_async_engine(
-                parsed, pool_pre_ping=not is_sqlite, connect_args=connect_args
-            )
+            if is_sqlite:
+                engine = create_async_engine(parsed, async_creator=sqlite_driver.creator(parsed))
+            else:
+                engine = create_async_engine(
+                    parsed, pool_pre_ping=True, connect_args={"timeout": PG_CONNECT_TIMEOUT_S}
+                )
         except (ArgumentError, ImportError) as error:
             raise ConfigError(f"DATABASE_URL for {describe(parsed)} is unusable: {error}") from None
         if is_sqlite:
