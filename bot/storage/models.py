@@ -113,6 +113,8 @@ class Message(Base):
         # A citizen's messages one way: the last inbound time each outbound row is read with
         # (its 24-hour window) in one lookup, however many messages the table holds.
         Index("ix_messages_citizen", "citizen_id", "direction", "created_at"),
+        # Messages one way in a period (the transparency page's monthly counts).
+        Index("ix_messages_received", "direction", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from bot.core.errors import InvalidInput
 from bot.core.stats import TicketFacts
@@ -73,6 +73,12 @@ class TicketDetail:
 
 
 CONVERSATION_LINES = 200
+# Citizens' messages received in [:start, :end) (an index range: ix_messages_received).
+RECEIVED_BETWEEN = select(func.count()).where(
+    models.Message.direction == "in",
+    models.Message.created_at >= bindparam("start"),
+    models.Message.created_at < bindparam("end"),
+)
 Member = TypeVar("Member", bound=StrEnum)
 
 
@@ -238,20 +244,13 @@ class Queries:
 
     async def messages_per_month(self, months: Sequence[date]) -> dict[date, int]:
         """Citizens' messages received in each WIB month (given by its first day)."""
-        m = models.Message
         counts: dict[date, int] = {}
         async with self.db.engine.connect() as connection:
             for month in months:
                 start = datetime.combine(month, time(), WIB)
                 end = datetime.combine((month + timedelta(days=32)).replace(day=1), time(), WIB)
-                counts[month] = int(
-                    await connection.scalar(
-                        select(func.count()).where(
-                            m.direction == "in", m.created_at >= start, m.created_at < end
-                        )
-                    )
-                    or 0
-                )
+                received = await connection.scalar(RECEIVED_BETWEEN, {"start": start, "end": end})
+                counts[month] = int(received or 0)
         return counts
 
     async def queue_depths(self) -> dict[str, int]:

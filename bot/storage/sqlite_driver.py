@@ -9,12 +9,15 @@ directly on the loop's thread.
 
 SQLite's own busy handler would sleep in the loop's thread while another process (a `polres`
 command) holds the write lock, so it is off (`timeout=0`): a statement that finds the database
-locked is tried again after an asyncio sleep, until the same 5 s budget is spent.
+locked is tried again after an asyncio sleep, until the same 5 s budget is spent. A statement
+holds the loop while it runs, so what the bot runs often reads an index range, not a table; a
+statement over SLOW_STATEMENT_SECONDS is logged.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -23,6 +26,8 @@ from typing import Any, TypeVar
 from sqlalchemy import URL
 
 BUSY_TIMEOUT_SECONDS = 5.0
+# A statement that runs longer is logged: it held the loop (a query a page runs needs an index).
+SLOW_STATEMENT_SECONDS = 0.1
 # SQLITE_BUSY and SQLITE_BUSY_RECOVERY: the lock may be free on a later try. (SQLITE_BUSY_SNAPSHOT
 # is not: the transaction read a version another writer has replaced since.)
 _RETRYABLE = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_BUSY | (1 << 8)}
@@ -30,6 +35,7 @@ _FIRST_PAUSE = 0.001
 _LONGEST_PAUSE = 0.05
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 async def _when_unlocked(call: Callable[[], T]) -> T:
@@ -63,7 +69,12 @@ class LoopCursor:
         return self._cursor.rowcount
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> LoopCursor:
+        started = time.perf_counter()
         await _when_unlocked(lambda: self._cursor.execute(sql, parameters))
+        held = time.perf_counter() - started
+        if held > SLOW_STATEMENT_SECONDS:
+            # The statement's text only: its values may be a citizen's words.
+            log.warning("SQLite held the event loop %.0f ms: %.80s", held * 1000, sql)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> LoopCursor:

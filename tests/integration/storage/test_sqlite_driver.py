@@ -76,3 +76,16 @@ async def test_a_lock_held_past_the_budget_is_an_error_and_writes_nothing(
     other.execute("ROLLBACK")
     async with db.engine.connect() as connection:
         assert await connection.scalar(text("SELECT count(*) FROM notes")) == 0
+
+
+async def test_a_statement_that_holds_the_loop_long_is_logged_without_its_values(
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "SLOW_STATEMENT_SECONDS", 0.0)
+    async with db.transaction() as connection:
+        await connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": "rahasia"})
+    [record] = [r for r in caplog.records if "notes" in r.getMessage()]
+    assert record.levelname == "WARNING"
+    assert "SQLite held the event loop" in record.getMessage()
+    assert "INSERT INTO notes VALUES (?)" in record.getMessage()
+    assert "rahasia" not in record.getMessage()
