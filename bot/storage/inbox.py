@@ -7,7 +7,7 @@ changes besides its message and replies is bot.storage.effects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
+    and_,
     bindparam,
     func,
     insert,
@@ -121,8 +122,8 @@ class SqlInbox:
         async with self.db.transaction() as connection:
             stored: dict[tuple[str, str], Accepted] = {}
             if look_first:
-                keys = list({(inbound.channel, inbound.external_id) for inbound in inbounds})
-                rows = await connection.execute(_STORED, {"keys": keys})
+                keys = {(inbound.channel, inbound.external_id) for inbound in inbounds}
+                rows = await connection.execute(_STORED, _pairs(keys))
                 stored = {(r.channel, r.external_id): Accepted(r.id, r.citizen_id) for r in rows}
             known = set(stored)
             unseen = {(i.channel, i.external_id): i for i in inbounds}
@@ -325,14 +326,34 @@ def _recent_tickets_query() -> Select[Any]:
     )
 
 
+def _pairs_in(first: ColumnElement[str], second: ColumnElement[str]) -> ColumnElement[bool]:
+    """(first, second) among the pairs :pairs, given with their :firsts and :seconds: SQLite
+    seeks the index on (first, second) for a list of pairs only when each column's own list
+    is there too (with the pairs alone it scans the table: 3 ms at 20,000 citizens)."""
+    return and_(
+        first.in_(bindparam("firsts", expanding=True)),
+        second.in_(bindparam("seconds", expanding=True)),
+        tuple_(first, second).in_(bindparam("pairs", expanding=True)),
+    )
+
+
+def _pairs(pairs: Collection[tuple[str, str]]) -> dict[str, list[Any]]:
+    """The parameters of `_pairs_in`."""
+    return {
+        "pairs": list(pairs),
+        "firsts": list({first for first, _ in pairs}),
+        "seconds": list({second for _, second in pairs}),
+    }
+
+
 # Built once: building a statement costs 0.1-0.3 ms of CPU, 1-2 ms with a subquery or alias.
 _STORED = select(M.c.id, M.c.citizen_id, M.c.channel, M.c.external_id).where(
-    tuple_(M.c.channel, M.c.external_id).in_(bindparam("keys", expanding=True))
+    _pairs_in(M.c.channel, M.c.external_id)
 )
 # Locked until the commit (see _citizen_ids).
 _CITIZENS = (
     select(C.c.id, C.c.channel, C.c.chat_id, C.c.display_name)
-    .where(tuple_(C.c.channel, C.c.chat_id).in_(bindparam("chats", expanding=True)))
+    .where(_pairs_in(C.c.channel, C.c.chat_id))
     .order_by(C.c.id)
     .with_for_update()
 )
@@ -406,7 +427,7 @@ async def _citizen_ids(
     Known citizens are locked until the commit (PostgreSQL), so that two processes storing
     messages of one citizen at once see each other's in `_CLAIM_FIRST`."""
     names = {(i.channel, i.chat_id): i.display_name for i in inbounds}
-    rows = await connection.execute(_CITIZENS, {"chats": list(names)})
+    rows = await connection.execute(_CITIZENS, _pairs(names))
     ids: dict[tuple[str, str], int] = {}
     for row in rows:
         key = (row.channel, row.chat_id)
