@@ -76,6 +76,14 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
+def sqlite_db(db: Database) -> Database:
+    """`db`, for tests of SQLite's query plans (skipped on PostgreSQL)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans a tiny test table with sequential scans whatever its indexes")
+    return db
+
+
+@pytest.fixture
 def inbox(db: Database) -> SqlInbox:
     return SqlInbox(db)
 

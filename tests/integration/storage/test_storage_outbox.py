@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.core.ports import Decision
@@ -254,14 +253,14 @@ async def test_queue_depths_and_unanswered_tickets(inbox: SqlInbox, queries: Que
     assert await queries.unanswered_tickets() == []
 
 
-async def test_an_outbound_row_reads_its_citizens_last_inbound_time_by_index(db: Database) -> None:
+async def test_an_outbound_row_reads_its_citizens_last_inbound_time_by_index(
+    sqlite_db: Database,
+) -> None:
     """Each outbound row carries its citizen's last inbound time (WhatsApp's 24-hour window):
     one index lookup, not a scan of every inbound message (18 ms a row at 30,000 of them)."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL plans a tiny test table with sequential scans whatever its indexes")
-    query = select_outbound().where(models.Message.id == 1).compile(db.engine.sync_engine)
+    query = select_outbound().where(models.Message.id == 1).compile(sqlite_db.engine.sync_engine)
     parameters = tuple(query.params[name] for name in query.positiontup or ())
-    async with db.engine.connect() as connection:
+    async with sqlite_db.engine.connect() as connection:
         plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", parameters)
         steps = [row[3] for row in plan]
     assert any(
