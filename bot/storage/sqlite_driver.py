@@ -30,7 +30,7 @@ BUSY_TIMEOUT_SECONDS = 5.0
 SLOW_STATEMENT_SECONDS = 0.1
 # SQLITE_BUSY and SQLITE_BUSY_RECOVERY: the lock may be free on a later try. (SQLITE_BUSY_SNAPSHOT
 # is not: the transaction read a version another writer has replaced since.)
-_RETRYABLE = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_BUSY | (1 << 8)}
+_RETRYABLE = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_BUSY_RECOVERY}
 _FIRST_PAUSE = 0.001
 _LONGEST_PAUSE = 0.05
 
@@ -38,16 +38,23 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-async def _when_unlocked(call: Callable[[], T]) -> T:
-    """`call()`, tried again after a pause while the database is locked by another process."""
+async def _when_unlocked(call: Callable[[], T], sql: str) -> T:
+    """`call()` (running `sql`), tried again after a pause while the database is locked by
+    another process; a try that held the loop over SLOW_STATEMENT_SECONDS is logged."""
     deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
     pause = _FIRST_PAUSE
     while True:
+        started = time.perf_counter()
         try:
             return call()
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode not in _RETRYABLE or time.monotonic() >= deadline:
                 raise
+        finally:
+            held = time.perf_counter() - started
+            if held > SLOW_STATEMENT_SECONDS:
+                # The statement's text only: its values may be a citizen's words.
+                log.warning("SQLite held the event loop %.0f ms: %.80s", held * 1000, sql)
         await asyncio.sleep(pause)
         pause = min(pause * 2, _LONGEST_PAUSE)
 
@@ -69,17 +76,12 @@ class LoopCursor:
         return self._cursor.rowcount
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> LoopCursor:
-        started = time.perf_counter()
-        await _when_unlocked(lambda: self._cursor.execute(sql, parameters))
-        held = time.perf_counter() - started
-        if held > SLOW_STATEMENT_SECONDS:
-            # The statement's text only: its values may be a citizen's words.
-            log.warning("SQLite held the event loop %.0f ms: %.80s", held * 1000, sql)
+        await _when_unlocked(lambda: self._cursor.execute(sql, parameters), sql)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> LoopCursor:
         rows = list(parameters)  # a retry needs them again
-        await _when_unlocked(lambda: self._cursor.executemany(sql, rows))
+        await _when_unlocked(lambda: self._cursor.executemany(sql, rows), sql)
         return self
 
     async def fetchone(self) -> Any:
@@ -112,7 +114,7 @@ class LoopConnection:
         return await (await self.cursor()).execute(sql, parameters)
 
     async def commit(self) -> None:
-        await _when_unlocked(self._conn.commit)
+        await _when_unlocked(self._conn.commit, "COMMIT")
 
     async def rollback(self) -> None:
         self._conn.rollback()

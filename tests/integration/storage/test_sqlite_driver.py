@@ -35,7 +35,7 @@ def hold_write_lock(path: Path) -> sqlite3.Connection:
 
 
 async def test_a_write_waits_for_the_lock_while_the_loop_runs_on(
-    db: Database, tmp_path: Path
+    db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     other = hold_write_lock(tmp_path / "locked.db")
     ticks = 0
@@ -61,6 +61,8 @@ async def test_a_write_waits_for_the_lock_while_the_loop_runs_on(
     async with db.engine.connect() as connection:
         notes = (await connection.scalars(text("SELECT body FROM notes ORDER BY rowid"))).all()
     assert notes == ["other", "ours"]
+    # Waiting for the lock is not holding the loop.
+    assert not [r for r in caplog.records if "held the event loop" in r.getMessage()]
 
 
 async def test_a_lock_held_past_the_budget_is_an_error_and_writes_nothing(
