@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
-from sqlalchemy import URL, event, make_url, text
+from sqlalchemy import URL, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -56,13 +55,6 @@ def describe(url: URL) -> str:
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
 
 
-def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
 class Database:
     """An async engine plus `sessions`, a session factory that keeps objects usable after commit."""
 
@@ -87,9 +79,8 @@ class Database:
     def connect(cls, url: str | URL) -> Database:
         """Build the engine (no connection is made yet: `ping` checks the database is there)."""
         parsed = parse_url(url)
-        is_sqlite = parsed.get_backend_name() == "sqlite"
         try:
-            if is_sqlite:
+            if parsed.get_backend_name() == "sqlite":
                 engine = create_async_engine(parsed, async_creator=sqlite_driver.creator(parsed))
             else:
                 engine = create_async_engine(
@@ -97,8 +88,6 @@ class Database:
                 )
         except (ArgumentError, ImportError) as error:
             raise ConfigError(f"DATABASE_URL for {describe(parsed)} is unusable: {error}") from None
-        if is_sqlite:
-            event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         return cls(engine)
 
     async def ping(self) -> None:

@@ -132,11 +132,15 @@ class LoopConnection:
 
 def creator(url: URL) -> Callable[[], Awaitable[LoopConnection]]:
     """`async_creator` for create_async_engine: connections to the SQLite database `url`
-    names, with the arguments SQLAlchemy's dialect would give sqlite3 (file, URI options)."""
+    names, with the arguments SQLAlchemy's dialect would give sqlite3 (file, URI options),
+    in WAL mode and with foreign keys enforced."""
     [database], options = url.get_dialect()().create_connect_args(url)
     options = {**options, "timeout": 0, "check_same_thread": False}
 
     async def connect() -> LoopConnection:
-        return LoopConnection(sqlite3.connect(database, **options))
+        connection = LoopConnection(sqlite3.connect(database, **options))
+        for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"):
+            await (await connection.execute(pragma)).close()
+        return connection
 
     return connect
