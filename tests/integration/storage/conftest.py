@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import URL, make_url, text
+from sqlalchemy import URL, ClauseElement, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -75,12 +76,29 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     await database.close()
 
 
+QueryPlan = Callable[..., Awaitable[list[str]]]
+
+
 @pytest.fixture
-def sqlite_db(db: Database) -> Database:
-    """`db`, for tests of SQLite's query plans (skipped on PostgreSQL)."""
+def query_plan(db: Database) -> QueryPlan:
+    """SQLite's plan of a statement, one line per step: `plan(sql, positional parameters)` or
+    `plan(statement, {name: value})`. Skipped on PostgreSQL, whose planner scans a tiny test
+    table whatever its indexes."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL plans a tiny test table with sequential scans whatever its indexes")
-    return db
+
+    async def plan(statement: str | ClauseElement, values: Any = ()) -> list[str]:
+        if not isinstance(statement, str):
+            query = statement.compile(db.engine.sync_engine)
+            bound = query.construct_params(values or {})
+            statement, values = str(query), [bound[name] for name in query.positiontup or ()]
+        async with db.engine.connect() as connection:
+            steps = await connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", tuple(values)
+            )
+            return [step[3] for step in steps]
+
+    return plan
 
 
 @pytest.fixture

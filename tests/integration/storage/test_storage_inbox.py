@@ -29,6 +29,7 @@ from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import SqlOutbox
 from bot.storage.queries import Queries
+from tests.integration.storage.conftest import QueryPlan
 
 
 def inbound(
@@ -156,7 +157,7 @@ async def test_a_concurrent_burst_is_stored_read_and_committed_in_groups(
 
 
 async def test_storing_a_burst_of_chats_and_its_redelivery_reads_by_index(
-    inbox: SqlInbox, sqlite_db: Database
+    inbox: SqlInbox, db: Database, query_plan: QueryPlan
 ) -> None:
     """Each statement storing a batch of several chats' messages (and looking them up again
     when one is a redelivery) seeks an index: a scan of the citizens or messages table cost
@@ -168,22 +169,19 @@ async def test_storing_a_burst_of_chats_and_its_redelivery_reads_by_index(
         if sql.startswith("SELECT"):
             statements.append((sql, parameters))
 
-    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", record)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
         await asyncio.gather(*(inbox.accept(inbound(f"m{n}", chat_id=f"c{n}")) for n in range(5)))
     finally:
-        event.remove(sqlite_db.engine.sync_engine, "before_cursor_execute", record)
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
     assert {_table_read(sql) for sql, _ in statements} == {
         "citizens",
         "messages",
     }
-    async with sqlite_db.engine.connect() as connection:
-        for sql, parameters in statements:
-            plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)
-            scans = [
-                row[3] for row in plan if row[3].startswith(("SCAN citizens", "SCAN messages"))
-            ]
-            assert scans == [], (sql, scans)
+    for sql, parameters in statements:
+        steps = await query_plan(sql, parameters)
+        scans = [step for step in steps if step.startswith(("SCAN citizens", "SCAN messages"))]
+        assert scans == [], (sql, scans)
 
 
 def _table_read(sql: str) -> str:

@@ -15,6 +15,7 @@ from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import CLAIM_LEASE, SqlOutbox
 from bot.storage.queries import Queries
 from bot.storage.rows import select_outbound
+from tests.integration.storage.conftest import QueryPlan
 
 SOON = timedelta(seconds=1)
 
@@ -254,15 +255,11 @@ async def test_queue_depths_and_unanswered_tickets(inbox: SqlInbox, queries: Que
 
 
 async def test_an_outbound_row_reads_its_citizens_last_inbound_time_by_index(
-    sqlite_db: Database,
+    query_plan: QueryPlan,
 ) -> None:
     """Each outbound row carries its citizen's last inbound time (WhatsApp's 24-hour window):
     one index lookup, not a scan of every inbound message (18 ms a row at 30,000 of them)."""
-    query = select_outbound().where(models.Message.id == 1).compile(sqlite_db.engine.sync_engine)
-    parameters = tuple(query.params[name] for name in query.positiontup or ())
-    async with sqlite_db.engine.connect() as connection:
-        plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", parameters)
-        steps = [row[3] for row in plan]
+    steps = await query_plan(select_outbound().where(models.Message.id == 1))
     assert any(
         "USING COVERING INDEX ix_messages_citizen (citizen_id=? AND direction=?)" in step
         for step in steps
