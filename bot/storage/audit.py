@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.storage import models
 from bot.storage.models import utcnow
 
+_INSERT = insert(models.AuditEntry)  # built once: every ticket a turn opens adds an entry
+
 
 async def record(
     connection: AsyncConnection,
@@ -22,7 +24,12 @@ async def record(
 ) -> None:
     """Add an entry inside the caller's transaction, so it lands exactly when the action does."""
     await connection.execute(
-        insert(models.AuditEntry).values(
-            at=at or utcnow(), actor=actor, action=action, ticket_id=ticket_id, detail=detail
-        )
+        _INSERT,
+        {
+            "at": at or utcnow(),
+            "actor": actor,
+            "action": action,
+            "ticket_id": ticket_id,
+            "detail": detail,
+        },
     )

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.ports import Decision
@@ -25,6 +25,11 @@ C = cast(Table, models.Citizen.__table__)
 T = cast(Table, models.Ticket.__table__)
 SUB = cast(Table, models.Subscription.__table__)
 
+# Built once: the statements of turns that open a ticket or change the language.
+_SET_LANGUAGE = update(C).where(C.c.id == bindparam("citizen_id"))
+_SET_TICKET = update(M).where(M.c.id == bindparam("message_id"))
+_INSERT_TICKET = insert(T).returning(T.c.id)
+
 
 async def apply_decision(
     connection: AsyncConnection,
@@ -38,7 +43,7 @@ async def apply_decision(
     outcome = decision.outcome
     if decision.language_changed:
         await connection.execute(
-            update(C).where(C.c.id == citizen_id).values(language=decision.language)
+            _SET_LANGUAGE, {"citizen_id": citizen_id, "language": decision.language}
         )
     ticket_id = None
     if outcome.ticket is not None:
@@ -54,7 +59,7 @@ async def apply_decision(
             or ticket_id
         )
     if ticket_id is not None:
-        await connection.execute(update(M).where(M.c.id == message_id).values(ticket_id=ticket_id))
+        await connection.execute(_SET_TICKET, {"message_id": message_id, "ticket_id": ticket_id})
     if decision.state_changed:
         await store_state(connection, citizen_id, outcome.state, now)
     if outcome.subscription is not None:
@@ -122,27 +127,26 @@ async def _open_ticket(
     if decision.ticket_priority is None:
         raise ValueError("a decision that opens a ticket needs a ticket_priority")
     ticket_id = await connection.scalar(
-        insert(T)
-        .values(
-            code=decision.ticket_code,
-            citizen_id=citizen_id,
-            category=new.category.value,
-            urgent=new.urgent,
-            priority=decision.ticket_priority,
-            status=TicketStatus.NEW.value,
-            faq_topic=new.faq_topic,
-            intent=new.intent,
-            confidence=new.confidence,
-            summary=new.summary,
-            details=dict(new.details),
-            latitude=new.location.latitude if new.location else None,
-            longitude=new.location.longitude if new.location else None,
-            media=media_json(new.media),
-            anonymous=new.anonymous,
-            created_at=now,
-            updated_at=now,
-        )
-        .returning(T.c.id)
+        _INSERT_TICKET,
+        {
+            "code": decision.ticket_code,
+            "citizen_id": citizen_id,
+            "category": new.category.value,
+            "urgent": new.urgent,
+            "priority": decision.ticket_priority,
+            "status": TicketStatus.NEW.value,
+            "faq_topic": new.faq_topic,
+            "intent": new.intent,
+            "confidence": new.confidence,
+            "summary": new.summary,
+            "details": dict(new.details),
+            "latitude": new.location.latitude if new.location else None,
+            "longitude": new.location.longitude if new.location else None,
+            "media": media_json(new.media),
+            "anonymous": new.anonymous,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     assert ticket_id is not None
     detail = {"code": decision.ticket_code, "message_id": message_id}

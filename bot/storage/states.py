@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.dml import Insert as PgInsert
+from sqlalchemy.dialects.sqlite.dml import Insert as SqliteInsert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.types import DialogState
@@ -15,31 +17,37 @@ from bot.storage import models
 S = cast(Table, models.DialogStateRow.__table__)
 
 
+def _upsert(insert: PgInsert | SqliteInsert) -> PgInsert | SqliteInsert:
+    """Insert the citizen's row, or replace its dialog, step, data and time."""
+    return insert.on_conflict_do_update(
+        index_elements=["citizen_id"],
+        set_={
+            column: insert.excluded[column] for column in ("dialog", "step", "data", "updated_at")
+        },
+    )
+
+
+# Built once (a turn that moves a dialog on stores its state).
+_UPSERTS = {"postgresql": _upsert(postgresql.insert(S)), "sqlite": _upsert(sqlite.insert(S))}
+_CLEAR = delete(S).where(S.c.citizen_id == bindparam("citizen_id"))
+
+
 async def store_state(
     connection: AsyncConnection, citizen_id: int, state: DialogState | None, now: datetime
 ) -> None:
     """Set the citizen's dialog (None clears it); an upsert, so concurrent writers never clash."""
     if state is None:
-        await connection.execute(delete(S).where(S.c.citizen_id == citizen_id))
+        await connection.execute(_CLEAR, {"citizen_id": citizen_id})
         return
-    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    upsert = dialect_insert(S).values(
-        citizen_id=citizen_id,
-        dialog=state.dialog,
-        step=state.step,
-        data=dict(state.data),
-        updated_at=now,
-    )
     await connection.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["citizen_id"],
-            set_={
-                "dialog": upsert.excluded.dialog,
-                "step": upsert.excluded.step,
-                "data": upsert.excluded.data,
-                "updated_at": upsert.excluded.updated_at,
-            },
-        )
+        _UPSERTS[connection.dialect.name],
+        {
+            "citizen_id": citizen_id,
+            "dialog": state.dialog,
+            "step": state.step,
+            "data": dict(state.data),
+            "updated_at": now,
+        },
     )
 
 
