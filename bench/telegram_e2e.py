@@ -17,7 +17,11 @@ configured limit: it measures the bot, not Telegram's policy.
     .venv/bin/python bench/telegram_e2e.py [--messages 300] [--concurrency 1,10,100] [--rounds 3]
         [--history 20000]
 
-Uses RASA_URL when set, else starts a managed Rasa server on the current model.
+Uses RASA_URL when set, else starts a managed Rasa server on the current model. To give Rasa
+a core of its own, as in production (docs/DEPLOY.md), start it and this benchmark with taskset:
+
+    taskset -c 0 .venv-rasa/bin/rasa run --enable-api -m rasa_project/models/nlu-….tar.gz &
+    RASA_URL=http://127.0.0.1:5005 taskset -c 1 .venv/bin/python bench/telegram_e2e.py
 """
 
 from __future__ import annotations
@@ -119,7 +123,9 @@ async def add_history(url: str, conversations: int) -> None:
                             "sent_at": at if direction == "out" else None,
                         }
                     )
-            await connection.execute(insert(MESSAGES), rows)
+            # In parts, each well under the driver's slow-statement warning.
+            for start in range(0, len(rows), 2_000):
+                await connection.execute(insert(MESSAGES), rows[start : start + 2_000])
     finally:
         await db.close()
 
@@ -243,6 +249,8 @@ async def main(messages: int, levels: list[int], rounds: int, history: int) -> i
             }
             process = await start_polres(env, port, Path(folder) / "serve.log", history)
             print(f"database: {history} past conversations before the first message", flush=True)
+            cpus = sorted(os.sched_getaffinity(0))
+            print(f"CPUs for this benchmark and polres serve: {cpus} of {os.cpu_count()}")
             try:
                 async with aiohttp.ClientSession() as http:
 
