@@ -39,10 +39,11 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import aiohttp
 import yaml
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -60,8 +61,8 @@ P50_OVERHEAD_MS = 15.0
 SECRET = "bench-secret"
 
 
-CITIZENS = Citizen.__table__
-MESSAGES = Message.__table__
+CITIZENS = cast(Table, Citizen.__table__)
+MESSAGES = cast(Table, Message.__table__)
 
 
 def free_port() -> int:
@@ -89,42 +90,46 @@ async def add_history(url: str, conversations: int) -> None:
     now = datetime.now(UTC)
     db = Database.connect(url)
     try:
+        citizens = [
+            {
+                "channel": "telegram",
+                "chat_id": f"history-{n}",
+                "language": "id",
+                "unreachable": False,
+                "created_at": now,
+            }
+            for n in range(conversations)
+        ]
         async with db.transaction() as connection:
-            citizens = [
-                {
-                    "channel": "telegram",
-                    "chat_id": f"history-{n}",
-                    "language": "id",
-                    "unreachable": False,
-                    "created_at": now,
-                }
-                for n in range(conversations)
-            ]
-            ids = await connection.scalars(
-                insert(CITIZENS).returning(CITIZENS.c.id, sort_by_parameter_order=True), citizens
+            ids = list(
+                await connection.scalars(
+                    insert(CITIZENS).returning(CITIZENS.c.id, sort_by_parameter_order=True),
+                    citizens,
+                )
             )
-            rows = []
-            for n, citizen_id in enumerate(ids):
-                at = now - timedelta(minutes=n)
-                for direction, external_id, text in (
-                    ("in", f"history:{n}", "bagaimana cara membuat skck"),
-                    ("out", None, "Syarat SKCK: KTP, KK, akta lahir, pas foto."),
-                ):
-                    rows.append(
-                        {
-                            "citizen_id": citizen_id,
-                            "direction": direction,
-                            "channel": "telegram",
-                            "external_id": external_id,
-                            "text": text,
-                            "created_at": at,
-                            "processed_at": at if direction == "in" else None,
-                            "delivery_status": "sent" if direction == "out" else None,
-                            "sent_at": at if direction == "out" else None,
-                        }
-                    )
-            # In parts, each well under the driver's slow-statement warning.
-            for start in range(0, len(rows), 2_000):
+        rows = []
+        for n, citizen_id in enumerate(ids):
+            at = now - timedelta(minutes=n)
+            for direction, external_id, text in (
+                ("in", f"history:{n}", "bagaimana cara membuat skck"),
+                ("out", None, "Syarat SKCK: KTP, KK, akta lahir, pas foto."),
+            ):
+                rows.append(
+                    {
+                        "citizen_id": citizen_id,
+                        "direction": direction,
+                        "channel": "telegram",
+                        "external_id": external_id,
+                        "text": text,
+                        "created_at": at,
+                        "processed_at": at if direction == "in" else None,
+                        "delivery_status": "sent" if direction == "out" else None,
+                        "sent_at": at if direction == "out" else None,
+                    }
+                )
+        # In parts, each (and its commit) well under the driver's slow-statement warning.
+        for start in range(0, len(rows), 2_000):
+            async with db.transaction() as connection:
                 await connection.execute(insert(MESSAGES), rows[start : start + 2_000])
     finally:
         await db.close()
