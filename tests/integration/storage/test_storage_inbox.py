@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import UTC
 from typing import Any
 
@@ -163,17 +165,8 @@ async def test_storing_a_burst_of_chats_and_its_redelivery_reads_by_index(
     when one is a redelivery) seeks an index: a scan of the citizens or messages table cost
     3 ms a batch at 20,000 citizens."""
     await inbox.accept(inbound("m0", chat_id="c0"))  # known citizen; m0 comes again below
-    statements: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
-        if sql.startswith("SELECT"):
-            statements.append((sql, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
+    with statements_run(db, lambda sql: sql.startswith("SELECT")) as statements:
         await asyncio.gather(*(inbox.accept(inbound(f"m{n}", chat_id=f"c{n}")) for n in range(5)))
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
     assert {_table_read(sql) for sql, _ in statements} == {
         "citizens",
         "messages",
@@ -190,24 +183,31 @@ async def test_claims_read_only_the_citizens_own_waiting_messages(
     """Claiming a new message, and a turn's replies, asks whether an earlier message of the
     same citizen still waits: by an index on the citizen, not by reading every row waiting for
     anyone (2-3 ms a claim behind 10,000 of them: a backlog, an alert broadcast's queue)."""
-    claims: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
-        if sql.startswith("UPDATE") and " earlier" in sql:
-            claims.append((sql, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
+    with statements_run(db, lambda sql: sql.startswith("UPDATE") and " earlier" in sql) as claims:
         accepted = await inbox.accept(inbound("w1"))
         await inbox.commit(accepted.message_id, decision(Outcome(replies=(Reply("r"),))))
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
     assert len(claims) == 2  # the message's claim, its reply's claim
     for sql, parameters in claims:
         steps = await query_plan(sql, parameters)
         earlier = [step for step in steps if "earlier" in step]
         assert earlier, steps
         assert all("citizen_id=?" in step for step in earlier), steps
+
+
+@contextlib.contextmanager
+def statements_run(db: Database, wanted: Callable[[str], bool]) -> Iterator[list[tuple[str, Any]]]:
+    """The statements (SQL text, parameters) the block runs that `wanted` picks."""
+    run: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
+        if wanted(sql):
+            run.append((sql, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield run
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
 
 
 def _table_read(sql: str) -> str:
