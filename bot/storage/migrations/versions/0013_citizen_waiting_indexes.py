@@ -1,7 +1,8 @@
 """A citizen's waiting messages by index: claiming a new message (or a turn's replies) asks
 whether an earlier message of the same citizen still waits, which SQLite answered by reading
 every message waiting for anyone: 2-3 ms a claim behind 10,000 waiting rows (a backlog while
-Rasa is down, an alert broadcast's queue), 0.16 ms with these.
+Rasa is down, an alert broadcast's queue); 0.11-0.17 ms with these, at 100, 1,000 or 10,000
+waiting rows alike.
 
 Revision ID: 0013
 Revises: 0012
