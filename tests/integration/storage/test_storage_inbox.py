@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Callable, Iterator
 from datetime import UTC
-from typing import Any
 
-from sqlalchemy import ColumnElement, event, func, select
+from sqlalchemy import ColumnElement, func, select
 
 from bot.core.ports import Decision
 from bot.core.types import (
@@ -31,7 +28,6 @@ from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import SqlOutbox
 from bot.storage.queries import Queries
-from tests.integration.storage.conftest import QueryPlan
 
 
 def inbound(
@@ -156,78 +152,6 @@ async def test_a_concurrent_burst_is_stored_read_and_committed_in_groups(
             )
         ).all()
     assert sorted(replies) == sorted(f"r{a.message_id}" for a in first_of_each_chat)
-
-
-async def test_storing_a_burst_of_chats_and_its_redelivery_reads_by_index(
-    inbox: SqlInbox, db: Database, query_plan: QueryPlan
-) -> None:
-    """Each statement storing a batch of several chats' messages (and looking them up again
-    when one is a redelivery) seeks an index: a scan of the citizens or messages table cost
-    3 ms a batch at 20,000 citizens."""
-    await inbox.accept(inbound("m0", chat_id="c0"))  # known citizen; m0 comes again below
-    with statements_run(db, lambda sql: sql.startswith("SELECT")) as statements:
-        await asyncio.gather(*(inbox.accept(inbound(f"m{n}", chat_id=f"c{n}")) for n in range(5)))
-    assert {_table_read(sql) for sql, _ in statements} == {
-        "citizens",
-        "messages",
-    }
-    for sql, parameters in statements:
-        steps = await query_plan(sql, parameters)
-        scans = [step for step in steps if step.startswith(("SCAN citizens", "SCAN messages"))]
-        assert scans == [], (sql, scans)
-
-
-async def test_claims_read_only_the_citizens_own_waiting_messages(
-    inbox: SqlInbox, db: Database, query_plan: QueryPlan
-) -> None:
-    """Claiming a new message, and a turn's replies, asks whether an earlier message of the
-    same citizen still waits: by an index on the citizen, not by reading every row waiting for
-    anyone (2-3 ms a claim behind 10,000 of them: a backlog, an alert broadcast's queue)."""
-    with statements_run(db, lambda sql: sql.startswith("UPDATE") and " earlier" in sql) as claims:
-        accepted = await inbox.accept(inbound("w1"))
-        await inbox.commit(accepted.message_id, decision(Outcome(replies=(Reply("r"),))))
-    assert len(claims) == 2  # the message's claim, its reply's claim
-    for sql, parameters in claims:
-        steps = await query_plan(sql, parameters)
-        earlier = [step for step in steps if "earlier" in step]
-        assert earlier, steps
-        assert all("citizen_id=?" in step for step in earlier), steps
-
-
-async def test_a_pass_reads_the_waiting_messages_in_order_up_to_its_limit(
-    inbox: SqlInbox, db: Database, query_plan: QueryPlan
-) -> None:
-    """The worker's pass claims each citizen's oldest waiting message by reading them in id
-    order until its limit, each checked by its citizen's index, not by grouping and sorting
-    the whole backlog (12.9 ms a pass behind 10,000 waiting messages, 0.9 ms now)."""
-    await inbox.accept(inbound("p1"))
-    with statements_run(db, lambda sql: sql.startswith("UPDATE")) as claims:
-        await inbox.pending(limit=10)
-    [(sql, parameters)] = claims
-    steps = await query_plan(sql, parameters)
-    assert not [step for step in steps if "TEMP B-TREE" in step or "MATERIALIZE" in step], steps
-    assert any(step.startswith("SEARCH earlier") and "citizen_id=?" in step for step in steps)
-
-
-@contextlib.contextmanager
-def statements_run(db: Database, wanted: Callable[[str], bool]) -> Iterator[list[tuple[str, Any]]]:
-    """The statements (SQL text, parameters) the block runs that `wanted` picks."""
-    run: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
-        if wanted(sql):
-            run.append((sql, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield run
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
-
-
-def _table_read(sql: str) -> str:
-    words = sql.split()
-    return words[words.index("FROM") + 1]
 
 
 async def test_display_name_is_updated_but_not_erased(inbox: SqlInbox) -> None:

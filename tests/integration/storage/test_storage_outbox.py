@@ -14,8 +14,6 @@ from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
 from bot.storage.outbox import CLAIM_LEASE, SqlOutbox
 from bot.storage.queries import Queries
-from bot.storage.rows import select_outbound
-from tests.integration.storage.conftest import QueryPlan
 
 SOON = timedelta(seconds=1)
 
@@ -252,15 +250,3 @@ async def test_queue_depths_and_unanswered_tickets(inbox: SqlInbox, queries: Que
     await inbox.accept(Inbound(channel="telegram", chat_id="c2", external_id="waiting"))
     assert await queries.queue_depths() == {"inbox": 1, "outbox": 2}
     assert await queries.unanswered_tickets() == []
-
-
-async def test_an_outbound_row_reads_its_citizens_last_inbound_time_by_index(
-    query_plan: QueryPlan,
-) -> None:
-    """Each outbound row carries its citizen's last inbound time (WhatsApp's 24-hour window):
-    one index lookup, not a scan of every inbound message (18 ms a row at 30,000 of them)."""
-    steps = await query_plan(select_outbound().where(models.Message.id == 1))
-    assert any(
-        "USING COVERING INDEX ix_messages_citizen (citizen_id=? AND direction=?)" in step
-        for step in steps
-    ), steps
