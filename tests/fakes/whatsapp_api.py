@@ -23,328 +23,77 @@ any recipient that looks like a phone number exists, and a session window is nev
 (inject 131047 / 131026 with `fail_next`); no rate limits unless injected. Uploads take only
 image/jpeg and image/png (the file part's Content-Type, as Meta reads it) and refuse one over
 5 MB at once, where Meta may only fail the later send; an image ``link`` is never fetched.
+
+The fake is in parts: whatsapp_wire.py (constants, Meta's errors, signatures, message ids and
+the records), whatsapp_validation.py (the checks of a message request) and this module, the
+server with the controls a test uses.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
 import hmac
 import itertools
 import re
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from tests.fakes.local_server import LocalServer
-
-DEFAULT_VERSION = "v23.0"
-DEFAULT_PHONE_NUMBER_ID = "106540352242922"
-DISPLAY_PHONE_NUMBER = "6282110001100"
-DEFAULT_TOKEN = "EAAtestG2ZBpQZCxWhatsAppFakeZBTokenZCdY9rXkL0"
-
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-IMAGE_TYPES = ("image/jpeg", "image/png")
-GRAPH_DOC = (
-    "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
+from tests.fakes.whatsapp_validation import (
+    _PHONE,
+    _body_parameters,
+    _check_interactive,
+    _check_product,
+    _check_text,
+    _text_field,
+)
+from tests.fakes.whatsapp_wire import (
+    DEFAULT_PHONE_NUMBER_ID,
+    DEFAULT_TOKEN,
+    DEFAULT_VERSION,
+    DISPLAY_PHONE_NUMBER,
+    GRAPH_ERRORS,
+    IMAGE_TYPES,
+    MAX_CAPTION,
+    MAX_IMAGE_BYTES,
+    TRANSIENT_MESSAGE,
+    ApiCall,
+    GraphError,
+    Media,
+    SentImage,
+    SentMessage,
+    invalid,
+    make_wamid,
+    required,
+    sign,
+    unsupported,
 )
 
-_TOO_MANY = (
-    "Message failed to send because there were too many messages sent from this phone number"
-)
-_PAIR = "(Business Account, Consumer Account) pair rate limit hit"
-_REENGAGE = (
-    "Message failed to send because more than 24 hours have passed since the customer last"
-    " replied to this number."
-)
-_TEMPLATE_TEXT = "Param text cannot have new-line/tab characters or more than 4 consecutive spaces"
-# code -> (default HTTP status, title, error_data.details), after Meta's "Error codes" page
-# (developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
-GRAPH_ERRORS: dict[int, tuple[int, str, str]] = {
-    2: (503, "API Service", "Temporary due to downtime or due to being overloaded."),
-    100: (400, "Invalid parameter", ""),
-    190: (401, "Invalid OAuth access token - Cannot parse access token", ""),
-    130429: (400, "Rate limit hit", f"{_TOO_MANY} in a short period of time"),
-    131000: (500, "Something went wrong", ""),
-    131008: (400, "Required parameter is missing", ""),
-    131009: (400, "Parameter value is not valid", ""),
-    131026: (400, "Message Undeliverable", ""),
-    131047: (400, "Re-engagement message", _REENGAGE),
-    131053: (400, "Media upload error", "Unable to upload the media used in the message."),
-    131056: (400, _PAIR, f"{_TOO_MANY} to the same phone number in a short period of time."),
-    132000: (400, "Number of parameters does not match the expected number of params", ""),
-    132001: (404, "Template name does not exist in the translation", ""),
-    132018: (400, "There was an issue with the parameters in your template.", ""),
-    133004: (503, "Server temporarily unavailable", ""),
-}
-TRANSIENT_MESSAGE = "An unexpected error has occurred. Please retry your request later."
-
-_PHONE = re.compile(r"\+?[1-9]\d{5,14}")
-_BAD_TEMPLATE_TEXT = re.compile(r"[\n\t]| {5,}")
-_LENGTH = "{what} length invalid. Min length: {low}, Max length: {high}"
-
-
-class GraphError(Exception):
-    """An error answer of the Graph API."""
-
-    def __init__(
-        self,
-        code: int,
-        details: str | None = None,
-        *,
-        message: str | None = None,
-        status: int | None = None,
-        kind: str = "OAuthException",
-        subcode: int | None = None,
-        whatsapp: bool = True,
-    ) -> None:
-        default_status, title, default_details = GRAPH_ERRORS.get(code, (400, "Error", ""))
-        self.code = code
-        self.status = status or default_status
-        self.message = message or (title if code == 190 else f"(#{code}) {title}")
-        self.details = (details or default_details or title) if whatsapp else None
-        self.kind = kind
-        self.subcode = subcode
-        super().__init__(self.message)
-
-    def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"message": self.message, "type": self.kind, "code": self.code}
-        if self.details is not None:
-            error["error_data"] = {"messaging_product": "whatsapp", "details": self.details}
-        if self.subcode is not None:
-            error["error_subcode"] = self.subcode
-        if self.status >= 500:
-            error["is_transient"] = True
-        error["fbtrace_id"] = _trace_id()
-        return {"error": error}
-
-
-def _trace_id() -> str:
-    return base64.urlsafe_b64encode(secrets.token_bytes(17)).decode().rstrip("=")[:23]
-
-
-def invalid(details: str) -> GraphError:
-    return GraphError(100, details)
-
-
-def required(name: str) -> GraphError:
-    return GraphError(100, message=f"(#100) The parameter {name} is required.")
-
-
-def not_valid(details: str) -> GraphError:
-    return GraphError(131009, details)
-
-
-def unsupported(method: str, object_id: str) -> GraphError:
-    message = (
-        f"Unsupported {method} request. Object with ID '{object_id}' does not exist, cannot be"
-        f" loaded due to missing permissions, or does not support this operation. {GRAPH_DOC}"
-    )
-    return GraphError(100, message=message, kind="GraphMethodException", subcode=33, whatsapp=False)
-
-
-def sign(body: bytes, app_secret: str) -> str:
-    """The X-Hub-Signature-256 header Meta sends with a webhook POST of `body`."""
-    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def make_wamid(wa_id: str, *, outbound: bool = True, serial: str | None = None) -> str:
-    """A message id of the real shape: base64 of the user's number and a hex serial
-    (18 characters for messages the business sent, 20 for messages users sent)."""
-    digits = wa_id.lstrip("+").encode()
-    serial_bytes = (serial or secrets.token_hex(10 if not outbound else 9).upper()).encode()
-    raw = b"\x1c\x18" + bytes([len(digits)]) + digits + b"\x15\x02\x00"
-    raw += (b"\x11" if outbound else b"\x12") + b"\x18" + bytes([len(serial_bytes)])
-    return "wamid." + base64.b64encode(raw + serial_bytes + b"\x00").decode()
-
-
-@dataclass
-class ApiCall:
-    """One request as the fake saw it. `status` is None while pending (or if dropped)."""
-
-    method: str
-    path: str
-    json: Any
-    headers: dict[str, str]
-    at: float  # time.monotonic() on arrival
-    status: int | None = None
-
-
-@dataclass(frozen=True)
-class Media:
-    """A media file the fake holds: uploaded by the bot, or added by a test (`add_media`)."""
-
-    id: str
-    data: bytes
-    mime_type: str
-    filename: str = ""
-    uploaded: bool = False  # POSTed to /media by the bot; only these can be sent by id
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-@dataclass(frozen=True)
-class SentMessage:
-    """A message the fake accepted: `to` is the recipient's wa_id (digits, no "+")."""
-
-    to: str
-    type: str
-    payload: dict[str, Any]
-    wamid: str
-    at: float
-
-    @property
-    def text(self) -> str:
-        """The text the user reads first: a text body or an interactive body."""
-        if self.type == "text":
-            return str(self.payload["text"]["body"])
-        if self.type == "interactive":
-            return str(self.payload["interactive"]["body"]["text"])
-        if self.type == "image":
-            return str(self.payload["image"].get("caption", ""))
-        return ""
-
-    @property
-    def reply_ids(self) -> list[str]:
-        """Ids of the reply buttons or list rows, in order."""
-        action = self.payload.get("interactive", {}).get("action", {})
-        buttons = [b["reply"]["id"] for b in action.get("buttons", [])]
-        return buttons + [r["id"] for s in action.get("sections", []) for r in s["rows"]]
-
-
-@dataclass(frozen=True)
-class SentImage:
-    """An image message the fake accepted: by `media_id` (then `media` is the upload) or by
-    `link`."""
-
-    to: str
-    media_id: str | None
-    link: str | None
-    caption: str
-    media: Media | None
-    wamid: str
-    at: float
+# What a test works with: the defaults, the errors, signatures and ids, and the fake's records.
+__all__ = [
+    "DEFAULT_PHONE_NUMBER_ID",
+    "DEFAULT_TOKEN",
+    "DEFAULT_VERSION",
+    "DISPLAY_PHONE_NUMBER",
+    "GRAPH_ERRORS",
+    "ApiCall",
+    "FakeGraphApi",
+    "GraphError",
+    "Media",
+    "SentImage",
+    "SentMessage",
+    "make_wamid",
+    "sign",
+]
 
 
 class _Drop(Exception):
     """Close the connection without answering."""
-
-
-# -- request validation ------------------------------------------------------------------------
-
-
-def _text_field(parent: Any, key: str, name: str, low: int, high: int, what: str) -> str:
-    value = parent.get(key) if isinstance(parent, dict) else None
-    if value is None or value == "":
-        if low == 0:
-            return ""
-        raise required(name)
-    if not isinstance(value, str):
-        raise invalid(f"Param {name} must be a string.")
-    if not low <= len(value) <= high:
-        raise not_valid(_LENGTH.format(what=what, low=low, high=high))
-    return value
-
-
-def _check_product(product: Any) -> None:
-    if product is None or product == "":
-        raise required("messaging_product")
-    if product != "whatsapp":
-        raise invalid(f'Param messaging_product must be one of {{WHATSAPP}} - got "{product}".')
-
-
-def _check_text(message: dict[str, Any]) -> None:
-    text = message.get("text")
-    if not isinstance(text, dict) or not isinstance(text.get("body"), str) or not text["body"]:
-        raise required("text['body']")
-    if len(text["body"]) > MAX_TEXT:
-        raise invalid(f"Param text['body'] must be at most {MAX_TEXT} characters long.")
-    if "preview_url" in text and not isinstance(text["preview_url"], bool):
-        raise invalid("Param text['preview_url'] must be a boolean.")
-
-
-def _check_unique(values: list[str], what: str) -> None:
-    if len(set(values)) != len(values):
-        raise not_valid(f"{what} is not unique")
-
-
-def _check_interactive(message: dict[str, Any]) -> None:
-    interactive = message.get("interactive")
-    if not isinstance(interactive, dict):
-        raise required("interactive")
-    kind = interactive.get("type")
-    if kind not in ("button", "list"):
-        raise invalid(f"Param interactive['type'] must be one of {{BUTTON, LIST}} - got {kind!r}.")
-    for part in ("header", "footer"):
-        if part in interactive:
-            _text_field(interactive[part], "text", f"interactive['{part}']['text']", 1, 60, part)
-    body_max = 1024 if kind == "button" else MAX_TEXT
-    _text_field(interactive.get("body"), "text", "interactive['body']['text']", 1, body_max, "Body")
-    action = interactive.get("action")
-    if not isinstance(action, dict):
-        raise required("interactive['action']")
-    if kind == "button":
-        buttons = action.get("buttons")
-        if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
-            raise not_valid("Invalid buttons count. Min allowed buttons: 1, Max allowed buttons: 3")
-        for button in buttons:
-            if not isinstance(button, dict) or button.get("type") != "reply":
-                raise invalid("Param interactive['action']['buttons'][]['type'] must be 'reply'")
-            reply = button.get("reply")
-            _text_field(reply, "id", "reply['id']", 1, 256, "Button id")
-            _text_field(reply, "title", "reply['title']", 1, 20, "Button title")
-        _check_unique([b["reply"]["id"] for b in buttons], "Button id")
-        _check_unique([b["reply"]["title"] for b in buttons], "Button title")
-        return
-    _text_field(action, "button", "interactive['action']['button']", 1, 20, "Button text")
-    sections = action.get("sections")
-    if not isinstance(sections, list) or not 1 <= len(sections) <= 10:
-        raise not_valid("Invalid sections count. Min allowed sections: 1, Max allowed sections: 10")
-    row_ids: list[str] = []
-    for section in sections:
-        if not isinstance(section, dict) or not isinstance(section.get("rows"), list):
-            raise required("interactive['action']['sections'][]['rows']")
-        if len(sections) > 1 or "title" in section:
-            _text_field(section, "title", "sections[]['title']", 1, 24, "Section title")
-        for row in section["rows"]:
-            row_ids.append(_text_field(row, "id", "rows[]['id']", 1, 200, "Row id"))
-            _text_field(row, "title", "rows[]['title']", 1, 24, "Row title")
-            _text_field(row, "description", "rows[]['description']", 0, 72, "Row description")
-    if not 1 <= len(row_ids) <= 10:
-        raise not_valid("Total row count exceed max allowed count: 10")
-    _check_unique(row_ids, "Row id")
-
-
-def _body_parameters(template: dict[str, Any]) -> list[Any]:
-    components = template.get("components", [])
-    if not isinstance(components, list):
-        raise invalid("Param template['components'] must be an array.")
-    parameters: list[Any] = []
-    for component in components:
-        if not isinstance(component, dict) or not isinstance(component.get("type"), str):
-            raise required("template['components'][]['type']")
-        if component["type"].lower() == "body":
-            parameters.extend(component.get("parameters") or [])
-    for parameter in parameters:
-        if not isinstance(parameter, dict) or not isinstance(parameter.get("type"), str):
-            raise required("template['components'][]['parameters'][]['type']")
-        if parameter["type"] == "text":
-            value = parameter.get("text")
-            if not isinstance(value, str) or not value.strip():
-                raise GraphError(131008, "Parameter text is required for a text parameter")
-            if _BAD_TEMPLATE_TEXT.search(value):
-                raise GraphError(132018, _TEMPLATE_TEXT)
-    return parameters
 
 
 # -- the server --------------------------------------------------------------------------------
