@@ -48,7 +48,9 @@ from tests.fakes.telegram_wire import (
     MESSAGE_KEYS,
     ApiCall,
     ApiError,
+    Fault,
     Handler,
+    Method,
     RateLimit,
     S,
     Sent,
@@ -56,10 +58,8 @@ from tests.fakes.telegram_wire import (
     SentPhoto,
     UploadedFile,
     WebhookConfig,
-    _Fault,
-    _Method,
-    _wait_for,
     bad_request,
+    poll_until,
     too_many_requests,
 )
 
@@ -112,7 +112,7 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
         }
-        self._methods = {name.lower(): _Method(name, handler) for name, handler in handlers.items()}
+        self._methods = {name.lower(): Method(name, handler) for name, handler in handlers.items()}
 
     # -- addresses --------------------------------------------------------------------------
 
@@ -214,7 +214,7 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
         409 -> Conflict).
         """
         if status == 429:
-            fault = _Fault(
+            fault = Fault(
                 429, description or f"Too Many Requests: retry after {retry_after}", retry_after
             )
         else:
@@ -222,7 +222,7 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
                 phrase = HTTPStatus(status).phrase
             except ValueError:
                 phrase = "Error"
-            fault = _Fault(status, description or phrase, None)
+            fault = Fault(status, description or phrase, None)
         self._faults.setdefault(method.lower(), deque()).extend([fault] * times)
 
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
@@ -262,7 +262,7 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
         """Answer `method` (otherwise 404) with `result`, or with result(params) if callable
         (sync or async; it may raise ApiError)."""
         handler: Handler = result if callable(result) else (lambda _params: copy.deepcopy(result))
-        self._methods[method.lower()] = _Method(method, handler)
+        self._methods[method.lower()] = Method(method, handler)
 
     def reset(self) -> None:
         """Forget calls, messages, photos, updates, faults, blocks, the rate limit and the
@@ -288,14 +288,14 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
         def answered() -> list[ApiCall]:
             return [c for c in self.calls_to(method) if c.status is not None]
 
-        return await _wait_for(answered, count, within, f"{method} calls")
+        return await poll_until(answered, count, within, f"{method} calls")
 
     async def wait_for_messages(
         self, count: int = 1, *, chat_id: int | str | None = None, within: float = 5.0
     ) -> list[SentMessage]:
         """Wait until `count` messages have been sent (to `chat_id`); returns them all.
         TimeoutError after `within` seconds."""
-        return await _wait_for(
+        return await poll_until(
             lambda: self.sent_messages(chat_id), count, within, "messages", lambda m: m.text
         )
 
@@ -304,6 +304,6 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
     ) -> list[SentPhoto]:
         """Wait until `count` photos have been sent (to `chat_id`); returns them all.
         TimeoutError after `within` seconds."""
-        return await _wait_for(
+        return await poll_until(
             lambda: self.sent_photos(chat_id), count, within, "photos", lambda p: p.caption
         )

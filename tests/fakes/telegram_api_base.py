@@ -20,18 +20,18 @@ from tests.fakes.telegram_wire import (
     BOT_USER,
     ApiCall,
     ApiError,
+    Fault,
+    Method,
+    MethodReply,
     RateLimit,
     SentMessage,
     SentPhoto,
     UploadedFile,
     WebhookConfig,
-    _chat_type,
-    _Fault,
-    _Method,
-    _Reply,
-    _unique_id,
     bad_request,
+    chat_type,
     decode_param,
+    unique_id,
 )
 
 
@@ -57,7 +57,7 @@ class TelegramApiBase(LocalServer):
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}
 
-        self._faults: dict[str, deque[_Fault]] = {}
+        self._faults: dict[str, deque[Fault]] = {}
         self._delays: dict[str, deque[float]] = {}
         self._blocked: dict[int, str | None] = {}
         self._rate_limit: RateLimit | None = None
@@ -70,7 +70,7 @@ class TelegramApiBase(LocalServer):
         self._files: dict[str, bytes] = {}  # file_id → content, served by getFile + /file/
         self._photos: dict[str, list[dict[str, Any]]] = {}  # file_id → its PhotoSize array
         # lower-case method name → its handler: FakeTelegramApi's, then any a test stubs
-        self._methods: dict[str, _Method] = {}
+        self._methods: dict[str, Method] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ class TelegramApiBase(LocalServer):
             result = method.handler(call.params)
             if inspect.isawaitable(result):
                 result = await result
-            reply = result if isinstance(result, _Reply) else _Reply(result)
+            reply = result if isinstance(result, MethodReply) else MethodReply(result)
             body: dict[str, Any] = {"ok": True, "result": reply.result}
             if reply.description:
                 body["description"] = reply.description
@@ -179,7 +179,7 @@ class TelegramApiBase(LocalServer):
             raise bad_request("wrong file_id or the file is temporarily unavailable")
         return {
             "file_id": file_id,
-            "file_unique_id": _unique_id(file_id),
+            "file_unique_id": unique_id(file_id),
             "file_size": len(self._files[file_id]),
             "file_path": f"files/{file_id}",
         }
@@ -234,4 +234,4 @@ class TelegramApiBase(LocalServer):
         if not chat_id:
             raise bad_request("chat not found")
         known = self._chats.get(chat_id)
-        return copy.deepcopy(known) if known else {"id": chat_id, "type": _chat_type(chat_id)}
+        return copy.deepcopy(known) if known else {"id": chat_id, "type": chat_type(chat_id)}

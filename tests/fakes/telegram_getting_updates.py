@@ -17,12 +17,12 @@ from tests.fakes.telegram_wire import (
     WEBHOOK_CONFLICT,
     WEBHOOK_PORTS,
     ApiError,
+    MethodReply,
     UploadedFile,
     WebhookConfig,
-    _as_bool,
-    _as_float,
-    _as_int,
-    _Reply,
+    as_bool,
+    as_float,
+    as_int,
     bad_request,
 )
 
@@ -30,7 +30,7 @@ from tests.fakes.telegram_wire import (
 class GettingUpdates(TelegramApiBase):
     """getUpdates, setWebhook, deleteWebhook and getWebhookInfo, and which updates they pass."""
 
-    def _set_webhook(self, params: dict[str, Any]) -> _Reply:
+    def _set_webhook(self, params: dict[str, Any]) -> MethodReply:
         url = str(params.get("url") or "")
         if not url:
             return self._delete_webhook(params)
@@ -50,7 +50,7 @@ class GettingUpdates(TelegramApiBase):
         allowed = params.get("allowed_updates")
         if allowed is not None and not isinstance(allowed, list):
             raise bad_request("can't parse allowed_updates JSON array")
-        drop = _as_bool(params.get("drop_pending_updates", False))
+        drop = as_bool(params.get("drop_pending_updates", False))
         if drop:
             self._updates.clear()
         if allowed is not None:
@@ -60,19 +60,19 @@ class GettingUpdates(TelegramApiBase):
             secret_token=None if secret is None else str(secret),
             allowed_updates=None if allowed is None else list(self._allowed_updates or []),
             drop_pending_updates=drop,
-            max_connections=_as_int(params, "max_connections", 40) or 40,
+            max_connections=as_int(params, "max_connections", 40) or 40,
             ip_address=None if params.get("ip_address") is None else str(params["ip_address"]),
             has_custom_certificate=isinstance(params.get("certificate"), UploadedFile),
         )
         self._pulse()  # a waiting getUpdates ends with 409
-        return _Reply(True, "Webhook was set")
+        return MethodReply(True, "Webhook was set")
 
-    def _delete_webhook(self, params: dict[str, Any]) -> _Reply:
-        if _as_bool(params.get("drop_pending_updates", False)):
+    def _delete_webhook(self, params: dict[str, Any]) -> MethodReply:
+        if as_bool(params.get("drop_pending_updates", False)):
             self._updates.clear()
         was_set = self.webhook is not None
         self.webhook = None
-        return _Reply(True, "Webhook was deleted" if was_set else "Webhook is already deleted")
+        return MethodReply(True, "Webhook was deleted" if was_set else "Webhook is already deleted")
 
     def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
         info: dict[str, Any] = {
@@ -104,9 +104,9 @@ class GettingUpdates(TelegramApiBase):
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook is not None:
             raise ApiError(409, WEBHOOK_CONFLICT)
-        offset = _as_int(params, "offset", 0) or 0
-        limit = min(max(_as_int(params, "limit", 100) or 100, 1), 100)
-        timeout = max(_as_float(params, "timeout", 0.0), 0.0)
+        offset = as_int(params, "offset", 0) or 0
+        limit = min(max(as_int(params, "limit", 100) or 100, 1), 100)
+        timeout = max(as_float(params, "timeout", 0.0), 0.0)
         allowed = params.get("allowed_updates")
         if isinstance(allowed, list):
             self._allowed_updates = [str(kind) for kind in allowed]

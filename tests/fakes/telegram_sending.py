@@ -26,13 +26,13 @@ from tests.fakes.telegram_wire import (
     SentMessage,
     SentPhoto,
     UploadedFile,
-    _as_bool,
-    _as_int,
-    _check_reply_markup,
-    _image_size,
-    _unique_id,
+    as_bool,
+    as_int,
     bad_request,
+    check_reply_markup,
+    image_size,
     too_many_requests,
+    unique_id,
 )
 
 
@@ -81,13 +81,13 @@ class SendingMethods(TelegramApiBase):
     ) -> dict[str, Any] | None:
         reply = params.get("reply_parameters")
         if isinstance(reply, dict):
-            message_id = _as_int(reply, "message_id")
+            message_id = as_int(reply, "message_id")
             target = self._resolve_chat(reply) if reply.get("chat_id") else chat
-            allow = _as_bool(reply.get("allow_sending_without_reply", False))
+            allow = as_bool(reply.get("allow_sending_without_reply", False))
         else:
-            message_id = _as_int(params, "reply_to_message_id")
+            message_id = as_int(params, "reply_to_message_id")
             target = chat
-            allow = _as_bool(params.get("allow_sending_without_reply", False))
+            allow = as_bool(params.get("allow_sending_without_reply", False))
         if message_id is None:
             return None
         original = self._messages.get((int(target["id"]), message_id))
@@ -124,7 +124,7 @@ class SendingMethods(TelegramApiBase):
         """The part every send method shares once its own content is valid: reply_markup and
         the reply target checked, 403 for a blocked chat, flood control, then the new Message
         (with `content`), counted and remembered."""
-        markup = _check_reply_markup(params.get("reply_markup"))
+        markup = check_reply_markup(params.get("reply_markup"))
         reply_to = self._reply_target(chat, params)
         self._check_blocked(chat)
         self._check_flood(chat)
@@ -146,7 +146,7 @@ class SendingMethods(TelegramApiBase):
             "chat_id": message["chat"]["id"],
             "message_id": message["message_id"],
             "parse_mode": None if parse_mode is None else str(parse_mode),
-            "reply_markup": copy.deepcopy(_check_reply_markup(params.get("reply_markup"))),
+            "reply_markup": copy.deepcopy(check_reply_markup(params.get("reply_markup"))),
             "params": params,
             "message": copy.deepcopy(dict(message)),
             "at": time.monotonic(),
@@ -162,7 +162,7 @@ class SendingMethods(TelegramApiBase):
             message["from"] = copy.deepcopy(BOT_SENDER)
         message["chat"] = chat
         message["date"] = int(time.time())
-        thread = _as_int(params, "message_thread_id")
+        thread = as_int(params, "message_thread_id")
         if thread is not None:
             message["message_thread_id"] = thread
         return message
@@ -236,7 +236,7 @@ class SendingMethods(TelegramApiBase):
     def _photo_sizes(self, data: bytes, largest_id: str | None = None) -> list[dict[str, Any]]:
         """The PhotoSize array Telegram makes of a photo, smallest first, with new file_ids
         (the largest one's is `largest_id` when given)."""
-        width, height = _image_size(data) or DEFAULT_PHOTO_SIZE
+        width, height = image_size(data) or DEFAULT_PHOTO_SIZE
         longest = max(width, height)
         sides = [side for side in PHOTO_SIDES if side < longest][:3]
         sizes = []
@@ -246,14 +246,14 @@ class SendingMethods(TelegramApiBase):
             sizes.append(
                 {
                     "file_id": file_id,
-                    "file_unique_id": _unique_id(file_id),
+                    "file_unique_id": unique_id(file_id),
                     "width": w,
                     "height": h,
                     "file_size": max(1, len(data) * w * h // (width * height)),
                 }
             )
         if largest_id is not None:
-            sizes[-1].update(file_id=largest_id, file_unique_id=_unique_id(largest_id))
+            sizes[-1].update(file_id=largest_id, file_unique_id=unique_id(largest_id))
         return sizes
 
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:

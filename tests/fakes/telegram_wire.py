@@ -2,8 +2,8 @@
 
 The bot's identity and Telegram's limits, the error answer (`ApiError`), the records the fake
 keeps of calls and accepted sends, and the decoding and checks of request parameters.
-Names with a leading underscore are internals the fake's modules share; tests use the others
-(telegram_api re-exports those a test needs).
+Tests import from telegram_api, which re-exports what a test needs; the rest serves the fake's
+own modules.
 """
 
 from __future__ import annotations
@@ -206,14 +206,14 @@ class RateLimit:
 
 
 @dataclass
-class _Fault:
+class Fault:
     status: int
     description: str
     retry_after: int | None
 
 
 @dataclass
-class _Reply:
+class MethodReply:
     result: Any
     description: str | None = None
 
@@ -224,7 +224,7 @@ S = TypeVar("S", bound=Sent)
 
 
 @dataclass
-class _Method:
+class Method:
     name: str
     handler: Handler
 
@@ -242,7 +242,7 @@ def decode_param(name: str, value: Any) -> Any:
         return value
 
 
-def _as_int(params: Mapping[str, Any], name: str, default: int | None = None) -> int | None:
+def as_int(params: Mapping[str, Any], name: str, default: int | None = None) -> int | None:
     value = params.get(name)
     if value is None or value == "":
         return default
@@ -254,7 +254,7 @@ def _as_int(params: Mapping[str, Any], name: str, default: int | None = None) ->
         raise bad_request(f'invalid parameter "{name}"') from None
 
 
-def _as_float(params: Mapping[str, Any], name: str, default: float) -> float:
+def as_float(params: Mapping[str, Any], name: str, default: float) -> float:
     value = params.get(name)
     if value is None or value == "":
         return default
@@ -264,25 +264,25 @@ def _as_float(params: Mapping[str, Any], name: str, default: float) -> float:
         raise bad_request(f'invalid parameter "{name}"') from None
 
 
-def _as_bool(value: Any) -> bool:
+def as_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"true", "1"}
     return bool(value)
 
 
-def _chat_type(chat_id: int) -> str:
+def chat_type(chat_id: int) -> str:
     if chat_id > 0:
         return "private"
     return "supergroup" if chat_id <= -1_000_000_000_000 else "group"
 
 
-def _unique_id(file_id: str) -> str:
+def unique_id(file_id: str) -> str:
     """A stable file_unique_id of the real shape for a file_id."""
     digest = hashlib.sha256(file_id.encode()).digest()[:9]
     return "AQAD" + base64.urlsafe_b64encode(digest).decode()
 
 
-def _image_size(data: bytes) -> tuple[int, int] | None:
+def image_size(data: bytes) -> tuple[int, int] | None:
     """Width and height from a PNG or JPEG header; None if the bytes are neither."""
     if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
@@ -297,7 +297,7 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-async def _wait_for(
+async def poll_until(
     collect: Callable[[], list[T]],
     count: int,
     within: float,
@@ -316,7 +316,7 @@ async def _wait_for(
     return found
 
 
-def _check_reply_markup(markup: Any) -> dict[str, Any] | None:
+def check_reply_markup(markup: Any) -> dict[str, Any] | None:
     if markup is None or markup == "":
         return None
     if not isinstance(markup, dict):

@@ -45,12 +45,12 @@ from aiohttp import web
 
 from tests.fakes.local_server import LocalServer
 from tests.fakes.whatsapp_validation import (
-    _PHONE,
-    _body_parameters,
-    _check_interactive,
-    _check_product,
-    _check_text,
-    _text_field,
+    PHONE_NUMBER,
+    body_parameters,
+    check_interactive,
+    check_product,
+    check_text,
+    text_field,
 )
 from tests.fakes.whatsapp_wire import (
     DEFAULT_PHONE_NUMBER_ID,
@@ -292,7 +292,7 @@ class FakeGraphApi(LocalServer):
 
     async def _upload(self, request: web.Request) -> web.Response:
         form = await request.post()
-        _check_product(form.get("messaging_product"))
+        check_product(form.get("messaging_product"))
         file = form.get("file")
         if not isinstance(file, web.FileField):
             raise required("file")
@@ -324,7 +324,7 @@ class FakeGraphApi(LocalServer):
         return web.json_response({"id": media_id})
 
     async def _messages(self, message: dict[str, Any]) -> web.Response:
-        _check_product(message.get("messaging_product"))
+        check_product(message.get("messaging_product"))
         if message.get("status") is not None or "message_id" in message:
             return self._mark_read(message)
         if self._delays:
@@ -336,13 +336,13 @@ class FakeGraphApi(LocalServer):
         to = message.get("to")
         if to is None or to == "":
             raise required("to")
-        if not _PHONE.fullmatch(str(to)):
+        if not PHONE_NUMBER.fullmatch(str(to)):
             raise invalid(f"Param to is not a valid phone number: {to!r}")
         kind = message.get("type", "text")
         if kind == "text":
-            _check_text(message)
+            check_text(message)
         elif kind == "interactive":
-            _check_interactive(message)
+            check_interactive(message)
         elif kind == "template":
             self._check_template(message)
         elif kind == "image":
@@ -387,7 +387,7 @@ class FakeGraphApi(LocalServer):
                 )
         elif not isinstance(link, str) or not re.match(r"https?://[^/\s]+", link):
             raise invalid("Param image['link'] must be a valid URL.")
-        _text_field(image, "caption", "image['caption']", 0, MAX_CAPTION, "Caption")
+        text_field(image, "caption", "image['caption']", 0, MAX_CAPTION, "Caption")
 
     def _check_template(self, message: dict[str, Any]) -> None:
         template = message.get("template")
@@ -397,7 +397,7 @@ class FakeGraphApi(LocalServer):
         code = language.get("code") if isinstance(language, dict) else None
         if not code:
             raise required("template['language']['code']")
-        parameters = _body_parameters(template)
+        parameters = body_parameters(template)
         expected = self._templates.get((str(template["name"]), str(code)))
         if expected is None:
             raise GraphError(132001, f"template name ({template['name']}) does not exist in {code}")

@@ -1,6 +1,6 @@
 """What a message request to the fake WhatsApp Cloud API must look like: its recipient, text,
-interactive (buttons, list) and template parts, checked as Meta checks them. Names with a
-leading underscore are internals of the fake (whatsapp_api.py uses them)."""
+interactive (buttons, list) and template parts, checked as Meta checks them (for
+whatsapp_api.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 from tests.fakes.whatsapp_wire import MAX_TEXT, GraphError, invalid, not_valid, required
 
 _TEMPLATE_TEXT = "Param text cannot have new-line/tab characters or more than 4 consecutive spaces"
-_PHONE = re.compile(r"\+?[1-9]\d{5,14}")
+PHONE_NUMBER = re.compile(r"\+?[1-9]\d{5,14}")
 _BAD_TEMPLATE_TEXT = re.compile(r"[\n\t]| {5,}")
 _LENGTH = "{what} length invalid. Min length: {low}, Max length: {high}"
 
 
-def _text_field(parent: Any, key: str, name: str, low: int, high: int, what: str) -> str:
+def text_field(parent: Any, key: str, name: str, low: int, high: int, what: str) -> str:
     value = parent.get(key) if isinstance(parent, dict) else None
     if value is None or value == "":
         if low == 0:
@@ -28,14 +28,14 @@ def _text_field(parent: Any, key: str, name: str, low: int, high: int, what: str
     return value
 
 
-def _check_product(product: Any) -> None:
+def check_product(product: Any) -> None:
     if product is None or product == "":
         raise required("messaging_product")
     if product != "whatsapp":
         raise invalid(f'Param messaging_product must be one of {{WHATSAPP}} - got "{product}".')
 
 
-def _check_text(message: dict[str, Any]) -> None:
+def check_text(message: dict[str, Any]) -> None:
     text = message.get("text")
     if not isinstance(text, dict) or not isinstance(text.get("body"), str) or not text["body"]:
         raise required("text['body']")
@@ -50,7 +50,7 @@ def _check_unique(values: list[str], what: str) -> None:
         raise not_valid(f"{what} is not unique")
 
 
-def _check_interactive(message: dict[str, Any]) -> None:
+def check_interactive(message: dict[str, Any]) -> None:
     interactive = message.get("interactive")
     if not isinstance(interactive, dict):
         raise required("interactive")
@@ -59,9 +59,9 @@ def _check_interactive(message: dict[str, Any]) -> None:
         raise invalid(f"Param interactive['type'] must be one of {{BUTTON, LIST}} - got {kind!r}.")
     for part in ("header", "footer"):
         if part in interactive:
-            _text_field(interactive[part], "text", f"interactive['{part}']['text']", 1, 60, part)
+            text_field(interactive[part], "text", f"interactive['{part}']['text']", 1, 60, part)
     body_max = 1024 if kind == "button" else MAX_TEXT
-    _text_field(interactive.get("body"), "text", "interactive['body']['text']", 1, body_max, "Body")
+    text_field(interactive.get("body"), "text", "interactive['body']['text']", 1, body_max, "Body")
     action = interactive.get("action")
     if not isinstance(action, dict):
         raise required("interactive['action']")
@@ -73,12 +73,12 @@ def _check_interactive(message: dict[str, Any]) -> None:
             if not isinstance(button, dict) or button.get("type") != "reply":
                 raise invalid("Param interactive['action']['buttons'][]['type'] must be 'reply'")
             reply = button.get("reply")
-            _text_field(reply, "id", "reply['id']", 1, 256, "Button id")
-            _text_field(reply, "title", "reply['title']", 1, 20, "Button title")
+            text_field(reply, "id", "reply['id']", 1, 256, "Button id")
+            text_field(reply, "title", "reply['title']", 1, 20, "Button title")
         _check_unique([b["reply"]["id"] for b in buttons], "Button id")
         _check_unique([b["reply"]["title"] for b in buttons], "Button title")
         return
-    _text_field(action, "button", "interactive['action']['button']", 1, 20, "Button text")
+    text_field(action, "button", "interactive['action']['button']", 1, 20, "Button text")
     sections = action.get("sections")
     if not isinstance(sections, list) or not 1 <= len(sections) <= 10:
         raise not_valid("Invalid sections count. Min allowed sections: 1, Max allowed sections: 10")
@@ -87,17 +87,17 @@ def _check_interactive(message: dict[str, Any]) -> None:
         if not isinstance(section, dict) or not isinstance(section.get("rows"), list):
             raise required("interactive['action']['sections'][]['rows']")
         if len(sections) > 1 or "title" in section:
-            _text_field(section, "title", "sections[]['title']", 1, 24, "Section title")
+            text_field(section, "title", "sections[]['title']", 1, 24, "Section title")
         for row in section["rows"]:
-            row_ids.append(_text_field(row, "id", "rows[]['id']", 1, 200, "Row id"))
-            _text_field(row, "title", "rows[]['title']", 1, 24, "Row title")
-            _text_field(row, "description", "rows[]['description']", 0, 72, "Row description")
+            row_ids.append(text_field(row, "id", "rows[]['id']", 1, 200, "Row id"))
+            text_field(row, "title", "rows[]['title']", 1, 24, "Row title")
+            text_field(row, "description", "rows[]['description']", 0, 72, "Row description")
     if not 1 <= len(row_ids) <= 10:
         raise not_valid("Total row count exceed max allowed count: 10")
     _check_unique(row_ids, "Row id")
 
 
-def _body_parameters(template: dict[str, Any]) -> list[Any]:
+def body_parameters(template: dict[str, Any]) -> list[Any]:
     components = template.get("components", [])
     if not isinstance(components, list):
         raise invalid("Param template['components'] must be an array.")
