@@ -393,7 +393,7 @@ def create_web_app(
         await services.nlu.status()
 
     users = SqlUsers(services.db)
-    auth = Auth(users)
+    auth = Auth(users, services.settings.secret_key)
     sla = SlaPolicy.parse(services.settings.config.escalation.first_response)
     dashboard = Dashboard(
         auth,

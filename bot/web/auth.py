@@ -1,7 +1,9 @@
 """Dashboard login: argon2 passwords, server-side sessions, CSRF tokens, lockout and throttling.
 
-The session cookie carries a random token; the database keeps only its SHA-256, so a leaked
-database does not hand out sessions. Every login starts a new session (rotation). Each session
+The session cookie carries a random token; the database keeps only its HMAC-SHA256 under
+POLRES_SECRET_KEY, so a leaked database does not hand out sessions, and a session holds across
+restarts and instances only where the key is the same (unset, it is random per start: a restart
+logs everybody out). Every login starts a new session (rotation). Each session
 has its CSRF token, required on every state-changing request (form field `csrf_token` or header
 `X-CSRF-Token`). The login form itself is protected by a double-submit cookie.
 """
@@ -52,19 +54,18 @@ async def verify_password(password_hash: str, password: str) -> bool:
     return await asyncio.to_thread(verify)
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class LoginRefused(Exception):
     """Wrong credentials, a disabled or locked account, or too many attempts; one message for
     all so that the answer does not tell which usernames exist."""
 
 
 class Auth:
-    def __init__(self, users: SqlUsers, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, users: SqlUsers, secret_key: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.users = users
         self.clock = clock
+        self._key = secret_key.encode()
         self._attempts = KeyedWindows(LOGIN_ATTEMPTS_PER_MINUTE, 60.0)
 
     async def log_in(self, username: str, password: str, client: str) -> str:
@@ -87,7 +88,7 @@ class Auth:
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         await self.users.start_session(
-            found.user.id, token_hash(token), csrf, now + SESSION_LIFETIME
+            found.user.id, self._digest(token), csrf, now + SESSION_LIFETIME
         )
         return token
 
@@ -95,12 +96,16 @@ class Auth:
         token = request.cookies.get(SESSION_COOKIE)
         if not token:
             return None
-        return await self.users.session(token_hash(token), datetime.now(UTC))
+        return await self.users.session(self._digest(token), datetime.now(UTC))
 
     async def log_out(self, request: web.Request) -> None:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
-            await self.users.end_session(token_hash(token))
+            await self.users.end_session(self._digest(token))
+
+    def _digest(self, token: str) -> str:
+        """What the database keeps of a session token (64 hex digits)."""
+        return hmac.new(self._key, token.encode(), hashlib.sha256).hexdigest()
 
     def middleware(
         self, protected: str = "/dashboard"

@@ -4,6 +4,8 @@ an anonymous visitor gets."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -85,14 +87,21 @@ async def test_the_session_cookie_is_http_only_same_site_and_secure_behind_https
         assert behind_proxy.cookies["polres_session"].value != first  # a new session each login
 
 
-async def test_passwords_are_stored_as_argon2id_hashes_only(server: Server) -> None:
+async def test_passwords_and_sessions_are_stored_as_hashes_only(server: Server) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(server.url, cookie_jar=jar) as http:
+        cookie = (await log_in(http)).cookies["polres_session"].value
     database = Path(server.env["DATABASE_URL"].removeprefix("sqlite:///"))
     with sqlite3.connect(database) as db:
         [(stored,)] = db.execute("SELECT password_hash FROM users WHERE username = 'penjaga'")
-        tokens = db.execute("SELECT token_hash FROM web_sessions").fetchall()
+        tokens = {token for (token,) in db.execute("SELECT token_hash FROM web_sessions")}
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
-    assert all(len(token) == 64 for (token,) in tokens)  # SHA-256 of the cookie, not the cookie
+    # The session cookie's HMAC-SHA256 under POLRES_SECRET_KEY, not the cookie nor a plain hash.
+    key = server.env["POLRES_SECRET_KEY"].encode()
+    assert hmac.new(key, cookie.encode(), hashlib.sha256).hexdigest() in tokens
+    assert cookie not in tokens
+    assert hashlib.sha256(cookie.encode()).hexdigest() not in tokens
 
 
 async def test_logins_from_one_address_are_throttled(server: Server) -> None:
