@@ -1,6 +1,7 @@
 """rasa_project/domain.yml, data/intents.yml, the handler registry and data/faq must agree."""
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,15 +26,15 @@ def trained_intents() -> set[str]:
     return names
 
 
-def test_every_domain_intent_is_in_the_intent_table_and_back():
+def test_every_domain_intent_is_in_the_intent_table_and_back() -> None:
     assert domain_intents() == set(load_intents(ROOT / "data").specs)
 
 
-def test_every_trained_intent_is_in_the_domain():
+def test_every_trained_intent_is_in_the_domain() -> None:
     assert trained_intents() == domain_intents()
 
 
-def test_every_intent_has_a_registered_handler():
+def test_every_intent_has_a_registered_handler() -> None:
     table = load_intents(ROOT / "data")
     missing = {
         name: spec.handler for name, spec in table.specs.items() if spec.handler not in HANDLERS
@@ -41,7 +42,7 @@ def test_every_intent_has_a_registered_handler():
     assert missing == {}
 
 
-def test_every_faq_topic_has_an_answer_in_every_language():
+def test_every_faq_topic_has_an_answer_in_every_language() -> None:
     table = load_intents(ROOT / "data")
     content = load_content(ROOT / "data", LANGUAGES)
     topics = {spec.faq_topic for spec in table.specs.values() if spec.faq_topic}
@@ -52,7 +53,7 @@ def test_every_faq_topic_has_an_answer_in_every_language():
             assert len(content.faq_answer(topic, language)) < 4096  # one chat message
 
 
-def test_faq_topics_belong_to_questions_and_urgency_to_crime_reports():
+def test_faq_topics_belong_to_questions_and_urgency_to_crime_reports() -> None:
     for spec in load_intents(ROOT / "data").specs.values():
         if spec.faq_topic:
             assert spec.category is Category.QUESTION, spec.name
@@ -60,13 +61,13 @@ def test_faq_topics_belong_to_questions_and_urgency_to_crime_reports():
             assert spec.category is Category.CRIME_REPORT, spec.name
 
 
-def test_message_catalogues_have_the_same_keys_in_every_language():
+def test_message_catalogues_have_the_same_keys_in_every_language() -> None:
     texts = {
         lang: yaml.safe_load((ROOT / "data" / "messages" / f"{lang}.yml").read_text())
         for lang in LANGUAGES
     }
 
-    def keys(tree: dict, prefix: str = "") -> set[str]:
+    def keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
         found: set[str] = set()
         for key, value in tree.items():
             found |= keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key}
@@ -75,7 +76,7 @@ def test_message_catalogues_have_the_same_keys_in_every_language():
     assert keys(texts["id"]) == keys(texts["en"])
 
 
-def test_the_emergency_safety_net_names_an_urgent_intent_with_its_handler():
+def test_the_emergency_safety_net_names_an_urgent_intent_with_its_handler() -> None:
     intents = load_intents(ROOT / "data")
     net = load_emergency_keywords(ROOT / "data", intents)
     assert net.emergency.urgent

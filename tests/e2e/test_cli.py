@@ -14,7 +14,7 @@ from tests.fakes.images import png
 CLASSIFY_KEYS = ["text", "intent", "confidence", "category", "faq_topic", "urgent"]
 
 
-def assert_one_line_error(result, *words: str) -> None:
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

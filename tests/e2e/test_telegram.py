@@ -81,7 +81,9 @@ async def post_update(
         return r.status
 
 
-async def converse(server: Server, api: FakeTelegramApi, chat_id: int, update: dict) -> str:
+async def converse(
+    server: Server, api: FakeTelegramApi, chat_id: int, update: dict[str, Any]
+) -> str:
     """Send one update and return the text of the bot's next message to that chat."""
     before = len(api.sent_messages(chat_id))
     assert await post_update(server, api, update) == 200
@@ -110,6 +112,7 @@ async def test_faq_question_gets_its_answer_with_buttons(
     [sent] = await api.wait_for_messages(1, chat_id=chat, within=20)
     assert "SKCK" in sent.plain_text
     assert sent.parse_mode == "HTML"
+    assert sent.reply_markup is not None
     assert "/petugas" in [row[0]["callback_data"] for row in sent.reply_markup["inline_keyboard"]]
 
 

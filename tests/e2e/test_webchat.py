@@ -28,7 +28,8 @@ async def post(
 async def say(server: Server, session: str, text: str) -> list[dict[str, Any]]:
     status, body = await post(server, session, {"text": text})
     assert status == 200, body
-    return body["replies"]
+    replies: list[dict[str, Any]] = body["replies"]
+    return replies
 
 
 def new_session() -> str:

@@ -55,8 +55,12 @@ def citizen() -> str:
     return str(next(numbers))
 
 
-def webhook(name: str, number: str, **overrides: str) -> dict[str, Any]:
-    return load_webhook(name, wa_id=number, wamid=f"wamid.E2E{next(wamids):08d}", **overrides)
+def webhook(
+    name: str, number: str, *, text: str | None = None, reply_id: str | None = None
+) -> dict[str, Any]:
+    return load_webhook(
+        name, wa_id=number, wamid=f"wamid.E2E{next(wamids):08d}", text=text, reply_id=reply_id
+    )
 
 
 async def post(
@@ -378,4 +382,5 @@ async def test_a_broadcast_with_a_picture_arrives_as_an_image_with_its_caption(
     assert "sent 1" in done.stdout
     [image] = api.sent_images(number)
     assert image.caption == "Pakai helm, patuhi rambu."
+    assert image.media_id is not None
     assert api.media(image.media_id).data == poster.read_bytes()

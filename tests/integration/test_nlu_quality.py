@@ -10,6 +10,7 @@ import asyncio
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import yaml
@@ -26,15 +27,29 @@ CATEGORIES = ("question", "crime_report", "feedback", "other")
 pytestmark = pytest.mark.rasa
 
 
+class HoldoutRow(TypedDict):
+    """One hand-labelled message of tests/data/nlu_holdout.yml."""
+
+    text: str
+    category: str
+    faq_topic: str | None
+    urgent: bool
+
+
+Predictions = list[tuple[HoldoutRow, Classification]]
+
+
 def normalised(text: str) -> str:
     return " ".join(re.sub(r"\W+", " ", text.lower()).split())
 
 
 @pytest.fixture(scope="module")
-async def predictions(rasa_url: str) -> list[tuple[dict, Classification]]:
+async def predictions(rasa_url: str) -> Predictions:
     """Holdout messages that also occur in the training data (e.g. "halo") are left out."""
     trained = {normalised(example.text) for example in read_examples(ROOT / "rasa_project")}
-    rows = yaml.safe_load((ROOT / "tests" / "data" / "nlu_holdout.yml").read_text())
+    rows: list[HoldoutRow] = yaml.safe_load(
+        (ROOT / "tests" / "data" / "nlu_holdout.yml").read_text()
+    )
     holdout = [row for row in rows if normalised(row["text"]) not in trained]
     assert len(holdout) >= 300
     async with RasaClient(rasa_url) as client:
@@ -55,13 +70,13 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
     return sum(scores) / len(scores)
 
 
-def test_category_macro_f1(predictions) -> None:
+def test_category_macro_f1(predictions: Predictions) -> None:
     pairs = [(row["category"], got.category.value) for row, got in predictions]
     confusions = Counter((g, p) for g, p in pairs if g != p)
     assert macro_f1(pairs) >= 0.85, confusions.most_common(8)
 
 
-def test_faq_topic_accuracy_on_questions(predictions) -> None:
+def test_faq_topic_accuracy_on_questions(predictions: Predictions) -> None:
     questions = [(row, got) for row, got in predictions if row["category"] == "question"]
     wrong = [
         (row["text"], row["faq_topic"], got.faq_topic)
@@ -72,7 +87,7 @@ def test_faq_topic_accuracy_on_questions(predictions) -> None:
     assert accuracy >= 0.80, wrong[:10]
 
 
-def test_urgent_recall_and_precision(predictions) -> None:
+def test_urgent_recall_and_precision(predictions: Predictions) -> None:
     gold = [got.urgent for row, got in predictions if row["urgent"]]
     flagged = [row["urgent"] for row, got in predictions if got.urgent]
     assert sum(gold) / len(gold) >= 0.85

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import URL, ClauseElement, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from bot.storage.database import Database
 from bot.storage.inbox import SqlInbox
@@ -90,6 +91,7 @@ def query_plan(db: Database) -> QueryPlan:
     async def plan(statement: str | ClauseElement, values: Any = ()) -> list[str]:
         if not isinstance(statement, str):
             query = statement.compile(db.engine.sync_engine)
+            assert isinstance(query, SQLCompiler)  # a SQL statement, not DDL
             bound = query.construct_params(values or {})
             statement, values = str(query), [bound[name] for name in query.positiontup or ()]
         async with db.engine.connect() as connection:

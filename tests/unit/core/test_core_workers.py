@@ -13,9 +13,9 @@ POLICY = RetryPolicy(max_attempts=5, base_seconds=2.0)
 
 
 def test_delay_grows_exponentially_within_the_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers.random, "random", lambda: 0.0)
+    monkeypatch.setattr("bot.core.workers.random.random", lambda: 0.0)
     assert [POLICY.delay(attempt, None) for attempt in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, 8.0]
-    monkeypatch.setattr(workers.random, "random", lambda: 1.0)
+    monkeypatch.setattr("bot.core.workers.random.random", lambda: 1.0)
     assert [POLICY.delay(attempt, None) for attempt in (1, 2, 3, 4)] == [2.0, 4.0, 8.0, 16.0]
 
 
@@ -25,7 +25,7 @@ def test_delay_is_never_earlier_than_retry_after() -> None:
 
 
 def test_delay_keeps_a_longer_backoff_than_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers.random, "random", lambda: 1.0)
+    monkeypatch.setattr("bot.core.workers.random.random", lambda: 1.0)
     assert POLICY.delay(6, 5.0) == 64.0
 
 

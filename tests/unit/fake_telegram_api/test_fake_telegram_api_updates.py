@@ -6,7 +6,7 @@ import asyncio
 import datetime as dtm
 
 import pytest
-from telegram import Bot, MessageEntity, Update
+from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import BadRequest, Conflict
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -40,6 +40,7 @@ async def test_get_updates_returns_a_queued_update(api: FakeTelegramApi, bot: Bo
 async def test_get_updates_limit_and_renumbering(api: FakeTelegramApi, bot: Bot) -> None:
     ids = [api.queue_update(load_update("private_text")) for _ in range(3)]
     assert ids == [583920101, 583920102, 583920103]  # the same fixture gets fresh ids
+    assert ids[1] is not None
     assert [u.update_id for u in await bot.get_updates(limit=2)] == ids[:2]
     assert [u.update_id for u in await bot.get_updates(offset=ids[1] + 1)] == ids[2:]
 
@@ -58,6 +59,7 @@ async def test_long_polling_waits_for_an_update(api: FakeTelegramApi, bot: Bot) 
     assert query.data == "lapor:kirim"
     assert query.message is not None
     assert query.message.chat.id == CHAT
+    assert isinstance(query.message, Message)  # accessible, so it has reply_markup
     assert query.message.reply_markup is not None
 
     started = loop.time()

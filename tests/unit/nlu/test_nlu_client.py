@@ -31,7 +31,7 @@ STATUS_RESPONSE = {
     "model_id": "2ffe25ab5507406eaf9b898011b610b1",
     "num_active_training_jobs": 0,
 }
-PARSING_ERROR_RESPONSE = {
+PARSING_ERROR_RESPONSE: dict[str, Any] = {
     "version": "3.6.21",
     "status": "failure",
     "message": "An unexpected error occurred. Error: 'text'",
