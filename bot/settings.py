@@ -50,7 +50,7 @@ class Settings:
     rasa_urls: tuple[str, ...]  # RASA_URL, comma-separated; empty: polres runs its own Rasa
     host: str
     port: int
-    secret_key: str = field(repr=False)
+    secret_key: str = field(repr=False)  # keys the dashboard's session digests (bot.web.auth)
     log_level: str
     telegram: Telegram | None = None
     whatsapp: WhatsApp | None = None

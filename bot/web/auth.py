@@ -3,8 +3,8 @@
 The session cookie carries a random token; the database keeps only its HMAC-SHA256 under
 POLRES_SECRET_KEY, so a leaked database does not hand out sessions, and a session holds across
 restarts and instances only where the key is the same (unset, it is random per start: a restart
-logs everybody out). Every login starts a new session (rotation). Each session
-has its CSRF token, required on every state-changing request (form field `csrf_token` or header
+logs everybody out). Every login starts a new session (rotation). Each session has its CSRF
+token, required on every state-changing request (form field `csrf_token` or header
 `X-CSRF-Token`). The login form itself is protected by a double-submit cookie.
 """
 
