@@ -214,7 +214,11 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
                 classifier=Classifier(nlu, intents, load_emergency_keywords(data, intents)),
                 content=content,
                 handlers=HANDLERS,
-                rules=NluRules(nlu_config.confidence_threshold, nlu_config.emergency_threshold),
+                rules=NluRules(
+                    nlu_config.confidence_threshold,
+                    nlu_config.emergency_threshold,
+                    nlu_config.dialog_emergency_threshold,
+                ),
                 priorities=settings.config.escalation.priority,
                 media_channels=frozenset(
                     name

@@ -26,6 +26,7 @@ class Languages:
 class Nlu:
     confidence_threshold: float = 0.5
     emergency_threshold: float = 0.3
+    dialog_emergency_threshold: float = 0.8
     request_timeout_seconds: float = 10.0
     classify_concurrency: int = 8
 
@@ -192,7 +193,7 @@ def _check(config: FileConfig) -> None:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", tip.at):
             raise ConfigError(f"config.yml: broadcasts.daily_tips[{n}].at: expected HH:MM")
     nlu = config.nlu
-    for name in ("confidence_threshold", "emergency_threshold"):
+    for name in ("confidence_threshold", "emergency_threshold", "dialog_emergency_threshold"):
         if not 0.0 <= getattr(nlu, name) <= 1.0:
             raise ConfigError(f"config.yml: nlu.{name}: expected a number between 0 and 1")
     at_least_one = {

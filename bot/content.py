@@ -98,12 +98,17 @@ def load_emergency_keywords(data_dir: Path, intents: IntentTable) -> EmergencyKe
     path = data_dir / "emergency_keywords.yml"
     raw = _read(path)
     intent = str(raw.get("intent"))
-    keywords = raw.get("keywords")
     if intent not in intents.specs or not intents.specs[intent].urgent:
         raise ContentError(f"{path}: intent must be an urgent intent of data/intents.yml")
-    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-        raise ContentError(f"{path}: keywords must be a list of words or phrases")
-    return EmergencyKeywords(keywords, intents.specs[intent])
+    keywords, now_words = (_words(path, raw, name) for name in ("keywords", "now_words"))
+    return EmergencyKeywords(keywords, intents.specs[intent], now_words)
+
+
+def _words(path: Path, raw: dict[str, Any], name: str) -> list[str]:
+    words = raw.get(name)
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise ContentError(f"{path}: {name} must be a list of words or phrases")
+    return words
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
+from bot.core.safety import EMERGENCY_DIALOG
 from bot.core.types import Category, DialogState, Outcome, Reply, TicketUpdate
 from handlers.common import new_ticket
 
-DIALOG = "emergency"
+DIALOG = EMERGENCY_DIALOG
 # Later messages (address, location, photos) are added to the ticket this many times.
 MAX_FOLLOW_UPS = 3
 

@@ -17,12 +17,10 @@ from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
 from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
-from bot.core.safety import EmergencyKeywords
+from bot.core.safety import EMERGENCY_DIALOG, EmergencyKeywords
 from bot.core.tickets import new_ticket_code, ticket_priority
 from bot.core.types import (
-    Citizen,
     Classification,
-    DialogState,
     Inbound,
     OutboundMessage,
     Outcome,
@@ -33,7 +31,9 @@ from bot.core.types import (
 # An early parse (Classifier.start) is used within this time, else parsed again.
 EARLY_PARSE_SECONDS = 30.0
 EARLY_PARSES = 1_000  # at most this many kept
-DIALOG_CHATS = 10_000  # chats remembered as being in a dialog (Pipeline.accept)
+# Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
+# the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
+TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
 
 
 class Classifier:
@@ -80,6 +80,23 @@ class Classifier:
             return emergency
         return self.intents.classify(text, parse)
 
+    def danger_in_dialog(self, found: Classification, threshold: float) -> bool:
+        """Whether a dialog's answer is danger now: urgent from `threshold` and in words of
+        "now" (alone, the NLU takes a report's place or past weapon for an emergency)."""
+        return (
+            found.urgent
+            and found.confidence >= threshold
+            and self.safety_net is not None
+            and self.safety_net.says_now(found.text)
+        )
+
+    async def classify_if_reachable(self, text: str) -> Classification | None:
+        """`classify`, or None while the NLU is unreachable (and the safety net finds nothing)."""
+        try:
+            return await self.classify(text)
+        except NluUnavailable:
+            return None
+
 
 class Pipeline:
     def __init__(
@@ -103,19 +120,11 @@ class Pipeline:
         self.media_channels = media_channels
         self.code_factory = code_factory
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        # Chats whose last turn left them in a dialog, whose next text is likely an answer the
-        # dialog takes as it is (no early parse for those); oldest forgotten first.
-        self._in_dialog: dict[tuple[str, str], None] = {}
 
     async def accept(self, inbound: Inbound) -> Accepted:
-        """Store what a citizen sent (Inbox.accept); meanwhile the NLU starts on its text when
-        the turn will likely classify it."""
-        chat = (inbound.channel, inbound.chat_id)
-        if (
-            inbound.text.strip()
-            and parse_command(inbound.text) is None
-            and chat not in self._in_dialog
-        ):
+        """Store what a citizen sent (Inbox.accept); meanwhile the NLU starts on its text (a
+        turn classifies every text but a command, inside a dialog too)."""
+        if inbound.text.strip() and parse_command(inbound.text) is None:
             self.classifier.start(inbound.text)
         return await self.inbox.accept(inbound)
 
@@ -134,17 +143,7 @@ class Pipeline:
             if turn is None:
                 return None
             decision = await self.decide(turn)
-            replies = await self.inbox.commit(message_id, decision)
-        self._remember_dialog(turn.message.citizen, decision.outcome.state)
-        return replies
-
-    def _remember_dialog(self, citizen: Citizen, state: DialogState | None) -> None:
-        chat = (citizen.channel, citizen.chat_id)
-        self._in_dialog.pop(chat, None)
-        if state is not None and state.dialog != OFFICER_DIALOG:
-            self._in_dialog[chat] = None
-            if len(self._in_dialog) > DIALOG_CHATS:
-                del self._in_dialog[next(iter(self._in_dialog))]
+            return await self.inbox.commit(message_id, decision)
 
     async def decide(self, turn: Turn) -> Decision:
         message = turn.message
@@ -164,30 +163,42 @@ class Pipeline:
             disasters=turn.disasters,
         )
         classification: Classification | None = None
+        seen: Classification | None = None  # a dialog's answer, classified
         if message.unreadable:
             # A voice note or sticker: ask for text, wherever the citizen is in a dialog.
             unreadable = Reply(context.t("media.unsupported"))
             outcome = Outcome(replies=(unreadable,), state=turn.state)
         elif command is not None and command in COMMAND_HANDLERS:
             name = COMMAND_HANDLERS[command]
-            # Only /batal may see the open dialog; any other command starts afresh.
-            state = turn.state if name == "cancel" else None
-            context = replace(context, command=command, state=state)
+            # Only /batal may see the open dialog; any other command starts afresh…
+            cancel = name == "cancel"
+            context = replace(context, command=command, state=turn.state if cancel else None)
             outcome = self.handlers[name](context)
+            handoff = turn.state is not None and turn.state.dialog == OFFICER_DIALOG
+            if handoff and not cancel and outcome.state is None:
+                # …but after /status, /help… the officer keeps the conversation.
+                outcome = replace(outcome, state=turn.state)
         elif turn.state is not None:
-            if turn.state.dialog == OFFICER_DIALOG and message.text.strip() and command is None:
-                # The officer reads everything; the NLU only watches for danger now.
-                found = await self.classifier.classify(message.text)
-                if found.urgent and found.confidence >= self.rules.emergency_threshold:
-                    classification = found
+            dialog = turn.state.dialog
+            if message.text.strip() and command is None:
+                # The dialog takes the text as its answer (never waiting for the NLU); the NLU
+                # watches for danger now.
+                seen = await self.classifier.classify_if_reachable(message.text)
+            threshold = self.rules.dialog_emergency_threshold
+            if seen is not None and self.classifier.danger_in_dialog(seen, threshold):
+                classification = seen
+            if classification is not None and dialog not in TICKET_DIALOGS:
+                # 110/112 at once and an urgent ticket, instead of the dialog's next question.
+                dialog = self.classifier.intents.spec(classification.intent).handler
+                context = replace(context, state=None)
             context = replace(context, command=command, classification=classification)
-            outcome = self.handlers[turn.state.dialog](context)
+            outcome = self.handlers[dialog](context)
         else:
             outcome = Outcome(reroute=True)
         if outcome.reroute:
             name = "fallback"
             if message.text.strip() and command is None:
-                classification = await self.classifier.classify(message.text)
+                classification = seen or await self.classifier.classify(message.text)
                 spec = self.classifier.intents.spec(classification.intent)
                 name = handler_for_classification(classification, spec.handler, self.rules)
             context = replace(context, state=None, command=command, classification=classification)

@@ -50,6 +50,9 @@ class NluRules:
 
     confidence_threshold: float
     emergency_threshold: float
+    # Inside a dialog the answers describe crimes ("he had a knife"): danger now breaks in from
+    # this confidence.
+    dialog_emergency_threshold: float
 
 
 def handler_for_classification(

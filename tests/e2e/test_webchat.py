@@ -84,6 +84,7 @@ async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server
         False,
         "new",
     )
+    assert ticket["first_message"] == "motor saya dicuri tadi malam di parkiran pasar"  # not /kirim
     [status] = await say(server, session, f"/status {code}")
     assert code in status["text"]
     assert "menunggu petugas" in status["text"]
@@ -111,6 +112,24 @@ async def test_emergency_gets_110_at_once_and_an_urgent_ticket_first_in_queue(
     queue = tickets(server)
     assert queue[0]["code"] == code
     assert queue[0]["urgent"] is True
+
+
+async def test_danger_now_inside_a_report_gets_110_at_once(server: Server) -> None:
+    session = new_session()
+    await say(server, session, "/lapor")
+    [where] = await say(server, session, "motor saya dicuri di parkiran pasar")
+    assert "Di mana" in where["text"]
+    # A place is the dialog's answer, even one the NLU alone might take for an emergency.
+    [when] = await say(server, session, "pasar baru, jl merdeka")
+    assert "Kapan" in when["text"]
+
+    replies = await say(server, session, "tolong ada perampok bawa golok masuk rumah saya sekarang")
+
+    assert "110" in replies[0]["text"]
+    assert "112" in replies[0]["text"]
+    code = find_ticket_code(replies[0]["text"])
+    [ticket] = [t for t in tickets(server) if t["code"] == code]
+    assert ticket["urgent"] is True
 
 
 async def test_redelivered_message_is_processed_once(server: Server) -> None:

@@ -57,7 +57,11 @@ def project_config() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def nlu_rules(project_config: dict[str, Any]) -> NluRules:
     nlu = project_config["nlu"]
-    return NluRules(float(nlu["confidence_threshold"]), float(nlu["emergency_threshold"]))
+    return NluRules(
+        float(nlu["confidence_threshold"]),
+        float(nlu["emergency_threshold"]),
+        float(nlu["dialog_emergency_threshold"]),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ def test_an_empty_config_gives_the_defaults(load: Load, tmp_path: Path) -> None:
     assert settings.root == tmp_path.resolve()
     assert settings.config.nlu.confidence_threshold == 0.5
     assert settings.config.nlu.emergency_threshold == 0.3
+    assert settings.config.nlu.dialog_emergency_threshold == 0.8
     assert settings.config.escalation.priority["urgent"] == 1
     assert settings.config.languages.supported == ("id", "en")
     assert (
@@ -113,6 +114,7 @@ def test_a_wrong_type_names_the_key(load: Load, config: str, key: str) -> None:
     [
         ("nlu:\n  confidence_threshold: 1.5\n", "nlu.confidence_threshold"),
         ("nlu:\n  emergency_threshold: -0.1\n", "nlu.emergency_threshold"),
+        ("nlu:\n  dialog_emergency_threshold: 2\n", "nlu.dialog_emergency_threshold"),
         ("nlu:\n  classify_concurrency: 0\n", "nlu.classify_concurrency"),
         ("escalation:\n  priority:\n    urgent: 1\n", "escalation.priority"),
         ("languages:\n  default: fr\n", "languages.default"),

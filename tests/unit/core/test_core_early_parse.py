@@ -64,20 +64,24 @@ async def test_the_nlu_starts_while_the_message_is_stored_and_parses_it_once(
     assert chat.nlu.calls == [SKCK]
 
 
-async def test_commands_and_answers_inside_a_dialog_are_not_parsed_early(chat: Chat) -> None:
+async def test_commands_are_not_parsed_and_a_dialogs_answers_are_parsed_early(
+    chat: Chat,
+) -> None:
+    chat = chat_with(chat, inbox=SlowInbox())
+    assert isinstance(chat.inbox, SlowInbox)
+    chat.inbox.stored.set()
     await chat.send("/lapor")
-    assert chat.state is not None
-    await chat.send("motor saya dicuri")
     assert chat.nlu.calls == []
 
-
-async def test_after_the_dialog_the_chat_is_parsed_early_again(chat: Chat) -> None:
-    await chat.send("/lapor")
-    await chat.send("/batal")
-    assert chat.state is None
-    chat.nlu.says(SKCK, "faq_skck", 0.95)
-    await chat.send(SKCK)
-    assert chat.nlu.calls == [SKCK]
+    chat.inbox.stored.clear()
+    answering = asyncio.create_task(chat.send("motor saya dicuri"))
+    await asyncio.sleep(0.01)
+    assert chat.nlu.calls == ["motor saya dicuri"]  # while the answer is being stored
+    chat.inbox.stored.set()
+    await answering
+    assert chat.nlu.calls == ["motor saya dicuri"]  # and only then
+    assert chat.state is not None
+    assert chat.state.data["what"] == "motor saya dicuri"
 
 
 async def test_a_failed_early_parse_is_not_kept(chat: Chat, content: Content) -> None:

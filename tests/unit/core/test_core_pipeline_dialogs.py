@@ -105,8 +105,8 @@ async def test_a_crime_report_runs_the_whole_dialog(chat: Chat, content: Content
     assert final.ticket_code in only_text(final)
     assert final.ticket_priority == 2
     assert chat.state is None
-    # Only the first message needed the NLU: the dialog and the commands did not.
-    assert chat.nlu.calls == [what]
+    # The dialog's answers are watched for danger now; the commands need no NLU.
+    assert chat.nlu.calls == [what, "Pasar Baru, Jl. Merdeka", "tadi malam jam 11"]
 
 
 async def test_batal_in_the_middle_clears_the_state_and_opens_no_ticket(
@@ -291,6 +291,28 @@ async def test_while_an_officer_holds_the_ticket_only_danger_breaks_the_silence(
     assert chat.state == officer_dialog("PL-AAAA-BBBB")  # still with the officer
 
 
+async def test_a_command_during_the_handoff_is_answered_and_the_officer_keeps_it(
+    chat: Chat, content: Content
+) -> None:
+    chat.nlu.says("halo", "greet", 0.99)
+    await chat.send("halo")
+    citizen = chat.inbox.citizens[("webchat", chat.chat_id)]
+    chat.inbox.states[citizen.id] = officer_dialog("PL-AAAA-BBBB")
+
+    status = await chat.send("/status")
+    assert status.outcome.replies  # answered
+    assert chat.state == officer_dialog("PL-AAAA-BBBB")
+
+    later = await chat.send("kapan ditambah loketnya pak?")
+    assert later.outcome.replies == ()  # joins the officer's ticket, no new one
+    assert later.outcome.ticket is None
+    assert later.outcome.ticket_update is not None
+    assert later.outcome.ticket_update.code == "PL-AAAA-BBBB"
+
+    await chat.send("/batal")
+    assert chat.state is None
+
+
 # --- attachments the bot cannot read ---------------------------------------------------------
 
 
@@ -317,7 +339,7 @@ async def test_a_voice_note_asks_for_text_and_keeps_the_dialog(
     final = await chat.send("/kirim")
     assert final.outcome.ticket is not None
     assert final.outcome.ticket.media == (Media("photo", "wa-media-2"),)  # not the voice note
-    assert chat.nlu.calls == [what]
+    assert chat.nlu.calls == [what, "Pasar Baru", "tadi malam"]  # not the voice note either
 
 
 async def test_a_sticker_outside_a_dialog_asks_for_text(chat: Chat, content: Content) -> None:

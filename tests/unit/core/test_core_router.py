@@ -12,7 +12,7 @@ from bot.core.router import (
 from bot.core.types import Classification, Parse
 from handlers import HANDLERS
 
-RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3)
+RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3, dialog_emergency_threshold=0.8)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,9 @@ def test_the_emergency_threshold_does_not_apply_to_other_intents(classify: Class
 
 
 def test_thresholds_come_from_the_rules(classify: Classify) -> None:
-    strict = NluRules(confidence_threshold=0.95, emergency_threshold=0.9)
+    strict = NluRules(
+        confidence_threshold=0.95, emergency_threshold=0.9, dialog_emergency_threshold=0.95
+    )
     assert handler_for_classification(classify("faq_skck", 0.9), "faq", strict) == "clarify"
     assert handler_for_classification(classify("emergency", 0.85), "emergency", strict) == (
         "clarify"
