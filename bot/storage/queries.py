@@ -29,7 +29,7 @@ class TicketRow:
     priority: int
     status: TicketStatus
     created_at: datetime
-    first_message: str
+    first_message: str  # the citizen's words that opened it (a report's "what"), shortened
     channel: str = ""
     assignee: str | None = None
     first_response_at: datetime | None = None
@@ -119,16 +119,8 @@ class Queries:
     ) -> list[TicketRow]:
         """Tickets, most urgent priority first, then oldest first; raises InvalidInput for an
         unknown `status` (a TicketStatus value) or `category`."""
-        first_message = (
-            select(models.Message.text)
-            .where(models.Message.ticket_id == models.Ticket.id, models.Message.direction == "in")
-            .order_by(models.Message.id)
-            .limit(1)
-            .correlate(models.Ticket)
-            .scalar_subquery()
-        )
         query = (
-            select(models.Ticket, first_message, models.Citizen.channel, models.User.username)
+            select(models.Ticket, models.Citizen.channel, models.User.username)
             .join(models.Citizen, models.Ticket.citizen_id == models.Citizen.id)
             .outerjoin(models.User, models.Ticket.assignee_id == models.User.id)
             .order_by(models.Ticket.priority, models.Ticket.created_at, models.Ticket.id)
@@ -155,12 +147,12 @@ class Queries:
                     priority=ticket.priority,
                     status=TicketStatus(ticket.status),
                     created_at=ticket.created_at,
-                    first_message=text or "",
+                    first_message=ticket.summary,
                     channel=channel_name,
                     assignee=assignee,
                     first_response_at=ticket.first_response_at,
                 )
-                for ticket, text, channel_name, assignee in rows.tuples()
+                for ticket, channel_name, assignee in rows.tuples()
             ]
 
     async def ticket(self, code: str) -> TicketDetail | None:

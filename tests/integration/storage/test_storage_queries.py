@@ -59,6 +59,22 @@ async def test_list_tickets_by_priority_then_age(inbox: SqlInbox, queries: Queri
     ]
 
 
+async def test_a_dialogs_ticket_is_listed_by_the_citizens_words_not_its_last_command(
+    inbox: SqlInbox, queries: Queries
+) -> None:
+    """A report's ticket is opened by "/kirim" at the end of its dialog: the queue shows what
+    happened (the ticket's summary) instead."""
+    accepted = await inbox.accept(
+        Inbound(channel="web", chat_id="7", external_id="K", text="/kirim")
+    )
+    ticket = NewTicket(category=Category.CRIME_REPORT, urgent=False, summary="motor dicuri")
+    await inbox.commit(accepted.message_id, Decision(Outcome(ticket=ticket), None, "id", "PL-K", 2))
+
+    [row] = await queries.list_tickets()
+
+    assert (row.code, row.first_message) == ("PL-K", "motor dicuri")
+
+
 async def test_list_tickets_by_status(inbox: SqlInbox, queries: Queries, db: Database) -> None:
     await report(inbox, "A", "satu", priority=2)
     await report(inbox, "B", "dua", priority=2)
