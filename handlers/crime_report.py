@@ -19,6 +19,7 @@ from bot.core.types import (
 from handlers.common import menu_buttons, summarize, yes_no
 
 DIALOG = "crime_report"
+DETAIL_WORDS = 3  # a text this long at a choice is more about what happened
 
 
 def handle(context: Context) -> Outcome:
@@ -47,16 +48,15 @@ def handle(context: Context) -> Outcome:
     if step == "photo":
         if _photos(context) and not text:
             return _reply(context, "photo", data, context.t("report.photo_received"))
-        return _ask(context, "anonymous", data)
-    if step == "anonymous":
-        answer = yes_no(text)
-        if answer is None:
-            return _ask(context, "anonymous", data, "report.need_choice")
-        data["anonymous"] = answer
-        return _ask(context, "confirm", data)
+        notice = "report.added" if _more_details(context, data) else None
+        return _ask(context, "anonymous", data, notice)
     answer = yes_no(text)
     if answer is None:
-        return _ask(context, "confirm", data, "report.need_choice")
+        notice = "report.added" if _more_details(context, data) else "report.need_choice"
+        return _ask(context, step, data, notice)
+    if step == "anonymous":
+        data["anonymous"] = answer
+        return _ask(context, "confirm", data)
     if not answer:
         return Outcome(replies=(Reply(context.t("cancel.done"), menu_buttons(context)),))
     return _submit(context, data)
@@ -71,6 +71,17 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
         return _ask(context, "what", data)
     data["what"] = context.text
     return _ask(context, "where", data)
+
+
+def _more_details(context: Context, data: dict[str, Any]) -> bool:
+    """A sentence where the dialog expects a photo, a choice or a button ("motornya Honda Beat
+    plat AB 1234 XY") adds to what happened rather than being lost; a yes/no, a command or a
+    word or two ("terserah") does not."""
+    text = context.text
+    if len(text.split()) < DETAIL_WORDS or context.command is not None or yes_no(text) is not None:
+        return False
+    data["what"] = f"{data['what']}\n{text}" if data.get("what") else text
+    return True
 
 
 def _collect_attachments(context: Context, data: dict[str, Any]) -> None:

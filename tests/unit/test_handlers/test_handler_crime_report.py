@@ -217,6 +217,22 @@ def test_anonymous_step_needs_a_choice(make_context: MakeContext, content: Conte
     assert step(outcome)[1] == "anonymous"
 
 
+@pytest.mark.parametrize("at", ["photo", "anonymous", "confirm"])
+def test_details_typed_at_a_choice_are_added_to_what_happened(
+    make_context: MakeContext, content: Content, at: str
+) -> None:
+    state = DialogState("crime_report", at, {"what": "motor dicuri", "where": "pasar"})
+    details = "motornya Honda Beat hitam plat AB 1234 XY"
+
+    outcome = crime_report.handle(make_context(details, state=state, channel="telegram"))
+
+    dialog, new_step, data = step(outcome)
+    assert dialog == "crime_report"
+    assert data["what"] == f"motor dicuri\n{details}"
+    assert text_of(outcome).startswith(content.texts.get("id", "report.added"))
+    assert new_step == ("anonymous" if at == "photo" else at)  # the question is asked again
+
+
 def test_confirm_shows_a_shared_location(make_context: MakeContext, content: Content) -> None:
     data = {"what": "dicopet", "when": "kemarin", "latitude": -6.5, "longitude": 106.75}
     state = DialogState("crime_report", "anonymous", data)
