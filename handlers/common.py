@@ -1,10 +1,12 @@
-"""Small pieces several handlers share: the menu, yes/no words, ticket summaries."""
+"""Small pieces several handlers share: the menu, yes/no words, ticket summaries, whether
+the chat can receive broadcasts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from bot.core.handling import Context
+from bot.core.subscriptions import BROADCAST_CHANNELS
 from bot.core.types import Button, Category, DialogState, NewTicket, Outcome, Reply
 
 YES_WORDS = frozenset(
@@ -80,3 +82,8 @@ def text_ticket(
         return Outcome(replies=(Reply(context.t("report.need_text")),), state=context.state)
     ticket = new_ticket(context, category, {category.value: context.text})
     return Outcome(replies=(Reply(context.t(done_key, code=context.ticket_code)),), ticket=ticket)
+
+
+def receives_broadcasts(context: Context) -> bool:
+    """Broadcasts go out on Telegram and WhatsApp only (not the web chat or the terminal)."""
+    return context.message.citizen.channel in BROADCAST_CHANNELS

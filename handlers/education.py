@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.content import Campaign, in_language
 from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
+from handlers.common import receives_broadcasts
 
 
 def handle(context: Context) -> Outcome:
@@ -27,9 +28,10 @@ def _tip(context: Context, campaign: Campaign) -> Reply:
     text = (
         f"💡 {in_language(campaign.title, context.language)}\n{in_language(tip, context.language)}"
     )
-    buttons = (
+    buttons: tuple[Button, ...] = (
         Button(context.t("education.more"), f"/edukasi {campaign.key}"),
         Button(context.t("education.other"), "/edukasi"),
-        Button(context.t("education.subscribe"), "/langganan"),
     )
+    if receives_broadcasts(context):
+        buttons += (Button(context.t("education.subscribe"), "/langganan"),)
     return Reply(text, buttons)

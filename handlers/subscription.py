@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
-from bot.core.subscriptions import ALL, BROADCAST_CHANNELS, TOPICS, read_topic
+from bot.core.subscriptions import ALL, TOPICS, read_topic
 from bot.core.types import Button, Outcome, Reply, SubscriptionChange
+from handlers.common import receives_broadcasts
 
 
 def subscribe(context: Context) -> Outcome:
-    if context.message.citizen.channel not in BROADCAST_CHANNELS:
+    if not receives_broadcasts(context):
         return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
     request = read_topic(_arguments(context.text))
     if request.topic is None or request.topic == ALL:
@@ -22,6 +23,8 @@ def subscribe(context: Context) -> Outcome:
 
 
 def unsubscribe(context: Context) -> Outcome:
+    if not receives_broadcasts(context):
+        return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
     request = read_topic(_arguments(context.text))
     if request.topic is None:
         choices = _choices(context, "unsubscribe", "/berhenti", request.unknown)

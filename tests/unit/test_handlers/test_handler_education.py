@@ -24,7 +24,9 @@ def test_tips_and_edukasi_open_the_campaign_list(
 def test_a_campaign_gives_a_tip_and_another_one_next_time(
     make_context: MakeContext, content: Content
 ) -> None:
-    first = education.handle(make_context("/edukasi narkoba", message_id=1, command="/edukasi"))
+    first = education.handle(
+        make_context("/edukasi narkoba", message_id=1, command="/edukasi", channel="telegram")
+    )
     second = education.handle(make_context("/edukasi narkoba", message_id=2, command="/edukasi"))
 
     tips = [tip["id"] for tip in content.campaigns["narkoba"].tips]
@@ -36,6 +38,8 @@ def test_a_campaign_gives_a_tip_and_another_one_next_time(
         "/edukasi",
         "/langganan",
     ]
+    # The web chat receives no broadcasts: no button to subscribe there.
+    assert [b.payload for b in second.replies[0].buttons] == ["/edukasi narkoba", "/edukasi"]
 
 
 def test_a_tip_in_english(make_context: MakeContext) -> None:

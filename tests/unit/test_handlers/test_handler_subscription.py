@@ -3,7 +3,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.core.content import Content
-from bot.core.handling import Context
+from bot.core.handling import Context, Handler
 from bot.core.subscriptions import TOPICS, TopicRequest, read_topic
 from bot.core.types import SubscriptionChange
 from handlers import subscription
@@ -61,8 +61,12 @@ def test_an_unknown_topic_is_named_and_the_topics_offered(make_context: MakeCont
 
 
 def test_unsubscribe_from_one_topic_or_all(make_context: MakeContext, content: Content) -> None:
-    one = subscription.unsubscribe(make_context("/berhenti narkoba", command="/berhenti"))
-    everything = subscription.unsubscribe(make_context("/berhenti semua", command="/berhenti"))
+    one = subscription.unsubscribe(
+        make_context("/berhenti narkoba", command="/berhenti", channel="telegram")
+    )
+    everything = subscription.unsubscribe(
+        make_context("/berhenti semua", command="/berhenti", channel="whatsapp")
+    )
 
     assert one.subscription == SubscriptionChange("narkoba", subscribe=False)
     assert everything.subscription == SubscriptionChange(None, subscribe=False)
@@ -70,15 +74,28 @@ def test_unsubscribe_from_one_topic_or_all(make_context: MakeContext, content: C
 
 
 def test_unsubscribe_without_a_topic_offers_the_topics_and_all(make_context: MakeContext) -> None:
-    outcome = subscription.unsubscribe(make_context("/berhenti", command="/berhenti"))
+    outcome = subscription.unsubscribe(
+        make_context("/berhenti", command="/berhenti", channel="telegram")
+    )
 
     assert outcome.subscription is None
     payloads = [b.payload for b in outcome.replies[0].buttons]
     assert payloads == [*(f"/berhenti {topic}" for topic in TOPICS), "/berhenti semua"]
 
 
-def test_the_web_chat_cannot_subscribe(make_context: MakeContext, content: Content) -> None:
-    outcome = subscription.subscribe(make_context("/langganan bencana", command="/langganan"))
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("/langganan bencana", subscription.subscribe),
+        ("/berhenti", subscription.unsubscribe),
+        ("/berhenti semua", subscription.unsubscribe),
+    ],
+)
+def test_the_web_chat_says_where_to_subscribe(
+    make_context: MakeContext, content: Content, text: str, handle: Handler
+) -> None:
+    outcome = handle(make_context(text, command=text.split()[0]))
 
     assert outcome.subscription is None
     assert outcome.replies[0].text == content.texts.get("id", "subscribe.unavailable")
+    assert outcome.replies[0].buttons == ()
