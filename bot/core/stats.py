@@ -30,12 +30,13 @@ class Stats:
     total: int
     answered: int
     median_first_response_minutes: float | None
-    sla_met: int  # answered on time, of `answered`
+    sla_due: int  # answered, or past their first-response deadline unanswered
+    sla_met: int  # answered on time, of `sla_due`
     ratings: tuple[int, ...]  # how many 1..5 ratings
 
     @property
     def sla_compliance(self) -> float | None:
-        return self.sla_met / self.answered if self.answered else None
+        return self.sla_met / self.sla_due if self.sla_due else None
 
     @property
     def average_rating(self) -> float | None:
@@ -43,8 +44,10 @@ class Stats:
         return sum(n * (i + 1) for i, n in enumerate(self.ratings)) / count if count else None
 
 
-def compute(tickets: Sequence[TicketFacts], sla: SlaPolicy, today: date, span_days: int) -> Stats:
-    """Tickets created in the `span_days` days up to `today` (WIB dates)."""
+def compute(tickets: Sequence[TicketFacts], sla: SlaPolicy, now: datetime, span_days: int) -> Stats:
+    """Tickets created in the `span_days` days up to `now` (WIB dates). A ticket still
+    unanswered past its deadline counts against the SLA; one not yet due does not count."""
+    today = now.astimezone(WIB).date()
     days = tuple(today - timedelta(days=n) for n in reversed(range(span_days)))
     counts = Counter((t.category, t.created_at.astimezone(WIB).date()) for t in tickets)
     answered = [t for t in tickets if t.first_response_at is not None]
@@ -53,11 +56,10 @@ def compute(tickets: Sequence[TicketFacts], sla: SlaPolicy, today: date, span_da
         for t in answered
         if t.first_response_at is not None
     ]
+    deadlines = [(t, sla.due(t.category, t.urgent, t.created_at)) for t in tickets]
+    due = [(t, at) for t, at in deadlines if t.first_response_at is not None or at < now]
     on_time = sum(
-        1
-        for t in answered
-        if t.first_response_at is not None
-        and t.first_response_at <= sla.due(t.category, t.urgent, t.created_at)
+        1 for t, at in due if t.first_response_at is not None and t.first_response_at <= at
     )
     ratings = Counter(t.rating for t in tickets if t.rating)
     return Stats(
@@ -66,6 +68,7 @@ def compute(tickets: Sequence[TicketFacts], sla: SlaPolicy, today: date, span_da
         total=len(tickets),
         answered=len(answered),
         median_first_response_minutes=statistics.median(minutes) if minutes else None,
+        sla_due=len(due),
         sla_met=on_time,
         ratings=tuple(ratings[score] for score in range(1, 6)),
     )
@@ -101,6 +104,7 @@ def monthly(
     messages: dict[date, int],
     sla: SlaPolicy,
     months: Sequence[date],
+    now: datetime,
 ) -> list[MonthFigures]:
     """`tickets` bucketed by the WIB month they were created in; `messages` per month."""
     by_month: dict[date, list[TicketFacts]] = {month: [] for month in months}
@@ -110,7 +114,7 @@ def monthly(
             by_month[month].append(ticket)
     figures = []
     for month, chosen in by_month.items():
-        summary = compute(chosen, sla, month, 1)
+        summary = compute(chosen, sla, now, 1)
         figures.append(
             MonthFigures(
                 month=month,

@@ -122,7 +122,7 @@ class Dashboard:
                 request.remote or "unknown",
             )
         except LoginRefused as refused:
-            return await self.login_form(request, str(refused) or "wrong username or password")
+            return await self.login_form(request, str(refused) or "nama pengguna atau kata sandi salah")
         target = str(form.get("next", ""))
         response = redirect(target if target.startswith("/dashboard") else "/dashboard")
         set_session_cookie(response, request, token)
@@ -268,10 +268,10 @@ class Dashboard:
         return web.Response(body=content, content_type=kind, headers={"Cache-Control": "private"})
 
     async def stats(self, request: web.Request) -> web.Response:
-        today = datetime.now(WIB).date()
-        since = datetime.combine(today - timedelta(days=STATS_DAYS - 1), time(), WIB)
+        now = datetime.now(WIB)
+        since = datetime.combine(now.date() - timedelta(days=STATS_DAYS - 1), time(), WIB)
         facts = await self.queries.ticket_facts(since)
-        result = compute(facts, self.sla, today, STATS_DAYS)
+        result = compute(facts, self.sla, now, STATS_DAYS)
         chart = stacked_bars(
             [day.strftime("%d/%m") for day in result.days],
             {category.value: counts for category, counts in result.per_day.items()},

@@ -55,13 +55,15 @@ class TransparencyPages:
     async def public(self, request: web.Request) -> web.Response:
         if self._cached is not None and time.monotonic() - self._cached[0] < CACHE_SECONDS:
             return _copy(self._cached[1])
-        months = months_before(datetime.now(WIB).date(), MONTHS)
+        now = datetime.now(WIB)
+        months = months_before(now.date(), MONTHS)
         since = datetime.combine(months[0], datetime.min.time(), WIB)
         figures = monthly(
             await self.queries.ticket_facts(since),
             await self.queries.messages_per_month(months),
             self.sla,
             months,
+            now,
         )
         labels = [_month_name(f) for f in figures]
         tickets = stacked_bars(
