@@ -8,6 +8,7 @@ import contextlib
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -44,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader left (`polres tickets list | head`): nothing more to say, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return 0
 
 
@@ -343,8 +348,14 @@ async def _user_add(settings: Settings, args: argparse.Namespace) -> None:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
+        if not sys.stdin.isatty():
+            raise PolresError("no terminal to type the password in; pipe it with --password-stdin")
+        try:
+            password = getpass.getpass("password: ")
+            again = getpass.getpass("again: ")
+        except EOFError:  # Ctrl-D at the prompt
+            raise PolresError("no password typed") from None
+        if again != password:
             raise PolresError("the passwords differ")
     user = await commands.add_user(settings, args.username, password, Role(args.role))
     print(f"added {user.role.value} {user.username}")

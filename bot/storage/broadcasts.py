@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, func, insert, or_, select, update
@@ -26,6 +26,8 @@ M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
 SUB = cast(Table, models.Subscription.__table__)
 MAX_TEXT = 4000
+# A time typed for the current minute is still now; one before that is a mistake.
+PAST_GRACE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,10 @@ class SqlBroadcasts:
         image_id: str | None = None,
     ) -> int:
         """Store a broadcast to start at `at` (now when None), with a stored picture
-        (bot.storage.images) if given; raises InvalidInput."""
+        (bot.storage.images) if given; raises InvalidInput (`at` in the past, too: a typo
+        there must not send to every subscriber at once)."""
+        if at is not None and at < utcnow() - PAST_GRACE:
+            raise InvalidInput("the broadcast's time is in the past; leave it out to send now")
         return await self._insert(topic, texts, created_by, area, urgent, at, None, image_id)
 
     async def create_once(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import free_port, polres_env, run_polres
+from tests.e2e.conftest import POLRES, ROOT, free_port, polres_env, run_polres
 from tests.fakes.images import png
 
 CLASSIFY_KEYS = ["text", "intent", "confidence", "category", "faq_topic", "urgent"]
@@ -88,6 +89,20 @@ def test_classify_prints_one_json_object_per_line(tmp_path: Path, rasa_url: str)
 
 
 @pytest.mark.rasa
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path, rasa_url: str) -> None:
+    texts = tmp_path / "texts.txt"
+    texts.write_text("syarat skck apa\n" * 50, encoding="utf-8")
+    env = polres_env(tmp_path, RASA_URL=rasa_url)
+
+    piped = subprocess.run(
+        f"{shlex.quote(str(POLRES))} classify {shlex.quote(str(texts))} | head -n 1",
+        shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert json.loads(piped.stdout)["intent"] == "faq_skck"
+    assert piped.stderr == ""
+
+
 def test_classify_starts_and_stops_its_own_rasa_when_rasa_url_is_unset(
     tmp_path: Path, rasa_model: Path
 ) -> None:
@@ -124,6 +139,8 @@ def test_user_add_and_disable(tmp_path: Path) -> None:
     assert_one_line_error(add("siti", "rahasia-456\n"), "already exists")
     assert_one_line_error(add("budi", "pendek\n"), "at least 10 characters")
     assert_one_line_error(add("b<script>", "rahasia-456\n"), "username")
+    no_terminal = run_polres("user", "add", "budi", env=env, stdin="")
+    assert_one_line_error(no_terminal, "--password-stdin")
 
     disabled = run_polres("user", "disable", "siti", env=env)
     assert disabled.returncode == 0, disabled.stderr

@@ -224,6 +224,19 @@ async def test_a_broadcast_needs_a_known_topic_and_indonesian_text(
         await broadcasts.create(topic="info", texts={"en": "x", "id": "  "}, created_by="a")
 
 
+async def test_a_broadcast_time_in_the_past_is_refused(broadcasts: SqlBroadcasts) -> None:
+    """A typo in the year must not send to every subscriber at once."""
+    with pytest.raises(InvalidInput, match="in the past"):
+        await broadcasts.create(
+            topic="info", texts={"id": "x"}, created_by="a", at=utcnow() - timedelta(hours=2)
+        )
+    assert await broadcasts.latest() == []
+    # The current minute, typed a little late, is still now.
+    await broadcasts.create(
+        topic="info", texts={"id": "x"}, created_by="a", at=utcnow() - timedelta(seconds=30)
+    )
+
+
 async def test_the_days_tip_is_created_once_at_its_time_and_changes_daily(
     broadcasts: SqlBroadcasts, database_url: str
 ) -> None:
