@@ -72,7 +72,7 @@ class Auth:
         """Check the credentials and start a session; returns the cookie token."""
         window = self._attempts.window(client, self.clock())
         if not window.allows(self.clock()):
-            raise LoginRefused("too many login attempts; wait a minute")
+            raise LoginRefused("terlalu banyak percobaan masuk; tunggu satu menit")
         window.record(self.clock())
         now = datetime.now(UTC)
         found = await self.users.credentials(username)

@@ -150,7 +150,7 @@ async def test_wrong_password_and_logout(context: BrowserContext, server: Server
     await page.get_by_label("Nama pengguna").fill("siti")
     await page.get_by_label("Kata sandi").fill("salah-sekali-1")
     await page.get_by_role("button", name="Masuk").click()
-    await expect(page.get_by_role("alert")).to_contain_text("wrong username or password")
+    await expect(page.get_by_role("alert")).to_contain_text("nama pengguna atau kata sandi salah")
 
     page = await log_in(context, server, "siti", fresh=True)
     cookie = next(c for c in await context.cookies() if c["name"] == "polres_session")
