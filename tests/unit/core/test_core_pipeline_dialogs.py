@@ -263,13 +263,18 @@ async def test_an_unrelated_message_after_clarify_is_classified_afresh(
 # --- an officer holds the ticket ------------------------------------------------------------------
 
 
-async def test_while_an_officer_holds_the_ticket_only_danger_breaks_the_silence(
-    chat: Chat, content: Content
-) -> None:
+async def hand_to_an_officer(chat: Chat) -> None:
+    """The chat's citizen exists and an officer has claimed their ticket PL-AAAA-BBBB."""
     chat.nlu.says("halo", "greet", 0.99)
     await chat.send("halo")
     citizen = chat.inbox.citizens[("webchat", chat.chat_id)]
     chat.inbox.states[citizen.id] = officer_dialog("PL-AAAA-BBBB")
+
+
+async def test_while_an_officer_holds_the_ticket_only_danger_breaks_the_silence(
+    chat: Chat, content: Content
+) -> None:
+    await hand_to_an_officer(chat)
 
     chat.nlu.says("rumah saya di jalan melati 5", "crime_report", 0.9)
     quiet = await chat.send("rumah saya di jalan melati 5")
@@ -292,12 +297,9 @@ async def test_while_an_officer_holds_the_ticket_only_danger_breaks_the_silence(
 
 
 async def test_a_command_during_the_handoff_is_answered_and_the_officer_keeps_it(
-    chat: Chat, content: Content
+    chat: Chat,
 ) -> None:
-    chat.nlu.says("halo", "greet", 0.99)
-    await chat.send("halo")
-    citizen = chat.inbox.citizens[("webchat", chat.chat_id)]
-    chat.inbox.states[citizen.id] = officer_dialog("PL-AAAA-BBBB")
+    await hand_to_an_officer(chat)
 
     status = await chat.send("/status")
     assert status.outcome.replies  # answered
