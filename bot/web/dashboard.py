@@ -122,7 +122,9 @@ class Dashboard:
                 request.remote or "unknown",
             )
         except LoginRefused as refused:
-            return await self.login_form(request, str(refused) or "nama pengguna atau kata sandi salah")
+            return await self.login_form(
+                request, str(refused) or "nama pengguna atau kata sandi salah"
+            )
         target = str(form.get("next", ""))
         response = redirect(target if target.startswith("/dashboard") else "/dashboard")
         set_session_cookie(response, request, token)
