@@ -3,6 +3,9 @@
 POST /api/webchat/{session_id}/messages  {"text": "...", "id"?: "...", "location"?: {...}}
     → {"replies": [{"id", "text", "buttons": [{"title", "payload"}], "created_at"}]}
 GET  /api/webchat/{session_id}/messages?after=<id>  → {"messages": [...]} (e.g. an officer's reply)
+GET  /api/webchat/{session_id}/history  → {"messages": [{"id", "from", "text", "buttons",
+    "created_at"}]}: the last HISTORY messages both ways ("from": "citizen" or "bot"), to show
+    the conversation again after a reload
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from aiohttp import web
 from bot.channels.body import parse_json, read_body
 from bot.core.errors import InvalidInput, NluUnavailable
 from bot.core.ports import Accepted, Outbox, Reception, Transcript
-from bot.core.types import Inbound, Location, OutboundMessage, Receipt
+from bot.core.types import ChatLine, Inbound, Location, OutboundMessage, Receipt
 
 CHANNEL = "webchat"
 MAX_TEXT = 4000
 MAX_BODY = 16 * 1024
+HISTORY = 50
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+BAD_SESSION_ID = "session id must be 8-64 letters, digits, '-' or '_'"
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 log = logging.getLogger(__name__)
 
@@ -35,7 +40,7 @@ Answer = Callable[[Accepted], Awaitable[bool]]
 def parse_message(session_id: str, body: Any) -> Inbound:
     """Validate a POST body; raises InvalidInput with a message fit for the client."""
     if not _SESSION_ID.fullmatch(session_id):
-        raise InvalidInput("session id must be 8-64 letters, digits, '-' or '_'")
+        raise InvalidInput(BAD_SESSION_ID)
     if not isinstance(body, dict):
         raise InvalidInput('body must be a JSON object such as {"text": "halo"}')
     text = body.get("text", "")
@@ -86,6 +91,16 @@ def message_json(message: OutboundMessage) -> dict[str, Any]:
     }
 
 
+def line_json(line: ChatLine) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "from": "citizen" if line.from_citizen else "bot",
+        "text": line.text,
+        "buttons": [{"title": b.title, "payload": b.payload} for b in line.buttons],
+        "created_at": line.created_at.isoformat(),
+    }
+
+
 class WebChatApi:
     def __init__(
         self, reception: Reception, outbox: Outbox, transcript: Transcript, answer: Answer
@@ -97,7 +112,12 @@ class WebChatApi:
 
     def routes(self) -> list[web.RouteDef]:
         path = "/api/webchat/{session_id}/messages"
-        return [web.post(path, self.post_message), web.get(path, self.get_messages)]
+        history = "/api/webchat/{session_id}/history"
+        return [
+            web.post(path, self.post_message),
+            web.get(path, self.get_messages),
+            web.get(history, self.get_history),
+        ]
 
     async def post_message(self, request: web.Request) -> web.Response:
         raw = await read_body(request, MAX_BODY)
@@ -120,26 +140,32 @@ class WebChatApi:
             # earlier messages); the client polls for the replies.
             return web.json_response({"replies": [], "pending": True}, status=202)
         replies = await self.transcript.replies_to(accepted.message_id)
-        await self._delivered(replies)
+        await self._delivered([m.id for m in replies])
         return web.json_response({"replies": [message_json(m) for m in replies]})
 
     async def get_messages(self, request: web.Request) -> web.Response:
         session_id = request.match_info["session_id"]
         if not _SESSION_ID.fullmatch(session_id):
-            return _error(400, "session id must be 8-64 letters, digits, '-' or '_'")
+            return _error(400, BAD_SESSION_ID)
         after = request.query.get("after", "0")
         if not after.isdigit() or len(after) > 18:
             return _error(400, "after must be a message id (a non-negative integer)")
         messages = await self.transcript.outbound_after(CHANNEL, session_id, int(after))
-        await self._delivered(messages)
+        await self._delivered([m.id for m in messages])
         return web.json_response({"messages": [message_json(m) for m in messages]})
 
-    async def _delivered(self, messages: Sequence[OutboundMessage]) -> None:
+    async def get_history(self, request: web.Request) -> web.Response:
+        session_id = request.match_info["session_id"]
+        if not _SESSION_ID.fullmatch(session_id):
+            return _error(400, BAD_SESSION_ID)
+        lines = await self.transcript.history(CHANNEL, session_id, HISTORY)
+        await self._delivered([line.id for line in lines if not line.from_citizen])
+        return web.json_response({"messages": [line_json(line) for line in lines]})
+
+    async def _delivered(self, message_ids: Sequence[int]) -> None:
         """The web chat is a pull channel: a reply handed to the client counts as sent."""
-        if messages:
-            await self.outbox.mark_sent(
-                dict.fromkeys((message.id for message in messages), Receipt()), datetime.now(UTC)
-            )
+        if message_ids:
+            await self.outbox.mark_sent(dict.fromkeys(message_ids, Receipt()), datetime.now(UTC))
 
 
 def _error(status: int, message: str) -> web.Response:

@@ -10,6 +10,7 @@ from typing import Protocol
 from bot.core.evacuation import DisasterAlert
 from bot.core.images import Image
 from bot.core.types import (
+    ChatLine,
     Classification,
     DeliveryReport,
     DialogState,
@@ -128,13 +129,17 @@ class Outbox(Protocol):
 
 
 class Transcript(Protocol):
-    """Reads outbound messages back, for channels whose clients fetch them (web chat, console)."""
+    """Reads messages back, for channels whose clients fetch them (web chat, console)."""
 
     async def replies_to(self, message_id: int) -> Sequence[OutboundMessage]: ...
 
     async def outbound_after(
         self, channel: str, chat_id: str, after_id: int, limit: int = 50
     ) -> Sequence[OutboundMessage]: ...
+
+    async def history(self, channel: str, chat_id: str, limit: int) -> Sequence[ChatLine]:
+        """The chat's last `limit` messages both ways, oldest first."""
+        ...
 
 
 class Sender(Protocol):

@@ -236,6 +236,17 @@ class StoredMessage:
 
 
 @dataclass(frozen=True)
+class ChatLine:
+    """A message of a conversation as its citizen sees it again (the web chat's history)."""
+
+    id: int
+    from_citizen: bool
+    text: str
+    buttons: tuple[Button, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class OutboundMessage:
     id: int
     channel: str

@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, func, select
 
 from bot.core.errors import InvalidInput
 from bot.core.stats import TicketFacts
-from bot.core.types import Category, Media, OutboundMessage, TicketStatus
+from bot.core.types import Button, Category, ChatLine, Media, OutboundMessage, TicketStatus
 from bot.core.wib import WIB
 from bot.storage import models
 from bot.storage.database import Database
@@ -108,6 +108,29 @@ class Queries:
             .order_by(models.Message.id)
             .limit(limit)
         )
+
+    async def history(self, channel: str, chat_id: str, limit: int) -> list[ChatLine]:
+        """The chat's last `limit` messages both ways, oldest first."""
+        m = models.Message
+        query = (
+            select(m.id, m.direction, m.text, m.buttons, m.created_at)
+            .join(models.Citizen, m.citizen_id == models.Citizen.id)
+            .where(models.Citizen.channel == channel, models.Citizen.chat_id == chat_id)
+            .order_by(m.id.desc())
+            .limit(limit)
+        )
+        async with self.db.engine.connect() as connection:
+            rows = list(await connection.execute(query))
+        return [
+            ChatLine(
+                id=row.id,
+                from_citizen=row.direction == "in",
+                text=row.text,
+                buttons=tuple(Button(b["title"], b["payload"]) for b in row.buttons),
+                created_at=row.created_at,
+            )
+            for row in reversed(rows)
+        ]
 
     async def list_tickets(
         self,

@@ -156,6 +156,23 @@ async def test_later_messages_are_fetched_after_an_id(server: Server) -> None:
             assert r.status == 400
 
 
+async def test_the_history_shows_the_conversation_both_ways(server: Server) -> None:
+    session = new_session()
+    [answer] = await say(server, session, "halo")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{server.url}/api/webchat/{session}/history") as r:
+            assert r.status == 200
+            lines = (await r.json())["messages"]
+        async with http.get(f"{server.url}/api/webchat/short/history") as r:
+            assert r.status == 400
+    assert [(line["from"], line["text"]) for line in lines] == [
+        ("citizen", "halo"),
+        ("bot", answer["text"]),
+    ]
+    assert lines[1]["id"] == answer["id"]
+    assert lines[1]["buttons"] == answer["buttons"]
+
+
 @pytest.mark.parametrize(
     ("session", "raw", "status"),
     [

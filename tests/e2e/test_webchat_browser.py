@@ -48,3 +48,18 @@ async def test_citizen_text_is_shown_as_text_never_as_html(page: Page) -> None:
     await expect(page.locator(".msg.bot")).to_have_count(2)
     assert await page.evaluate("document.body.dataset.hacked") is None
     assert await page.locator(".msg img").count() == 0
+
+
+async def test_a_reload_shows_the_conversation_so_far_once(page: Page) -> None:
+    await expect(page.locator(".msg.bot").first).to_be_visible()
+    await page.get_by_label("Pesan").fill("syarat bikin SKCK apa aja min?")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".msg.bot")).to_have_count(2)
+
+    await page.reload()
+
+    await expect(page.locator(".msg.me")).to_have_text(["/start", "syarat bikin SKCK apa aja min?"])
+    await expect(page.locator(".msg.bot")).to_have_count(2)
+    await expect(page.locator(".msg.bot").last).to_contain_text("SKCK")
+    await page.wait_for_timeout(3500)  # a poll later: nothing shown twice
+    await expect(page.locator(".msg.bot")).to_have_count(2)

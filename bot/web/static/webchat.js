@@ -8,6 +8,7 @@ const input = document.getElementById("text");
 const sendButton = document.getElementById("send");
 const session = sessionId();
 const base = `/api/webchat/${session}/messages`;
+const history = `/api/webchat/${session}/history`;
 let lastId = Number(localStorage.getItem(`polres-last-${session}`) || 0);
 
 function sessionId() {
@@ -28,10 +29,18 @@ function bubble(kind, text) {
   return item;
 }
 
+function seen(id) {
+  lastId = Math.max(lastId, id);
+  localStorage.setItem(`polres-last-${session}`, String(lastId));
+}
+
 function showReply(reply) {
   if (reply.id <= lastId) return;
-  lastId = reply.id;
-  localStorage.setItem(`polres-last-${session}`, String(lastId));
+  seen(reply.id);
+  botBubble(reply);
+}
+
+function botBubble(reply) {
   const item = bubble("bot", reply.text);
   if (reply.buttons && reply.buttons.length) {
     const row = document.createElement("div");
@@ -97,6 +106,21 @@ document.getElementById("share-location").addEventListener("click", () => {
   );
 });
 
+// After a reload: the conversation so far, then whatever came meanwhile.
+async function showHistory() {
+  try {
+    const response = await fetch(history);
+    if (!response.ok) return;
+    for (const line of (await response.json()).messages) {
+      if (line.from === "citizen") bubble("me", line.text || "📍 Lokasi dibagikan");
+      else botBubble(line);
+      seen(line.id);
+    }
+  } catch (error) {
+    // offline for a moment: the poll below tries again
+  }
+}
+
 if (lastId === 0) send({ text: "/start" }, "Mulai");
-else poll();
+else showHistory().then(poll);
 setInterval(poll, POLL_MS);

@@ -75,6 +75,24 @@ async def test_a_dialogs_ticket_is_listed_by_the_citizens_words_not_its_last_com
     assert (row.code, row.first_message) == ("PL-K", "motor dicuri")
 
 
+async def test_history_is_a_chats_last_messages_both_ways_oldest_first(
+    inbox: SqlInbox, queries: Queries
+) -> None:
+    await report(inbox, "A", "dompet hilang", priority=3, chat_id="42")
+    await report(inbox, "B", "motor dicuri", priority=3, chat_id="42")
+    await report(inbox, "C", "di chat lain", priority=3, chat_id="43")
+
+    lines = await queries.history("web", "42", limit=3)
+
+    assert [(line.from_citizen, line.text) for line in lines] == [
+        (False, "re: dompet hilang"),
+        (True, "motor dicuri"),
+        (False, "re: motor dicuri"),
+    ]
+    assert lines[0].id < lines[1].id < lines[2].id
+    assert await queries.history("web", "nobody", limit=3) == []
+
+
 async def test_list_tickets_by_status(inbox: SqlInbox, queries: Queries, db: Database) -> None:
     await report(inbox, "A", "satu", priority=2)
     await report(inbox, "B", "dua", priority=2)
