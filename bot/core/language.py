@@ -10,7 +10,10 @@ _ENGLISH = frozenset(
     "the a an is are was were be been i you my me we our your he she it they them this that "
     "what how where when who why can could would should do does did have has had please "
     "thanks thank hello hi want need help there here with for from about of to in on at and "
-    "or not no yes get report lost stolen someone police officer am will just".split()
+    "or not no yes get report lost stolen someone police officer am will just "
+    # the office's own matters, as English speakers name them
+    "nearest closest shelter evacuation evacuate visiting hours driving licence license "
+    "renew wallet passport clearance certificate robbery thief accident".split()
 )
 _INDONESIAN = frozenset(
     "yang dan di ke dari ini itu apa bagaimana gimana gmn dimana mana kapan siapa kenapa saya "

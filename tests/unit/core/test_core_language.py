@@ -10,6 +10,8 @@ from bot.core.language import detect_language
         "I want to report that my phone was stolen",
         "Hello, can you help me please",
         "What are the opening hours of the police office?",
+        "nearest shelter?",
+        "renew driving licence",
     ],
 )
 def test_clear_english_is_english(text: str) -> None:
@@ -25,6 +27,7 @@ def test_clear_english_is_english(text: str) -> None:
         "Selamat pagi, bagaimana cara membuat SKCK?",
         "tolong pak ada maling di rumah",
         "brp biaya perpanjang sim",
+        "shelter pengungsian terdekat di mana ya",
     ],
 )
 def test_slang_and_formal_indonesian_is_indonesian(text: str) -> None:
