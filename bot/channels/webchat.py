@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.channels.body import parse_json, read_body
 from bot.core.errors import InvalidInput, NluUnavailable
 from bot.core.ports import Accepted, Outbox, Reception, Transcript
-from bot.core.types import ChatLine, Inbound, Location, OutboundMessage, Receipt
+from bot.core.types import Button, ChatLine, Inbound, Location, OutboundMessage, Receipt
 
 CHANNEL = "webchat"
 MAX_TEXT = 4000
@@ -86,7 +86,7 @@ def message_json(message: OutboundMessage) -> dict[str, Any]:
     return {
         "id": message.id,
         "text": message.reply.text,
-        "buttons": [{"title": b.title, "payload": b.payload} for b in message.reply.buttons],
+        "buttons": _buttons_json(message.reply.buttons),
         "created_at": message.created_at.isoformat(),
     }
 
@@ -96,7 +96,7 @@ def line_json(line: ChatLine) -> dict[str, Any]:
         "id": line.id,
         "from": "citizen" if line.from_citizen else "bot",
         "text": line.text,
-        "buttons": [{"title": b.title, "payload": b.payload} for b in line.buttons],
+        "buttons": _buttons_json(line.buttons),
         "created_at": line.created_at.isoformat(),
     }
 
@@ -166,6 +166,10 @@ class WebChatApi:
         """The web chat is a pull channel: a reply handed to the client counts as sent."""
         if message_ids:
             await self.outbox.mark_sent(dict.fromkeys(message_ids, Receipt()), datetime.now(UTC))
+
+
+def _buttons_json(buttons: Sequence[Button]) -> list[dict[str, str]]:
+    return [{"title": b.title, "payload": b.payload} for b in buttons]
 
 
 def _error(status: int, message: str) -> web.Response:

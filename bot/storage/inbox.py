@@ -49,6 +49,7 @@ from bot.storage.effects import apply_decision, classification_values
 from bot.storage.models import utcnow
 from bot.storage.outbox import CLAIM_LEASE
 from bot.storage.rows import (
+    buttons_json,
     image_media,
     location_of,
     media_json,
@@ -231,9 +232,7 @@ class SqlInbox:
                         "channel": channel,
                         "text": reply.text,
                         "media": image_media(reply.image_id),
-                        "buttons": [
-                            {"title": b.title, "payload": b.payload} for b in reply.buttons
-                        ],
+                        "buttons": buttons_json(reply.buttons),
                         "in_reply_to": message_id,
                         "ticket_id": ticket_id,
                         "created_at": now,

@@ -12,11 +12,11 @@ from sqlalchemy import Select, bindparam, func, select
 
 from bot.core.errors import InvalidInput
 from bot.core.stats import TicketFacts
-from bot.core.types import Button, Category, ChatLine, Media, OutboundMessage, TicketStatus
+from bot.core.types import Category, ChatLine, Media, OutboundMessage, TicketStatus
 from bot.core.wib import WIB
 from bot.storage import models
 from bot.storage.database import Database
-from bot.storage.rows import media_of, outbound_of, select_outbound
+from bot.storage.rows import buttons_of, media_of, outbound_of, select_outbound
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Queries:
                 id=row.id,
                 from_citizen=row.direction == "in",
                 text=row.text,
-                buttons=tuple(Button(b["title"], b["payload"]) for b in row.buttons),
+                buttons=buttons_of(row.buttons),
                 created_at=row.created_at,
             )
             for row in reversed(rows)

@@ -19,6 +19,14 @@ def media_of(rows: Sequence[dict[str, Any]]) -> tuple[Media, ...]:
     return tuple(Media(kind=row["kind"], ref=row["ref"]) for row in rows)
 
 
+def buttons_json(buttons: Iterable[Button]) -> list[dict[str, str]]:
+    return [{"title": b.title, "payload": b.payload} for b in buttons]
+
+
+def buttons_of(rows: Sequence[dict[str, Any]]) -> tuple[Button, ...]:
+    return tuple(Button(title=row["title"], payload=row["payload"]) for row in rows)
+
+
 def image_media(image_id: str | None) -> list[dict[str, str]]:
     """An outbound message's media column: its picture, by image id (bot.storage.images)."""
     return media_json([Media(PHOTO, image_id)] if image_id else [])
@@ -69,13 +77,12 @@ def select_outbound() -> Select[Any]:
 
 def outbound_of(row: Row[Any]) -> OutboundMessage:
     """A row of `select_outbound` as the core type."""
-    buttons = tuple(Button(title=b["title"], payload=b["payload"]) for b in row.buttons)
     image_id = next((m.ref for m in media_of(row.media) if m.is_photo), None)
     return OutboundMessage(
         id=row.id,
         channel=row.channel,
         chat_id=row.chat_id,
-        reply=Reply(text=row.text, buttons=buttons, image_id=image_id),
+        reply=Reply(text=row.text, buttons=buttons_of(row.buttons), image_id=image_id),
         created_at=row.created_at,
         attempts=row.attempts,
         language=row.language,

@@ -19,6 +19,7 @@ from bot.core.types import Category, DialogState, Reply, Role, TicketStatus, Use
 from bot.storage import audit, models
 from bot.storage.database import Database
 from bot.storage.models import utcnow
+from bot.storage.rows import buttons_json
 from bot.storage.states import end_state, store_state
 
 T = cast(Table, models.Ticket.__table__)
@@ -266,7 +267,7 @@ async def _send(
             channel=channel,
             text=reply.text,
             media=[],
-            buttons=[{"title": b.title, "payload": b.payload} for b in reply.buttons],
+            buttons=buttons_json(reply.buttons),
             ticket_id=ticket_id,
             author_id=author.id if author else None,
             created_at=now,

@@ -2,6 +2,7 @@
 "use strict";
 
 const POLL_MS = 3000;
+const LOCATION_SHARED = "📍 Lokasi dibagikan";
 const log = document.getElementById("log");
 const form = document.getElementById("composer");
 const input = document.getElementById("text");
@@ -101,7 +102,7 @@ form.addEventListener("submit", (event) => {
 document.getElementById("share-location").addEventListener("click", () => {
   if (!navigator.geolocation) return bubble("note", "Browser tidak mendukung lokasi.");
   navigator.geolocation.getCurrentPosition(
-    (p) => send({ location: { latitude: p.coords.latitude, longitude: p.coords.longitude } }, "📍 Lokasi dibagikan"),
+    (p) => send({ location: { latitude: p.coords.latitude, longitude: p.coords.longitude } }, LOCATION_SHARED),
     () => bubble("note", "Lokasi tidak dapat diambil."),
   );
 });
@@ -112,7 +113,7 @@ async function showHistory() {
     const response = await fetch(history);
     if (!response.ok) return;
     for (const line of (await response.json()).messages) {
-      if (line.from === "citizen") bubble("me", line.text || "📍 Lokasi dibagikan");
+      if (line.from === "citizen") bubble("me", line.text || LOCATION_SHARED);
       else botBubble(line);
       seen(line.id);
     }
