@@ -26,8 +26,9 @@ M = cast(Table, models.Message.__table__)
 C = cast(Table, models.Citizen.__table__)
 SUB = cast(Table, models.Subscription.__table__)
 MAX_TEXT = 4000
-# A time typed for the current minute is still now; one before that is a mistake.
-PAST_GRACE = timedelta(minutes=1)
+# Times are typed to the minute, and a command may start seconds into the next one: a time
+# a few minutes back is still now; one further back is a mistake.
+PAST_GRACE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
