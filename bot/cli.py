@@ -228,8 +228,7 @@ def _metric(metrics: dict[str, Any], name: str) -> str:
 
 
 async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
-    await commands.upgrade_database(settings)
-    print("database schema is up to date")
+    print(await commands.upgrade_database(settings))
 
 
 async def _tickets_list(settings: Settings, args: argparse.Namespace) -> None:

@@ -19,7 +19,7 @@ from bot.retraining import Retraining
 from bot.settings import Settings
 from bot.storage.model_versions import ModelVersion, SqlModelVersions
 from bot.storage.queries import Queries
-from bot.storage.schema import upgrade
+from bot.storage.schema import head, upgrade
 from bot.storage.users import SqlUsers
 from bot.web.auth import hash_password
 from bot.web.dashboard import check_password, check_username
@@ -121,9 +121,13 @@ def _version_row(version: ModelVersion) -> dict[str, Any]:
     }
 
 
-async def upgrade_database(settings: Settings) -> None:
+async def upgrade_database(settings: Settings) -> str:
+    """Migrate the schema to head; what was done, in one line."""
     settings.path(settings.config.paths.var).mkdir(parents=True, exist_ok=True)
-    await upgrade(settings.database_url)
+    before, needed = await upgrade(settings.database_url), head()
+    if before == needed:
+        return f"database schema is up to date ({needed})"
+    return f"database schema upgraded from {before or 'an empty database'} to {needed}"
 
 
 async def list_tickets(settings: Settings, limit: int, status: str | None) -> list[dict[str, Any]]:

@@ -32,13 +32,16 @@ def head() -> str:
     return revision
 
 
-async def upgrade(url: str) -> None:
-    """Migrate the database at `url` to head; raises ServiceUnavailable when unreachable."""
+async def upgrade(url: str) -> str | None:
+    """Migrate the database at `url` to head and return the revision it was at before (None:
+    an empty database); raises ServiceUnavailable when unreachable."""
     db = Database.connect(url)
     try:
         await db.ping()
+        before = await current_revision(db.engine)
         async with db.engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
+        return before
     finally:
         await db.close()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.schema import head
 from tests.e2e.conftest import POLRES, ROOT, free_port, polres_env, run_polres
 from tests.fakes.images import png
 
@@ -122,6 +123,13 @@ def test_console_chat(tmp_path: Path, rasa_url: str) -> None:
     assert "[1] Lapor kejadian" in result.stdout
     assert "Silakan ceritakan apa yang terjadi" in result.stdout
     assert "dibatalkan" in result.stdout
+
+
+def test_db_upgrade_says_what_it_did(tmp_path: Path) -> None:
+    env = polres_env(tmp_path)
+    first, again = run_polres("db", "upgrade", env=env), run_polres("db", "upgrade", env=env)
+    assert first.stdout == f"database schema upgraded from an empty database to {head()}\n"
+    assert again.stdout == f"database schema is up to date ({head()})\n"
 
 
 def test_user_add_and_disable(tmp_path: Path) -> None:

@@ -25,8 +25,8 @@ async def test_check_schema_refuses_an_empty_database(database_url: str) -> None
 
 
 async def test_upgrade_from_empty_reaches_head(database_url: str) -> None:
-    await upgrade(database_url)
-    await upgrade(database_url)  # at head already: nothing to do
+    assert await upgrade(database_url) is None  # it was empty
+    assert await upgrade(database_url) == head()  # at head already: nothing to do
     db = Database.connect(database_url)
     try:
         await check_schema(db.engine)
