@@ -9,8 +9,9 @@ import getpass
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -39,17 +40,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         setup_logging(settings.log_level)
-        asyncio.run(args.run(settings, args))
+        asyncio.run(_stopped_by_sigterm(args.run(settings, args)))
     except PolresError as error:
         print(f"polres: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except asyncio.CancelledError:
+        return 143  # SIGTERM
     except BrokenPipeError:
         # The reader left (`polres tickets list | head`): nothing more to say, and no traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     return 0
+
+
+async def _stopped_by_sigterm(command: Awaitable[None]) -> None:
+    """SIGTERM (kill, systemd) cancels the command, so its cleanup runs as after Ctrl-C: a
+    training is recorded as failed and its Rasa process stopped. `serve` installs its own
+    graceful shutdown."""
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    await command
 
 
 def _parser() -> argparse.ArgumentParser:

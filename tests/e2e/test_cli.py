@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.storage.schema import head
 from tests.e2e.conftest import POLRES, ROOT, free_port, polres_env, run_polres
@@ -175,3 +179,37 @@ def test_a_broadcast_picture_that_cannot_be_sent_is_one_readable_error(tmp_path:
     scheduled = send(png_file)
     assert scheduled.returncode == 0, scheduled.stderr
     assert "scheduled for 01/01/2099 07:00 WIB" in scheduled.stdout
+
+
+def test_sigterm_stops_a_training_and_records_it_as_failed(tmp_path: Path) -> None:
+    """`kill` (or systemd) stops `polres nlu train` as Ctrl-C does: Rasa's process is stopped
+    and the version is failed, so the next training is not refused as busy for hours."""
+    venv = tmp_path / "rasa-venv"
+    (venv / "bin").mkdir(parents=True)
+    started = tmp_path / "rasa.pid"
+    rasa = venv / "bin" / "rasa"
+    rasa.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 600\n")
+    rasa.chmod(0o755)
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    paths = {name: str(ROOT / path) for name, path in config["paths"].items()}
+    paths.update(rasa_venv=str(venv), models=str(tmp_path / "models"), var=str(tmp_path / "var"))
+    config["paths"] = paths
+    (tmp_path / "config.yml").write_text(yaml.safe_dump(config))
+    env = polres_env(tmp_path, POLRES_CONFIG=str(tmp_path / "config.yml"))
+    assert run_polres("db", "upgrade", env=env).returncode == 0
+
+    training = subprocess.Popen([POLRES, "nlu", "train"], cwd=ROOT, env=env, text=True)
+    deadline = time.monotonic() + 60
+    while not started.exists() or not started.read_text().strip():
+        assert time.monotonic() < deadline
+        assert training.poll() is None
+        time.sleep(0.1)
+    rasa_pid = int(started.read_text())
+    training.send_signal(signal.SIGTERM)
+
+    assert training.wait(timeout=30) == 143
+    with pytest.raises(ProcessLookupError):
+        os.kill(rasa_pid, 0)
+    listed = run_polres("nlu", "models", "--json", env=env)
+    [version] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert version["status"] == "failed"
