@@ -26,6 +26,8 @@ class Context:
     # Whether the citizen's channel can send photos (web chat and console cannot).
     accepts_media: bool = True
     disasters: Sequence[DisasterAlert] = ()  # disaster mode, where it is on
+    # The FAQ topic the citizen asked about last, lately: read for a FOLLOW_UP question only.
+    recent_topic: str | None = None
 
     @property
     def text(self) -> str:
@@ -37,3 +39,6 @@ class Context:
 
 
 Handler = Callable[[Context], Outcome]
+
+# The handler of a question that names no topic (data/intents.yml): it answers the last one.
+FOLLOW_UP = "follow_up"

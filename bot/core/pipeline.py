@@ -9,10 +9,11 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
-from bot.core.handling import Context, Handler
+from bot.core.handling import FOLLOW_UP, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
@@ -31,6 +32,8 @@ from bot.core.types import (
 # An early parse (Classifier.start) is used within this time, else parsed again.
 EARLY_PARSE_SECONDS = 30.0
 EARLY_PARSES = 1_000  # at most this many kept
+# A question that names no topic ("brp biayanya?") is about one asked within this time.
+FOLLOW_UP_WINDOW = timedelta(minutes=30)
 # Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
@@ -202,6 +205,10 @@ class Pipeline:
                 spec = self.classifier.intents.spec(classification.intent)
                 name = handler_for_classification(classification, spec.handler, self.rules)
             context = replace(context, state=None, command=command, classification=classification)
+            if name == FOLLOW_UP:
+                since = datetime.now(UTC) - FOLLOW_UP_WINDOW
+                topic = await self.inbox.recent_topic(message.citizen.id, since)
+                context = replace(context, recent_topic=topic)
             outcome = self.handlers[name](context)
         return Decision(
             outcome=outcome,

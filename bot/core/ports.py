@@ -88,6 +88,11 @@ class Inbox(Reception, Protocol):
         """The message with its citizen, dialog state and tickets; None once processed."""
         ...
 
+    async def recent_topic(self, citizen_id: int, since: datetime) -> str | None:
+        """The FAQ topic of the citizen's latest processed message that had one, if it came
+        at or after `since`."""
+        ...
+
     async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
         """Store the decision (ticket, state, replies as outbox rows, audit) and mark processed.
         Returns the replies claimed for sending at once (none when the chat has earlier

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, cast
 
 from prometheus_client import Counter
@@ -86,6 +87,13 @@ class SqlInbox:
 
     async def load_turn(self, message_id: int) -> Turn | None:
         return await self._load(message_id)
+
+    async def recent_topic(self, citizen_id: int, since: datetime) -> str | None:
+        async with self.db.engine.connect() as connection:
+            found = await connection.scalar(
+                _RECENT_TOPIC, {"citizen_id": citizen_id, "since": since}
+            )
+        return str(found) if found is not None else None
 
     async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
         """A message already processed is left alone (so a retry is harmless)."""
@@ -392,6 +400,18 @@ _TURNS = (
         M.c.direction == "in",
         M.c.processed_at.is_(None),
     )
+)
+# By the index of a citizen's messages by direction and time (migration 0011).
+_RECENT_TOPIC = (
+    select(M.c.faq_topic)
+    .where(
+        M.c.citizen_id == bindparam("citizen_id"),
+        M.c.direction == "in",
+        M.c.created_at >= bindparam("since"),
+        M.c.faq_topic.is_not(None),
+    )
+    .order_by(M.c.created_at.desc(), M.c.id.desc())
+    .limit(1)
 )
 _INSERT_MESSAGES = insert(M).returning(M.c.id, sort_by_parameter_order=True)
 _INSERT_CITIZENS = insert(C).returning(C.c.id, sort_by_parameter_order=True)

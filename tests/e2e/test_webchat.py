@@ -64,6 +64,16 @@ async def test_faq_answer_in_the_citizens_language(server: Server) -> None:
     assert "Anything else" in reply["text"]
 
 
+async def test_a_question_naming_no_service_is_about_the_last_one(server: Server) -> None:
+    session = new_session()
+    [first] = await say(server, session, "biayanya brp ya pak?")
+    assert "layanan apa" in first["text"]
+    await say(server, session, "syarat perpanjang sim a apa aja")
+    [reply] = await say(server, session, "biayanya brp ya pak?")
+    assert reply["text"].startswith("Tentang SIM")
+    assert "Rp80.000" in reply["text"]
+
+
 async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server: Server) -> None:
     session = new_session()
     [reply] = await say(server, session, "motor saya dicuri tadi malam di parkiran pasar")

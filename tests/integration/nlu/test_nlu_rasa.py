@@ -17,6 +17,7 @@ CLEAR_MESSAGES = [
     ("tolong ada maling masuk rumah saya sekarang", "emergency"),
     ("perpanjang SIM A yang sudah mati syaratnya apa", "faq_sim"),
     ("terima kasih", "thanks"),
+    ("trus biayanya berapa ya?", "follow_up_question"),
 ]
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 
 from bot.core.ports import Decision
 from bot.core.types import (
@@ -460,3 +460,31 @@ async def test_turn_lists_twenty_newest_tickets_first(inbox: SqlInbox) -> None:
     turn = await inbox.load_turn((await inbox.accept(inbound("last"))).message_id)
     assert turn is not None
     assert [ticket.code for ticket in turn.tickets] == [f"PL-{n:04}" for n in range(21, 1, -1)]
+
+
+def asked(topic: str | None) -> Classification:
+    intent = f"faq_{topic}" if topic else "follow_up_question"
+    category = Category.QUESTION
+    return Classification(intent, intent, 0.9, category, topic, False, (IntentScore(intent, 0.9),))
+
+
+async def test_recent_topic_is_the_citizens_latest_one_within_the_window(
+    inbox: SqlInbox, db: Database
+) -> None:
+    start = datetime.now(UTC)
+    assert await inbox.recent_topic(1, start - timedelta(minutes=30)) is None
+    for n, (chat, topic) in enumerate(
+        [("42", "sim"), ("42", "skck"), ("42", None), ("7", "tilang")]
+    ):
+        accepted = await inbox.accept(inbound(f"t{n}", chat_id=chat))
+        await inbox.commit(accepted.message_id, decision(Outcome(), classification=asked(topic)))
+    unprocessed = await inbox.accept(inbound("t9", chat_id="42"))  # the follow-up itself
+    citizen = unprocessed.citizen_id
+
+    assert await inbox.recent_topic(citizen, start - timedelta(minutes=30)) == "skck"
+    assert await inbox.recent_topic(citizen, datetime.now(UTC) + timedelta(seconds=1)) is None
+    async with db.transaction() as connection:
+        await connection.execute(
+            update(models.Message).values(created_at=start - timedelta(hours=1))
+        )
+    assert await inbox.recent_topic(citizen, start - timedelta(minutes=30)) is None

@@ -116,3 +116,19 @@ async def test_messages_received_in_a_month_are_counted_by_index(query_plan: Que
         in step
         for step in steps
     ), steps
+
+
+async def test_a_follow_up_question_reads_its_citizens_recent_messages_by_index(
+    inbox: SqlInbox, db: Database, query_plan: QueryPlan
+) -> None:
+    """A question that names no topic looks up the citizen's last one: in the citizen's own
+    recent messages (an index range), not in every message."""
+    accepted = await inbox.accept(inbound("f1"))
+    with statements_run(db, lambda sql: sql.startswith("SELECT messages.faq_topic")) as reads:
+        await inbox.recent_topic(accepted.citizen_id, datetime.now(UTC) - timedelta(minutes=30))
+    [(sql, parameters)] = reads
+    steps = await query_plan(sql, parameters)
+    assert any(
+        "USING INDEX ix_messages_citizen (citizen_id=? AND direction=? AND created_at>?)" in step
+        for step in steps
+    ), steps

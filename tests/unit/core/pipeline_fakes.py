@@ -79,6 +79,7 @@ class FakeInbox:
     decisions: dict[int, Decision] = field(default_factory=dict)
     released: list[int] = field(default_factory=list)
     claimed: set[int] = field(default_factory=set)
+    processed_at: dict[int, datetime] = field(default_factory=dict)
 
     async def accept(self, inbound: Inbound) -> Accepted:
         key = (inbound.channel, inbound.chat_id)
@@ -122,11 +123,23 @@ class FakeInbox:
         tickets = list(reversed(self.tickets.get(citizen.id, [])))  # newest first
         return Turn(message, self.states.get(citizen.id), tickets)
 
+    async def recent_topic(self, citizen_id: int, since: datetime) -> str | None:
+        topics = [
+            decision.classification.faq_topic
+            for message_id, decision in sorted(self.decisions.items())
+            if self.messages[message_id].citizen.id == citizen_id
+            and self.processed_at[message_id] >= since
+            and decision.classification is not None
+            and decision.classification.faq_topic is not None
+        ]
+        return topics[-1] if topics else None
+
     async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
         await asyncio.sleep(0)
         if message_id in self.processed:
             return []
         self.processed.add(message_id)
+        self.processed_at[message_id] = datetime.now(UTC)
         self.claimed.discard(message_id)
         self.decisions[message_id] = decision
         citizen = self._citizen(self.messages[message_id].citizen.id)

@@ -1,0 +1,77 @@
+"""A question that names no topic ("brp biayanya?") is answered from the last one asked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.content import Content
+from bot.core.pipeline import FOLLOW_UP_WINDOW
+from tests.unit.core.pipeline_fakes import Chat, only_text, payloads
+
+
+def script(chat: Chat) -> None:
+    chat.nlu.says("syarat perpanjang sim", "faq_sim", 0.97)
+    chat.nlu.says("how do I renew my driving licence?", "faq_sim", 0.95)
+    chat.nlu.says("berapa biaya skck", "faq_skck", 0.98)
+    for text in ("brp biayanya?", "bisa online gak?", "how much does it cost?"):
+        chat.nlu.says(text, "follow_up_question", 0.9)
+
+
+async def test_a_follow_up_question_gets_the_last_topics_answer(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    await chat.send("syarat perpanjang sim")
+
+    decision = await chat.send("brp biayanya?")
+
+    text = only_text(decision)
+    title = content.faq["sim"].title["id"]  # SIM (Surat Izin Mengemudi)
+    assert text.startswith(content.texts.get("id", "faq.about", title=title) + "\n")
+    assert content.faq_answer("sim", "id").strip() in text
+    assert payloads(decision) == ["/petugas", "/menu"]
+    assert decision.outcome.ticket is None
+
+
+async def test_follow_ups_keep_the_topic_until_another_is_asked(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    await chat.send("syarat perpanjang sim")
+    await chat.send("brp biayanya?")
+    assert content.faq_answer("sim", "id").strip() in only_text(await chat.send("bisa online gak?"))
+
+    await chat.send("berapa biaya skck")
+    assert content.faq_answer("skck", "id").strip() in only_text(await chat.send("brp biayanya?"))
+
+
+async def test_a_follow_up_in_english_is_answered_in_english(
+    english_chat: Chat, content: Content
+) -> None:
+    script(english_chat)
+    await english_chat.send("how do I renew my driving licence?")
+
+    text = only_text(await english_chat.send("how much does it cost?"))
+
+    assert content.faq_answer("sim", "en").strip() in text
+    assert text.startswith("About ")
+
+
+async def test_without_a_topic_the_bot_asks_which_service(chat: Chat, content: Content) -> None:
+    script(chat)
+
+    decision = await chat.send("brp biayanya?")
+
+    assert only_text(decision) == content.texts.get("id", "faq.which")
+    assert decision.outcome.ticket is None
+
+
+async def test_a_topic_asked_long_ago_is_not_assumed(chat: Chat, content: Content) -> None:
+    script(chat)
+    await chat.send("syarat perpanjang sim")
+    for message_id in chat.inbox.processed_at:
+        chat.inbox.processed_at[message_id] -= FOLLOW_UP_WINDOW + timedelta(minutes=1)
+
+    decision = await chat.send("brp biayanya?")
+
+    assert only_text(decision) == content.texts.get("id", "faq.which")
