@@ -28,7 +28,6 @@ from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, MediaSource, Sender
 from bot.core.router import NluRules
 from bot.core.sla import SlaPolicy
-from bot.core.types import Category
 from bot.core.workers import InboxWorker, OutboxWorker, RetryPolicy
 from bot.nlu.annotations import ReviewedExamples
 from bot.nlu.pool import RasaPool
@@ -434,10 +433,6 @@ def create_web_app(
                 SqlPublications(services.db),
                 broadcasts,
                 sla,
-                {
-                    c: services.pipeline.content.texts.get("id", f"category.{c.value}")
-                    for c in Category
-                },
                 on_outbound,
             ).routes(),
             *review.routes(),

@@ -37,7 +37,14 @@ from bot.web.auth import (
     set_session_cookie,
 )
 from bot.web.charts import stacked_bars
-from bot.web.pages import admin_session, redirect, render
+from bot.web.pages import (
+    CATEGORY_NAMES,
+    CHANNEL_NAMES,
+    STATUS_NAMES,
+    admin_session,
+    redirect,
+    render,
+)
 
 QUEUE_LIMIT = 200
 IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG", "image/png"), (b"RIFF", "image/webp"))
@@ -160,6 +167,9 @@ class Dashboard:
                         "urgent": entry.row.urgent,
                         "status": entry.row.status.value,
                         "channel": entry.row.channel,
+                        "category_label": CATEGORY_NAMES[entry.row.category.value],
+                        "status_label": STATUS_NAMES[entry.row.status.value],
+                        "channel_label": CHANNEL_NAMES.get(entry.row.channel, entry.row.channel),
                         "assignee": entry.row.assignee,
                         "created_at": entry.row.created_at.isoformat(),
                         "created_wib": format_wib(entry.row.created_at),

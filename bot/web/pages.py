@@ -30,6 +30,32 @@ _templates.globals["media_names"] = {
     "sticker": "stiker",
     "document": "dokumen",
 }
+# Tickets' statuses, categories and channels and users' roles as officers read them (forms
+# and APIs keep the stored values).
+STATUS_NAMES = {
+    "new": "Baru",
+    "claimed": "Ditangani",
+    "answered": "Dijawab",
+    "resolved": "Selesai",
+    "closed": "Ditutup",
+}
+CATEGORY_NAMES = {
+    "question": "Pertanyaan",
+    "crime_report": "Laporan kejadian",
+    "feedback": "Saran/pengaduan",
+    "other": "Lainnya",
+}
+CHANNEL_NAMES = {
+    "webchat": "Web chat",
+    "telegram": "Telegram",
+    "whatsapp": "WhatsApp",
+    "console": "Terminal",
+}
+ROLE_NAMES = {"officer": "petugas", "admin": "admin"}
+_templates.globals["status_names"] = STATUS_NAMES
+_templates.globals["category_names"] = CATEGORY_NAMES
+_templates.globals["channel_names"] = CHANNEL_NAMES
+_templates.globals["role_names"] = ROLE_NAMES
 _templates.globals["broadcast_names"] = {
     "scheduled": "terjadwal",
     "sending": "sedang dikirim",

@@ -5,7 +5,7 @@ page that publishes them (and can broadcast them to `info` subscribers)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from aiohttp import web
@@ -19,7 +19,7 @@ from bot.storage.broadcasts import SqlBroadcasts
 from bot.storage.publications import SqlPublications
 from bot.storage.queries import Queries
 from bot.web.charts import stacked_bars
-from bot.web.pages import admin_session, redirect, render
+from bot.web.pages import CATEGORY_NAMES, admin_session, redirect, render
 
 MONTHS = 6
 CACHE_SECONDS = 60.0  # the public page is computed at most once a minute
@@ -34,14 +34,12 @@ class TransparencyPages:
         publications: SqlPublications,
         broadcasts: SqlBroadcasts,
         sla: SlaPolicy,
-        category_names: Mapping[Category, str],
         on_started: Callable[[], None],
     ) -> None:
         self.queries = queries
         self.publications = publications
         self.broadcasts = broadcasts
         self.sla = sla
-        self.category_names = category_names
         self.on_started = on_started
         self._cached: tuple[float, web.Response] | None = None
 
@@ -68,7 +66,7 @@ class TransparencyPages:
         labels = [_month_name(f) for f in figures]
         tickets = stacked_bars(
             labels,
-            {self.category_names[c]: [f.tickets[c] for f in figures] for c in Category},
+            {CATEGORY_NAMES[c]: [f.tickets[c] for f in figures] for c in Category},
             "Tiket per kategori per bulan",
         )
         messages = stacked_bars(
@@ -78,7 +76,6 @@ class TransparencyPages:
             "transparency.html",
             figures=figures,
             month_name=_month_name,
-            category_names=self.category_names,
             tickets_chart=tickets,
             messages_chart=messages,
             publications=await self.publications.latest(),

@@ -86,6 +86,10 @@ async def test_officer_sees_an_urgent_ticket_and_its_conversation_as_text(
     row = page.locator("tr.urgent").filter(has_text="perampokan")
     await expect(row).to_be_visible()
     await expect(row).to_contain_text("<script>")  # shown as text
+    # In the officers' words, not the stored values.
+    cells = row.locator("td")
+    for column, text in ((1, "Laporan kejadian"), (2, "Baru"), (4, "Web chat")):
+        await expect(cells.nth(column)).to_have_text(text)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / "queue.png"))
 
@@ -130,6 +134,7 @@ async def test_admin_adds_an_officer_from_the_users_page(
     await page.get_by_role("button", name="Tambah").click()
     budi = page.locator("table.users tr").filter(has_text="budi")
     await expect(budi).to_contain_text("aktif")
+    await expect(budi).to_contain_text("petugas")
     await budi.get_by_role("button", name="Nonaktifkan").click()
     await expect(budi).to_contain_text("nonaktif")
     own = page.locator("table.users tr").filter(has_text="admin")
@@ -192,6 +197,8 @@ async def test_claim_reply_note_resolve_and_rate_with_the_citizen_in_web_chat(
     row = officer.locator("tr.urgent").filter(has_text="maling masuk rumah")
     await expect(row).to_be_visible(timeout=15_000)
     await expect(officer.get_by_role("alert")).to_contain_text("DARURAT")
+    await expect(row).to_contain_text("Laporan kejadian")  # drawn by the page's script
+    await expect(row).to_contain_text("Web chat")
     await row.get_by_role("link").click()
     code = (await officer.locator("h1").inner_text()).split()[0]
 
@@ -210,7 +217,7 @@ async def test_claim_reply_note_resolve_and_rate_with_the_citizen_in_web_chat(
         "Petugas kami menuju lokasi, tetap di tempat aman."
     )
     await officer.get_by_role("button", name="Kirim balasan").click()
-    await expect(officer.locator(".facts")).to_contain_text("answered")
+    await expect(officer.locator(".facts")).to_contain_text("Dijawab")
     await expect(bot.last).to_contain_text("Petugas: Petugas kami menuju lokasi", timeout=10_000)
 
     await officer.get_by_label("Catatan internal").fill("cek CCTV pos ronda")
@@ -218,7 +225,7 @@ async def test_claim_reply_note_resolve_and_rate_with_the_citizen_in_web_chat(
     await expect(officer.locator(".notes")).to_contain_text("cek CCTV pos ronda")
 
     await officer.get_by_role("button", name="Selesaikan").click()
-    await expect(officer.locator(".facts")).to_contain_text("resolved")
+    await expect(officer.locator(".facts")).to_contain_text("Selesai")
     await expect(bot.last).to_contain_text("Beri nilai 1", timeout=10_000)
     await citizen.get_by_role("button", name="5", exact=True).click()
     await expect(bot.last).to_contain_text("5/5")

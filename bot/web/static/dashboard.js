@@ -33,8 +33,9 @@ function row(ticket) {
   if (ticket.urgent) code.append(" ", badge("DARURAT"));
   const due = cell(ticket.due_wib);
   if (ticket.overdue) due.append(" ", badge("TERLAMBAT", "late"));
-  tr.append(code, cell(ticket.category), cell(ticket.status), cell(ticket.assignee || ""),
-    cell(ticket.channel), cell(ticket.created_wib), due, cell(ticket.first_message, "text"));
+  tr.append(code, cell(ticket.category_label), cell(ticket.status_label),
+    cell(ticket.assignee || ""), cell(ticket.channel_label), cell(ticket.created_wib), due,
+    cell(ticket.first_message, "text"));
   return tr;
 }
 
