@@ -14,7 +14,7 @@ RASA_VENV := .venv-rasa
 POLRES := $(VENV)/bin/polres
 PYTEST_ARGS ?=
 
-.PHONY: help setup model db run test lint format bench clean
+.PHONY: help setup model db run test lint format bench screenshots clean
 
 help:
 	@echo "make run    set up, train the NLU model if needed, start the bot on http://127.0.0.1:8080"
@@ -22,6 +22,7 @@ help:
 	@echo "make setup  build .venv (Python 3.11, the app) and .venv-rasa (Python 3.10, Rasa $(RASA_VERSION))"
 	@echo "make lint   ruff, mypy and the import contracts"
 	@echo "make bench  NLU throughput benchmark (app path vs raw Rasa)"
+	@echo "make screenshots  retake docs/screenshots/ with the browser tests"
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -69,6 +70,11 @@ format: setup
 
 bench: model
 	$(VENV)/bin/python bench/nlu_throughput.py
+
+# The browser tests save screenshots to a scratch folder unless told where (tests/e2e/conftest.py).
+screenshots: model
+	POLRES_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest tests/e2e/test_dashboard_browser.py \
+		tests/e2e/test_review_browser.py tests/e2e/test_broadcasts.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) var reports rasa_project/models .pytest_cache .mypy_cache .ruff_cache

@@ -210,3 +210,13 @@ async def browser() -> AsyncIterator[Browser]:
         )
         yield browser
         await browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save their screenshots: a scratch folder, so a test run leaves
+    the repository alone; `make screenshots` sets POLRES_SCREENSHOTS=docs/screenshots."""
+    chosen = os.environ.get("POLRES_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator
 from itertools import count
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -21,7 +22,6 @@ from tests.e2e.conftest import (
     serving,
     telegram_webhook_env,
 )
-from tests.e2e.test_dashboard_browser import SCREENSHOTS
 from tests.e2e.test_telegram import SECRET, button_update, converse, ids, post_update, text_update
 from tests.fakes.images import png
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -71,7 +71,7 @@ async def admin_page(browser: Browser, server: Server) -> Page:
 
 
 async def test_an_admin_sends_a_disaster_alert_and_watches_it_deliver(
-    browser: Browser, server: Server, api: FakeTelegramApi
+    browser: Browser, server: Server, api: FakeTelegramApi, screenshots: Path
 ) -> None:
     sleman = await subscriber(server, api, "/langganan bencana kecamatan sleman")
     anywhere = await subscriber(server, api, "/langganan bencana")
@@ -96,7 +96,7 @@ async def test_an_admin_sends_a_disaster_alert_and_watches_it_deliver(
     await expect(page.locator("#sent")).to_have_text("2")
     assert await page.locator("#bar").get_attribute("max") == "2"
     await expect(page.locator("#cancel")).to_have_count(0)
-    await page.screenshot(path=str(SCREENSHOTS / "broadcast.png"), full_page=True)
+    await page.screenshot(path=str(screenshots / "broadcast.png"), full_page=True)
     for chat in (sleman, anywhere):
         assert any("Mengungsi ke <Balai Desa>" in m.plain_text for m in api.sent_messages(chat))
     assert not any("Banjir" in m.plain_text for m in api.sent_messages(depok))
@@ -184,7 +184,7 @@ async def test_officers_cannot_broadcast(server: Server) -> None:
 
 
 async def test_the_public_transparency_page_shows_aggregates_and_publications_only(
-    browser: Browser, server: Server, api: FakeTelegramApi
+    browser: Browser, server: Server, api: FakeTelegramApi, screenshots: Path
 ) -> None:
     reader = await subscriber(server, api, "/langganan info")
     for chat, words in (
@@ -219,7 +219,7 @@ async def test_the_public_transparency_page_shows_aggregates_and_publications_on
     html = await public.content()
     for private in ("lambat sekali", "petugas ramah", str(reader), "PL-"):
         assert private not in html
-    await public.screenshot(path=str(SCREENSHOTS / "transparency.png"), full_page=True)
+    await public.screenshot(path=str(screenshots / "transparency.png"), full_page=True)
 
 
 async def test_disaster_mode_from_the_dashboard_alerts_and_answers_evacuation_questions(

@@ -16,7 +16,6 @@ from tests.e2e.conftest import ROOT, Server, run_polres, running_polres
 
 pytestmark = pytest.mark.rasa
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 PASSWORDS = {"siti": "sandi-petugas-123", "admin": "sandi-admin-4567"}
 ATTACK = (
     "tolong ada perampokan sekarang di rumah saya <script>document.body.dataset.hacked=1</script>"
@@ -77,7 +76,7 @@ async def log_in(
 
 
 async def test_officer_sees_an_urgent_ticket_and_its_conversation_as_text(
-    context: BrowserContext, server: Server
+    context: BrowserContext, server: Server, screenshots: Path
 ) -> None:
     replies = citizen_says(server, "dash-e2e-1", ATTACK)
     assert "110" in replies[0]
@@ -90,8 +89,7 @@ async def test_officer_sees_an_urgent_ticket_and_its_conversation_as_text(
     cells = row.locator("td")
     for column, text in ((1, "Laporan kejadian"), (2, "Baru"), (4, "Web chat")):
         await expect(cells.nth(column)).to_have_text(text)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / "queue.png"))
+    await page.screenshot(path=str(screenshots / "queue.png"))
 
     await row.get_by_role("link").click()
     await expect(page.locator("h1")).to_contain_text("DARURAT")
@@ -99,7 +97,7 @@ async def test_officer_sees_an_urgent_ticket_and_its_conversation_as_text(
     await expect(citizen_line).to_contain_text("<script>document.body.dataset.hacked=1</script>")
     await expect(page.locator(".conversation li.bot").first).to_contain_text("110")
     assert await page.evaluate("document.body.dataset.hacked") is None
-    await page.screenshot(path=str(SCREENSHOTS / "ticket.png"), full_page=True)
+    await page.screenshot(path=str(screenshots / "ticket.png"), full_page=True)
 
 
 async def test_filters_narrow_the_queue(context: BrowserContext, server: Server) -> None:
@@ -167,9 +165,11 @@ async def test_wrong_password_and_logout(context: BrowserContext, server: Server
     assert api.status == 401
 
 
-def test_screenshots_are_in_docs() -> None:
-    # Written by the first test; the README links them.
-    assert Path(SCREENSHOTS / "queue.png").exists()
+def test_the_screenshots_the_readme_links_are_in_docs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    linked = re.findall(r"\(docs/screenshots/([\w-]+\.png)\)", readme)
+    assert len(linked) >= 5
+    assert all((ROOT / "docs" / "screenshots" / name).is_file() for name in linked)
 
 
 async def test_claim_reply_note_resolve_and_rate_with_the_citizen_in_web_chat(

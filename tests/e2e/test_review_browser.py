@@ -26,7 +26,6 @@ from tests.e2e.conftest import ROOT, Server, csrf_token, run_polres, running_pol
 
 pytestmark = pytest.mark.rasa
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 REVIEW = "/dashboard/admin/review"
 TOPICS = "/dashboard/admin/topics/new"
 PASSWORDS = {"admin": "sandi-admin-4567", "siti": "sandi-petugas-123"}
@@ -140,7 +139,7 @@ async def http_login(server: Server, username: str) -> AsyncIterator[aiohttp.Cli
 
 
 async def test_an_admin_corrects_and_discards_by_keyboard(
-    browser: Browser, review_server: ReviewServer
+    browser: Browser, review_server: ReviewServer, screenshots: Path
 ) -> None:
     setup = review_server
     texts = (*VAGUE, CLEAR)
@@ -158,8 +157,7 @@ async def test_an_admin_corrects_and_discards_by_keyboard(
         await expect(row.locator("td.text")).to_contain_text(text)
     await expect(page.locator('#waiting [data-count="total"]')).to_have_text(str(len(low)))
     await expect(rows.first).to_have_class(re.compile(r"\bselected\b"))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
+    await page.screenshot(path=str(screenshots / "review.png"), full_page=True)
 
     await page.keyboard.press("2")
     await expect(rows.first.locator("select[name=intent]")).to_have_value(corrected)
