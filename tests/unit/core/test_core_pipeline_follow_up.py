@@ -75,3 +75,16 @@ async def test_a_topic_asked_long_ago_is_not_assumed(chat: Chat, content: Conten
     decision = await chat.send("brp biayanya?")
 
     assert only_text(decision) == content.texts.get("id", "faq.which")
+
+
+async def test_a_follow_up_chosen_as_a_question_asks_which_service(
+    chat: Chat, content: Content
+) -> None:
+    unsure = "trus itu brp ya"
+    chat.nlu.says(unsure, "smalltalk", 0.3, ("smalltalk", 0.3), ("follow_up_question", 0.25))
+    await chat.send(unsure)
+
+    chosen = await chat.send("/pilih question")
+
+    assert only_text(chosen) == content.texts.get("id", "faq.which")
+    assert chosen.outcome.ticket is None  # not an officer's question
