@@ -39,9 +39,9 @@ from bot.web.auth import (
 from bot.web.charts import stacked_bars
 from bot.web.pages import (
     CATEGORY_NAMES,
-    CHANNEL_NAMES,
     STATUS_NAMES,
     admin_session,
+    channel_name,
     redirect,
     render,
 )
@@ -169,7 +169,7 @@ class Dashboard:
                         "channel": entry.row.channel,
                         "category_label": CATEGORY_NAMES[entry.row.category.value],
                         "status_label": STATUS_NAMES[entry.row.status.value],
-                        "channel_label": CHANNEL_NAMES.get(entry.row.channel, entry.row.channel),
+                        "channel_label": channel_name(entry.row.channel),
                         "assignee": entry.row.assignee,
                         "created_at": entry.row.created_at.isoformat(),
                         "created_wib": format_wib(entry.row.created_at),

@@ -45,16 +45,23 @@ CATEGORY_NAMES = {
     "feedback": "Saran/pengaduan",
     "other": "Lainnya",
 }
-CHANNEL_NAMES = {
+_CHANNEL_NAMES = {
     "webchat": "Web chat",
     "telegram": "Telegram",
     "whatsapp": "WhatsApp",
     "console": "Terminal",
 }
 ROLE_NAMES = {"officer": "petugas", "admin": "admin"}
+
+
+def channel_name(channel: str) -> str:
+    """A channel as officers read it; an unknown one as stored."""
+    return _CHANNEL_NAMES.get(channel, channel)
+
+
+_templates.filters["channel_name"] = channel_name
 _templates.globals["status_names"] = STATUS_NAMES
 _templates.globals["category_names"] = CATEGORY_NAMES
-_templates.globals["channel_names"] = CHANNEL_NAMES
 _templates.globals["role_names"] = ROLE_NAMES
 _templates.globals["broadcast_names"] = {
     "scheduled": "terjadwal",
