@@ -376,7 +376,10 @@ class TelegramChannel:
             data = parse_json(raw)
             update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
             inbound = parse_update(update, self.identity) if update is not None else None
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError):
+            # Wrong shapes; a `date` beyond the platform's time range fails in PTB's
+            # datetime.fromtimestamp with OverflowError or OSError (which would read as a
+            # backing service failing: 503).
             update = None
         if update is None:
             return _error(400, "body is not a Telegram update")

@@ -131,9 +131,18 @@ def _start_with_text_true() -> bytes:
     return json.dumps(update).encode()
 
 
+def _dated(seconds: float) -> bytes:
+    """Found by hypothesis: a `date` out of the platform's range (a 500, then a 503)."""
+    update = load_update("private_start_command")
+    update["message"]["date"] = seconds
+    return json.dumps(update).encode()
+
+
 @FUZZ
 @given(body=bodies(_telegram))
 @example(body=_start_with_text_true())
+@example(body=_dated(1e19))  # OverflowError
+@example(body=_dated(2**62))  # OSError
 def test_telegram_webhook(server: Server, body: bytes) -> None:
     headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
     assert post(server, "/webhook/telegram", body, headers) in (200, 400, 413)
