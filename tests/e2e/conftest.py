@@ -198,6 +198,9 @@ def server(rasa_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; never a downloaded browser
 CHROMIUM_INSTALLED = CHROMIUM.exists()
+# A name the browser resolves to 127.0.0.1: a page from it over http is not a secure context
+# (as on a LAN address), where browsers leave out APIs such as crypto.randomUUID.
+PLAIN_HTTP_HOST = "polres.test"
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +209,12 @@ async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                f"--host-resolver-rules=MAP {PLAIN_HTTP_HOST} 127.0.0.1",
+            ],
         )
         yield browser
         await browser.close()

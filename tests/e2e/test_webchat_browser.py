@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import PLAIN_HTTP_HOST, Server
 
 pytestmark = pytest.mark.rasa
 
@@ -63,3 +64,19 @@ async def test_a_reload_shows_the_conversation_so_far_once(page: Page) -> None:
     await expect(page.locator(".msg.bot").last).to_contain_text("SKCK")
     await page.wait_for_timeout(3500)  # a poll later: nothing shown twice
     await expect(page.locator(".msg.bot")).to_have_count(2)
+
+
+async def test_the_page_works_over_plain_http_from_a_lan_address(
+    browser: Browser, server: Server
+) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(server.url.replace("127.0.0.1", PLAIN_HTTP_HOST))
+    assert await page.evaluate("window.isSecureContext") is False
+    await expect(page.locator(".msg.bot").first).to_contain_text("asisten virtual Polres")
+    await page.get_by_label("Pesan").fill("syarat bikin SKCK apa aja min?")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".msg.bot").last).to_contain_text("SKCK")
+    session = await page.evaluate("localStorage.getItem('polres-session')")
+    assert re.fullmatch(r"[0-9a-f]{32}", session)
+    await context.close()

@@ -12,10 +12,17 @@ const base = `/api/webchat/${session}/messages`;
 const history = `/api/webchat/${session}/history`;
 let lastId = Number(localStorage.getItem(`polres-last-${session}`) || 0);
 
+// 32 random hex digits. getRandomValues, unlike randomUUID, also works on a page served over
+// plain http from an address other than localhost.
+function randomHex() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function sessionId() {
   let id = localStorage.getItem("polres-session");
-  if (!id) {
-    id = crypto.randomUUID().replaceAll("-", "");
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id || "")) {
+    id = randomHex();
     localStorage.setItem("polres-session", id);
   }
   return id;
@@ -60,7 +67,7 @@ function botBubble(reply) {
 async function send(body, shown) {
   bubble("me", shown);
   sendButton.disabled = true;
-  body.id = crypto.randomUUID(); // lets the server drop a retried duplicate
+  body.id = randomHex(); // lets the server drop a retried duplicate
   try {
     const response = await fetch(base, {
       method: "POST",
