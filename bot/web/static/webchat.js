@@ -3,6 +3,7 @@
 
 const POLL_MS = 3000;
 const LOCATION_SHARED = "📍 Lokasi dibagikan";
+const STARTED = "Mulai"; // shown for the /start the page sends on a first visit
 const log = document.getElementById("log");
 const form = document.getElementById("composer");
 const input = document.getElementById("text");
@@ -119,9 +120,15 @@ async function showHistory() {
   try {
     const response = await fetch(history);
     if (!response.ok) return;
+    // A pressed button was sent as its payload: shown by its title, as when it was pressed.
+    const titles = new Map([["/start", STARTED]]);
     for (const line of (await response.json()).messages) {
-      if (line.from === "citizen") bubble("me", line.text || LOCATION_SHARED);
-      else botBubble(line);
+      if (line.from === "citizen") {
+        bubble("me", titles.get(line.text) || line.text || LOCATION_SHARED);
+      } else {
+        botBubble(line);
+        for (const button of line.buttons || []) titles.set(button.payload, button.title);
+      }
       seen(line.id);
     }
   } catch (error) {
@@ -129,6 +136,6 @@ async function showHistory() {
   }
 }
 
-if (lastId === 0) send({ text: "/start" }, "Mulai");
+if (lastId === 0) send({ text: "/start" }, STARTED);
 else showHistory().then(poll);
 setInterval(poll, POLL_MS);
