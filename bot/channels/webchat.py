@@ -28,9 +28,8 @@ CHANNEL = "webchat"
 MAX_TEXT = 4000
 MAX_BODY = 16 * 1024
 HISTORY = 50
-# The session id is the only key to a conversation's history: long enough not to be guessed.
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-BAD_SESSION_ID = "session id must be 16-64 letters, digits, '-' or '_'"
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+BAD_SESSION_ID = "session id must be 8-64 letters, digits, '-' or '_'"
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 log = logging.getLogger(__name__)
 

@@ -45,7 +45,7 @@ async def log_in(
 
 async def test_every_page_carries_the_security_headers(server: Server) -> None:
     async with aiohttp.ClientSession(server.url) as http:
-        for path in ("/", "/login", "/healthz", "/api/webchat/abcdefgh-12345678/messages"):
+        for path in ("/", "/login", "/healthz", "/api/webchat/abcdefgh/messages"):
             async with http.get(path) as response:
                 headers = response.headers
                 assert "default-src 'self'" in headers["Content-Security-Policy"], path

@@ -22,7 +22,7 @@ function randomHex() {
 
 function sessionId() {
   let id = localStorage.getItem("polres-session");
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id || "")) {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(id || "")) {
     id = randomHex();
     localStorage.setItem("polres-session", id);
   }
