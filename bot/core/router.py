@@ -27,18 +27,24 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/edukasi": "education",
     "/tips": "education",
 }
-CANCEL_WORDS = frozenset({"batal", "cancel", "gak jadi", "ga jadi", "nggak jadi", "tidak jadi"})
-TIPS_WORDS = frozenset({"tips", "edukasi", "tip"})
+# Whole messages that mean a command without its slash, as citizens type them. No words after
+# them: a handler reads what follows its command as arguments.
+COMMAND_WORDS: Mapping[str, str] = {
+    **dict.fromkeys(
+        ("batal", "cancel", "gak jadi", "ga jadi", "nggak jadi", "tidak jadi"), "/batal"
+    ),
+    **dict.fromkeys(("tips", "tip", "edukasi"), "/tips"),
+    **dict.fromkeys(("langganan", "berlangganan", "subscribe"), "/langganan"),
+    **dict.fromkeys(("berhenti", "unsubscribe"), "/berhenti"),
+}
 
 
 def parse_command(text: str) -> str | None:
-    """'/lapor@PolresBot extra' → '/lapor'; a plain cancel word → '/batal', 'tips' → '/tips';
-    else None."""
+    """'/lapor@PolresBot extra' → '/lapor'; 'batal' → '/batal', 'Tips?' → '/tips'; else None."""
     stripped = text.strip()
-    if stripped.lower().rstrip(".!") in CANCEL_WORDS:
-        return "/batal"
-    if stripped.lower().rstrip(".!?") in TIPS_WORDS:
-        return "/tips"
+    word = COMMAND_WORDS.get(stripped.lower().rstrip(".!?"))
+    if word is not None:
+        return word
     if not stripped.startswith("/"):
         return None
     return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()

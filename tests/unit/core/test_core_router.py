@@ -27,6 +27,10 @@ RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3, dialog_emerg
         ("CANCEL!", "/batal"),
         ("gak jadi", "/batal"),
         ("tidak jadi", "/batal"),
+        ("Langganan", "/langganan"),
+        ("berlangganan!", "/langganan"),
+        ("BERHENTI", "/berhenti"),
+        ("unsubscribe.", "/berhenti"),
     ],
 )
 def test_parse_command(text: str, command: str) -> None:
@@ -35,7 +39,16 @@ def test_parse_command(text: str, command: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["halo min", "", "   ", "saya mau batal laporan kemarin", "lapor", "PL-7K3M-Q9XD", "a/b"],
+    [
+        "halo min",
+        "",
+        "   ",
+        "saya mau batal laporan kemarin",
+        "lapor",
+        "PL-7K3M-Q9XD",
+        "a/b",
+        "berhenti merokok gimana caranya",
+    ],
 )
 def test_plain_text_is_no_command(text: str) -> None:
     assert parse_command(text) is None

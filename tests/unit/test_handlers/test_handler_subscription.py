@@ -73,10 +73,11 @@ def test_unsubscribe_from_one_topic_or_all(make_context: MakeContext, content: C
     assert content.texts.get("id", "unsubscribe.all") in everything.replies[0].text
 
 
-def test_unsubscribe_without_a_topic_offers_the_topics_and_all(make_context: MakeContext) -> None:
-    outcome = subscription.unsubscribe(
-        make_context("/berhenti", command="/berhenti", channel="telegram")
-    )
+@pytest.mark.parametrize("text", ["/berhenti", "berhenti", "Unsubscribe!"])
+def test_unsubscribe_without_a_topic_offers_the_topics_and_all(
+    make_context: MakeContext, text: str
+) -> None:
+    outcome = subscription.unsubscribe(make_context(text, command="/berhenti", channel="telegram"))
 
     assert outcome.subscription is None
     payloads = [b.payload for b in outcome.replies[0].buttons]
