@@ -138,8 +138,8 @@ def _without_mention(text: str, username: str) -> str:
 
 def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """HTML-escaped message parts; the buttons go with the last part as an inline keyboard."""
-    # Escaping can lengthen the text, so cut the raw text with room to spare.
-    parts = [html.escape(part, quote=False) for part in split_text(reply.text, MAX_TEXT // 2)]
+    # Telegram counts the text after parsing the markup, so escaping takes no room.
+    parts = [html.escape(p, quote=False) for p in split_text(reply.text, MAX_TEXT, utf16=True)]
     keyboard = (
         InlineKeyboardMarkup(
             [[InlineKeyboardButton(b.title, callback_data=b.payload)] for b in reply.buttons]

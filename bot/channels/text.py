@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Pieces of at most `limit` characters, cut at a line break or a space where possible."""
+def split_text(text: str, limit: int, *, utf16: bool = False) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a line break or a space where possible.
+    With `utf16` the limit counts UTF-16 code units, as Telegram does (an emoji counts 2)."""
     pieces: list[str] = []
     rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
+    while (end := _fitting(rest, limit, utf16)) < len(rest):
+        cut = rest.rfind("\n", 0, end + 1)
         if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
+            cut = rest.rfind(" ", 0, end + 1)
         if cut <= 0:
-            cut = limit
+            cut = end
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return [*pieces, rest] if rest or not pieces else pieces
+
+
+def _fitting(text: str, limit: int, utf16: bool) -> int:
+    """How many characters of `text` fit in `limit`."""
+    if not utf16:
+        return min(limit, len(text))
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tests.fakes.telegram_api_base import TelegramApiBase
-from tests.fakes.telegram_html import MarkupError, parse_html, strip_text
+from tests.fakes.telegram_html import MarkupError, parse_html, strip_text, utf16_len
 from tests.fakes.telegram_wire import (
     BOT_SENDER,
     CHAT_ACTIONS,
@@ -174,7 +174,7 @@ class SendingMethods(TelegramApiBase):
         text, entities = self._format(params, "text")
         if not text:
             raise bad_request("message text is empty")
-        if len(text) > MAX_TEXT_LENGTH:
+        if utf16_len(text) > MAX_TEXT_LENGTH:
             raise bad_request("message is too long")
         content: dict[str, Any] = {"text": text}
         if entities:
@@ -199,7 +199,7 @@ class SendingMethods(TelegramApiBase):
             file_id = "" if photo is None else str(photo)
             data, sizes = self._known_photo(file_id)
         caption, entities = self._format(params, "caption")
-        if len(caption) > MAX_CAPTION_LENGTH:
+        if utf16_len(caption) > MAX_CAPTION_LENGTH:
             raise bad_request("message caption is too long")
         content: dict[str, Any] = {"photo": sizes}
         if caption:

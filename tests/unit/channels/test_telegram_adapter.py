@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,6 +106,25 @@ def test_split_text_without_spaces_cuts_hard() -> None:
     assert split_text("a" * 10, 4) == ["aaaa", "aaaa", "aa"]
 
 
+def test_split_text_in_utf16_units_counts_an_emoji_twice() -> None:
+    assert split_text("🚨" * 5, 4, utf16=True) == ["🚨🚨", "🚨🚨", "🚨"]
+    assert split_text("a🚨a", 4, utf16=True) == ["a🚨a"]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("a" * 4096, 1),  # Telegram's limit exactly
+        ("<&>" * 1365, 1),  # 4095 characters: escaping lengthens the markup, not the text
+        ("kata " * 800, 1),  # 4000 characters
+        ("a" * 4097, 2),
+        ("🚨" * 2049, 2),  # 4098 UTF-16 units
+    ],
+)
+def test_render_splits_only_past_4096(text: str, parts: int) -> None:
+    assert len(render(Reply(text))) == parts
+
+
 def test_render_escapes_citizen_text_and_puts_buttons_on_the_last_part() -> None:
     reply = Reply("<b>" + "kata " * 1500, (Button("Lapor", "/lapor"),))
 
@@ -112,7 +132,7 @@ def test_render_escapes_citizen_text_and_puts_buttons_on_the_last_part() -> None
 
     assert len(parts) >= 2
     assert parts[0][0].startswith("&lt;b&gt;")
-    assert all(len(text) <= 4096 for text, _ in parts)
+    assert all(len(html.unescape(text)) <= 4096 for text, _ in parts)  # as Telegram counts
     assert all(keyboard is None for _, keyboard in parts[:-1])
     keyboard = parts[-1][1]
     assert keyboard is not None
