@@ -22,16 +22,30 @@ MAX_BODY = 64 * 1024
 MAX_UPLOAD = MAX_IMAGE_BYTES + MAX_BODY  # a picture and the form around it
 
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
 @web.middleware
 async def security_headers(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    response = await handler(request)
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:  # a raised answer (404, 403, 413…) is an answer too
+        _secure(error)
+        raise
+    _secure(response)
     return response
+
+
+def _secure(response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
 
 
 def uploads_to(paths: Collection[str]) -> Middleware:

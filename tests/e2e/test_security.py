@@ -43,16 +43,32 @@ async def log_in(
         return r
 
 
-async def test_every_page_carries_the_security_headers(server: Server) -> None:
-    async with aiohttp.ClientSession(server.url) as http:
-        for path in ("/", "/login", "/healthz", "/api/webchat/abcdefgh/messages"):
-            async with http.get(path) as response:
-                headers = response.headers
-                assert "default-src 'self'" in headers["Content-Security-Policy"], path
-                assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-                assert headers["X-Frame-Options"] == "DENY"
-                assert headers["X-Content-Type-Options"] == "nosniff"
-                assert headers["Referrer-Policy"] == "same-origin"
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/", None, 200),
+        ("GET", "/login", None, 200),
+        ("GET", "/healthz", None, 200),
+        ("GET", "/api/webchat/abcdefgh/messages", None, 200),
+        ("GET", "/no-such-page", None, 404),
+        ("GET", "/dashboard", None, 303),
+        ("POST", "/api/webchat/abcdefgh/messages", b"x" * 100_000, 413),
+    ],
+)
+async def test_every_answer_carries_the_security_headers(
+    server: Server, method: str, path: str, body: bytes | None, status: int
+) -> None:
+    async with (
+        aiohttp.ClientSession(server.url) as http,
+        http.request(method, path, data=body, allow_redirects=False) as response,
+    ):
+        assert response.status == status
+        headers = response.headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"], path
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 async def test_anonymous_visitors_are_sent_to_login_or_refused(server: Server) -> None:
