@@ -85,12 +85,13 @@ class Services:
             raise
 
     async def follow_active_model(self) -> None:
-        """Serve the active model version: switch when an admin activates another one (from
-        the dashboard or the CLI), then reload the intent table and FAQ content."""
+        """Serve the active model version: when an admin activates another one (from the
+        dashboard or the CLI), switch to it and reload the intent table and FAQ content."""
         poll = self.settings.config.models.poll_seconds
+        followed: int | None = None
         while True:
             try:
-                await self._follow_once()
+                followed = await self.follow_once(followed)
             except Exception:
                 log.exception("switching the NLU model failed; retrying")
             await asyncio.sleep(poll)
@@ -111,15 +112,14 @@ class Services:
                 log.exception("the retention sweep failed; trying again tomorrow")
             await asyncio.sleep(24 * 3600)
 
-    async def _follow_once(self) -> None:
+    async def follow_once(self, followed: int | None) -> int | None:
+        """Catch up with the active version if it is not `followed`; returns the one followed.
+        With RASA_URL the model is loaded where those servers run: only the content reloads."""
         active = await self.retraining.versions.active()
-        if active is None or not active.model_file:
-            return
-        if not isinstance(self.nlu, SwitchingNlu):
-            return  # RASA_URL: that server's model is managed where it runs
-        if self.nlu.model.name == active.model_file:
-            return
-        await self.nlu.switch(self.retraining.models / active.model_file)
+        if active is None or not active.model_file or active.id == followed:
+            return followed
+        if isinstance(self.nlu, SwitchingNlu) and self.nlu.model.name != active.model_file:
+            await self.nlu.switch(self.retraining.models / active.model_file)
         data = self.settings.path(self.settings.config.paths.data)
         intents = await asyncio.to_thread(load_intents, data)
         classifier = self.pipeline.classifier
@@ -129,6 +129,7 @@ class Services:
             load_content, data, self.settings.config.languages.supported
         )
         log.info("now serving model version %s", active.id)
+        return active.id
 
 
 @contextlib.asynccontextmanager
