@@ -211,10 +211,15 @@ async def _nlu_evaluate(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _nlu_activate(settings: Settings, args: argparse.Namespace) -> None:
     await commands.activate_version(settings, args.version, force=args.force, reason=args.reason)
-    print(
-        f"model version {args.version} is active; a running `polres serve` switches to it "
-        "within a minute, without a pause"
+    poll = f"{settings.config.models.poll_seconds:g} s"
+    then = (
+        f"load its model file on the RASA_URL servers; a running `polres serve` reloads data/ "
+        f"within {poll}"
+        if settings.rasa_urls
+        else f"a running `polres serve` starts loading it within {poll} and switches to it "
+        "without a pause"
     )
+    print(f"model version {args.version} is active; {then}")
 
 
 async def _nlu_models(settings: Settings, args: argparse.Namespace) -> None:

@@ -145,7 +145,8 @@ async def test_activation_while_serving_loses_no_classification_then_rollback(
         comparison = project.polres("nlu", "evaluate", "2")
         forced = "may be activated" not in comparison
         args = ["--force", "--reason", "integration test"] if forced else []
-        await asyncio.to_thread(project.polres, "nlu", "activate", "2", *args)
+        said = await asyncio.to_thread(project.polres, "nlu", "activate", "2", *args)
+        assert "starts loading it within 5 s" in said  # models.poll_seconds
         await _until(lambda: faq in _sync_reply(server, ODD), within=240)
         stop.set()
         await asyncio.wait_for(asker, 60)
