@@ -443,6 +443,7 @@ def create_web_app(
         webchat=services.settings.config.channels.webchat,
         middlewares=[auth.middleware()],
         upload_paths=[BROADCASTS],
+        behind_proxy=services.settings.behind_proxy,
     )
 
 

@@ -52,6 +52,7 @@ class Settings:
     port: int
     secret_key: str = field(repr=False)  # keys the dashboard's session digests (bot.web.auth)
     log_level: str
+    behind_proxy: bool = False  # POLRES_BEHIND_PROXY: clients' addresses from X-Forwarded-For
     telegram: Telegram | None = None
     whatsapp: WhatsApp | None = None
 
@@ -70,6 +71,7 @@ ENV_VARIABLES = (
     "POLRES_PORT",
     "POLRES_SECRET_KEY",
     "POLRES_LOG_LEVEL",
+    "POLRES_BEHIND_PROXY",
     "POLRES_CONFIG",
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_MODE",
@@ -114,6 +116,7 @@ def load_settings(config_path: Path | None = None) -> Settings:
         port=_port(os.environ.get("POLRES_PORT")),
         secret_key=_secret_key(os.environ.get("POLRES_SECRET_KEY")),
         log_level=_log_level(os.environ.get("POLRES_LOG_LEVEL")),
+        behind_proxy=_flag("POLRES_BEHIND_PROXY"),
         telegram=_telegram(),
         whatsapp=_whatsapp(),
     )
@@ -220,6 +223,15 @@ def _secret_key(value: str | None) -> str:
     if len(value) < 32:
         raise ConfigError("POLRES_SECRET_KEY: must be at least 32 characters long")
     return value
+
+
+def _flag(name: str) -> bool:
+    value = (os.environ.get(name) or "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name}: expected true or false, got {value!r}")
 
 
 def _log_level(value: str | None) -> str:

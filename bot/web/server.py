@@ -48,6 +48,18 @@ def _secure(response: web.StreamResponse) -> None:
         response.headers.setdefault(name, value)
 
 
+@web.middleware
+async def forwarded_client(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Behind the office's reverse proxy every request comes from the proxy: the client is the
+    address it appended to X-Forwarded-For, the last one (any before it the client wrote)."""
+    forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+    if forwarded:
+        request = request.clone(remote=forwarded)
+    return await handler(request)
+
+
 def uploads_to(paths: Collection[str]) -> Middleware:
     """Requests to these paths may carry a picture: MAX_UPLOAD bytes instead of MAX_BODY."""
 
@@ -68,12 +80,21 @@ def create_app(
     webchat: bool = True,
     middlewares: Sequence[Middleware] = (),
     upload_paths: Collection[str] = (),
+    behind_proxy: bool = False,
 ) -> web.Application:
     """`readiness` maps a dependency name to a check that raises when it is not usable;
     `middlewares` run inside the security headers (e.g. the dashboard's login check);
-    `upload_paths` take bodies of up to MAX_UPLOAD bytes."""
+    `upload_paths` take bodies of up to MAX_UPLOAD bytes; `behind_proxy`: clients' addresses
+    from X-Forwarded-For (the login throttle counts per address)."""
+    proxied = [forwarded_client] if behind_proxy else []
     app = web.Application(
-        middlewares=[security_headers, unavailable_as_503, uploads_to(upload_paths), *middlewares],
+        middlewares=[
+            *proxied,
+            security_headers,
+            unavailable_as_503,
+            uploads_to(upload_paths),
+            *middlewares,
+        ],
         client_max_size=MAX_BODY,
     )
     app.add_routes(list(routes))

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.e2e.conftest import Server, run_polres, running_polres
+from tests.e2e.conftest import Server, run_polres, running_polres, serving
 
 pytestmark = pytest.mark.rasa
 PASSWORD = "sandi-keamanan-123"
@@ -128,3 +128,22 @@ async def test_logins_from_one_address_are_throttled(server: Server) -> None:
     assert all(answer.status == 401 for answer in answers)
     assert "terlalu banyak percobaan masuk" in texts[-1]
     assert "terlalu banyak percobaan masuk" not in texts[0]
+
+
+async def test_behind_a_proxy_logins_are_throttled_per_forwarded_address(
+    rasa_url: str, tmp_path: Path
+) -> None:
+    async def attempt(http: aiohttp.ClientSession, chain: str) -> str:
+        answer = await log_in(http, "salah-sekali-123", **{"X-Forwarded-For": chain})
+        return await answer.text()
+
+    async with (
+        serving(tmp_path, RASA_URL=rasa_url, POLRES_BEHIND_PROXY="1") as proxied,
+        aiohttp.ClientSession(proxied.url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+    ):
+        # the proxy appends the client's address; what comes before it the client wrote
+        texts = [await attempt(http, f"10.9.9.{n}, 203.0.113.7") for n in range(11)]
+        other = await attempt(http, "203.0.113.8")
+    assert "terlalu banyak percobaan masuk" not in texts[9]
+    assert "terlalu banyak percobaan masuk" in texts[10]
+    assert "terlalu banyak percobaan masuk" not in other

@@ -31,6 +31,7 @@ def test_an_empty_config_gives_the_defaults(load: Load, tmp_path: Path) -> None:
     assert settings.host == "127.0.0.1"
     assert settings.port == 8080
     assert settings.log_level == "INFO"
+    assert settings.behind_proxy is False
     assert len(settings.secret_key) >= 32
     assert settings.rasa_executable == tmp_path.resolve() / ".venv-rasa" / "bin" / "rasa"
 
@@ -163,6 +164,7 @@ def test_polres_config_names_the_file(tmp_path: Path, monkeypatch: pytest.Monkey
         ("POLRES_SECRET_KEY", "too-short"),
         ("POLRES_SECRET_KEY", "x" * 31),
         ("POLRES_LOG_LEVEL", "verbose"),
+        ("POLRES_BEHIND_PROXY", "maybe"),
     ],
 )
 def test_a_bad_environment_variable_is_named(
@@ -182,6 +184,7 @@ def test_good_environment_variables(load: Load, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("POLRES_PORT", "65535")
     monkeypatch.setenv("POLRES_SECRET_KEY", "k" * 32)
     monkeypatch.setenv("POLRES_LOG_LEVEL", "debug")
+    monkeypatch.setenv("POLRES_BEHIND_PROXY", "True")
 
     settings = load("")
 
@@ -190,6 +193,7 @@ def test_good_environment_variables(load: Load, monkeypatch: pytest.MonkeyPatch)
     assert settings.port == 65535
     assert settings.secret_key == "k" * 32
     assert settings.log_level == "DEBUG"
+    assert settings.behind_proxy is True
 
 
 @pytest.mark.parametrize(

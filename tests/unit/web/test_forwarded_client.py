@@ -1,0 +1,46 @@
+"""POLRES_BEHIND_PROXY: the client's address is the one the proxy appended to X-Forwarded-For."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from bot.web.server import create_app
+
+Serve = Callable[[bool], AsyncIterator[str]]
+
+
+async def remote(request: web.Request) -> web.Response:
+    return web.Response(text=request.remote or "")
+
+
+async def seen_from(behind_proxy: bool, headers: dict[str, str]) -> str:
+    app = create_app([web.get("/who", remote)], readiness={}, behind_proxy=behind_proxy)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(server.make_url("/who"), headers=headers) as response,
+        ):
+            return await response.text()
+    finally:
+        await server.close()
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "headers", "client"),
+    [
+        (True, {"X-Forwarded-For": "203.0.113.7"}, "203.0.113.7"),
+        (True, {"X-Forwarded-For": "10.0.0.1, 203.0.113.7"}, "203.0.113.7"),  # the proxy's own
+        (True, {"X-Forwarded-For": " "}, "127.0.0.1"),
+        (True, {}, "127.0.0.1"),
+        (False, {"X-Forwarded-For": "203.0.113.7"}, "127.0.0.1"),  # not trusted by default
+    ],
+)
+async def test_the_client_address(behind_proxy: bool, headers: dict[str, str], client: str) -> None:
+    assert await seen_from(behind_proxy, headers) == client
