@@ -102,19 +102,22 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def template_message(message: OutboundMessage, template: Template) -> dict[str, Any]:
+def template_messages(message: OutboundMessage, template: Template) -> list[dict[str, Any]]:
     """The approved template with the message as its one body parameter (parameters may not
-    hold line breaks, tabs or runs of spaces)."""
-    parameter = _short(" ".join(message.reply.text.split()), MAX_TEMPLATE_PARAMETER)
+    hold line breaks, tabs or runs of spaces); a longer text in as many as it takes."""
+    one_line = " ".join(message.reply.text.split())
     language = template.languages.get(message.language) or next(iter(template.languages.values()))
-    return {
-        "type": "template",
-        "template": {
-            "name": template.name,
-            "language": {"code": language},
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": parameter}]}],
-        },
-    }
+    return [
+        {
+            "type": "template",
+            "template": {
+                "name": template.name,
+                "language": {"code": language},
+                "components": [{"type": "body", "parameters": [{"type": "text", "text": part}]}],
+            },
+        }
+        for part in split_text(one_line, MAX_TEMPLATE_PARAMETER)
+    ]
 
 
 @dataclass
@@ -206,7 +209,9 @@ class WhatsAppSender:
         return Receipt(external_id=wamid)
 
     async def _send_template(self, message: OutboundMessage) -> Receipt:
-        wamid = await self._post(message.chat_id, template_message(message, self.template))
+        wamid = None
+        for part in template_messages(message, self.template):
+            wamid = await self._post(message.chat_id, part)
         return Receipt(external_id=wamid, template=self.template.name)
 
     async def _post(self, to: str, content: Mapping[str, Any]) -> str | None:

@@ -12,7 +12,7 @@ import pytest
 from bot.channels import whatsapp
 from bot.channels.whatsapp import WhatsAppChannel, parse_notification, signature_matches
 from bot.channels.whatsapp_graph import GraphApi
-from bot.channels.whatsapp_sender import Template, WhatsAppSender, render, template_message
+from bot.channels.whatsapp_sender import Template, WhatsAppSender, render, template_messages
 from bot.core.errors import DeliveryError, InvalidInput
 from bot.core.types import (
     Button,
@@ -210,13 +210,21 @@ def test_a_long_text_with_buttons_ends_with_a_short_interactive_body() -> None:
 
 def test_a_template_carries_the_text_on_one_line_in_the_citizens_language() -> None:
     message = outbound(text="Laporan PL-1:\n\nsudah   ditangani", language="en")
-    template = template_message(message, TEMPLATE)["template"]
+    [message_object] = template_messages(message, TEMPLATE)
+    template = message_object["template"]
     assert template["name"] == "polres_pesan"
     assert template["language"] == {"code": "en"}
     [parameter] = template["components"][0]["parameters"]
     assert parameter == {"type": "text", "text": "Laporan PL-1: sudah ditangani"}
-    long = template_message(outbound(text="a " * 2000), TEMPLATE)["template"]
-    assert len(long["components"][0]["parameters"][0]["text"]) <= 1000
+
+
+def test_a_long_text_goes_in_as_many_templates_as_it_takes_nothing_cut() -> None:
+    text = " ".join(f"kata{n}" for n in range(500))  # 3,389 characters
+    parts = template_messages(outbound(text=text), TEMPLATE)
+    parameters = [p["template"]["components"][0]["parameters"][0]["text"] for p in parts]
+    assert len(parts) == 4
+    assert all(len(parameter) <= 1000 for parameter in parameters)
+    assert " ".join(parameters) == text
 
 
 # --- the sender -------------------------------------------------------------------------------
