@@ -348,6 +348,7 @@ def telegram_channel(
         api_base_url=settings.telegram.api_base_url,
         reception=services.pipeline,
         on_accepted=on_accepted,
+        texts=services.pipeline.content.texts,
     )
 
 

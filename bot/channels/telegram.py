@@ -21,6 +21,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from aiohttp import web
 from telegram import (
     Bot,
+    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -43,6 +44,7 @@ from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.text import split_text
 from bot.channels.uploads import SendPicture, Uploads
 from bot.core.background import BackgroundTasks
+from bot.core.content import DEFAULT_LANGUAGE, Texts
 from bot.core.errors import DeliveryError, ServiceUnavailable
 from bot.core.images import Image
 from bot.core.ports import Accepted, Images, Reception
@@ -54,6 +56,11 @@ WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
 MAX_TEXT = 4096
+# Telegram's command menu ("/" in the chat), in this order; each described by command.<name>.
+MENU_COMMANDS = (
+    "start", "lapor", "status", "saran", "petugas", "langganan", "berhenti", "evakuasi",
+    "edukasi", "batal",
+)  # fmt: skip
 MAX_BODY = 256 * 1024
 log = logging.getLogger(__name__)
 
@@ -284,8 +291,10 @@ class TelegramChannel:
         api_base_url: str,
         reception: Reception,
         on_accepted: Callable[[Accepted], None],
+        texts: Texts,
     ) -> None:
         self.mode = mode
+        self.texts = texts
         self.api_base_url = api_base_url
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
@@ -338,7 +347,21 @@ class TelegramChannel:
                 allowed_updates=list(ALLOWED_UPDATES),
                 drop_pending_updates=False,
             )
+        await self._set_command_menus()
         log.info("telegram channel started in %s mode as @%s", self.mode, me.username)
+
+    async def _set_command_menus(self) -> None:
+        """The "/" menu in the language of the citizen's Telegram app; Indonesian for others."""
+        try:
+            for language in self.texts.languages:
+                commands = [
+                    BotCommand(name, self.texts.get(language, f"command.{name}"))
+                    for name in MENU_COMMANDS
+                ]
+                code = None if language == DEFAULT_LANGUAGE else language
+                await self.bot.set_my_commands(commands, language_code=code)
+        except TelegramError as error:  # the bot works without its menu
+            log.warning("telegram: the command menu was not set: %s", error.message)
 
     async def stop(self) -> None:
         updater = self.application.updater

@@ -101,6 +101,20 @@ async def test_serve_registers_the_webhook_with_its_secret(
     assert sorted(call.params["allowed_updates"]) == ["callback_query", "message"]
 
 
+async def test_serve_sets_the_command_menu_in_each_language(
+    webhook_server: Server, api: FakeTelegramApi
+) -> None:
+    menus = {
+        language: {c["command"]: c["description"] for c in menu}
+        for language, menu in api.command_menus.items()
+    }
+    assert set(menus) == {"", "en"}  # Indonesian for everyone but English-language apps
+    assert list(menus[""])[:3] == ["start", "lapor", "status"]
+    assert menus[""]["lapor"] == "Lapor kejadian"
+    assert menus["en"]["lapor"] == "Report an incident"
+    assert menus[""].keys() == menus["en"].keys()
+
+
 async def test_faq_question_gets_its_answer_with_buttons(
     webhook_server: Server, api: FakeTelegramApi
 ) -> None:

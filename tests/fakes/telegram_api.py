@@ -13,7 +13,8 @@
 * method names are case-insensitive, as in the Bot API.
 
 Implemented methods: getMe, getUpdates (long polling), setWebhook, deleteWebhook,
-getWebhookInfo, sendMessage, sendPhoto, answerCallbackQuery, sendChatAction, getFile. Anything
+getWebhookInfo, sendMessage, sendPhoto, answerCallbackQuery, sendChatAction, getFile,
+setMyCommands and getMyCommands (the default scope only). Anything
 else answers 404 "Not Found" (PTB: InvalidToken, or EndPointNotFound from ``do_api_request``)
 unless a test `stub`s it.
 
@@ -33,6 +34,7 @@ module puts them together with the controls a test uses.
 from __future__ import annotations
 
 import copy
+import re
 from collections import deque
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -111,6 +113,8 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
         }
         self._methods = {name.lower(): Method(name, handler) for name, handler in handlers.items()}
 
@@ -132,6 +136,31 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
     @property
     def bot_user(self) -> dict[str, Any]:
         return copy.deepcopy(BOT_USER)
+
+    # -- the command menu -------------------------------------------------------------------
+
+    def _set_my_commands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("can't parse commands JSON array")
+        menu = []
+        for command in commands:
+            if not isinstance(command, dict):
+                raise bad_request("can't parse BotCommand JSON object")
+            name, description = command.get("command"), command.get("description")
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]{1,32}", name):
+                raise bad_request("command is invalid")
+            if not isinstance(description, str) or not 1 <= len(description) <= 256:
+                raise bad_request("command description is invalid")
+            menu.append({"command": name, "description": description})
+        language = str(params.get("language_code") or "")
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise bad_request("invalid language code specified")
+        self.command_menus[language] = menu
+        return True
+
+    def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, str]]:
+        return copy.deepcopy(self.command_menus.get(str(params.get("language_code") or ""), []))
 
     # -- test controls ----------------------------------------------------------------------
 

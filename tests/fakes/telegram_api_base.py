@@ -53,6 +53,8 @@ class TelegramApiBase(LocalServer):
         self._highest_update_id = 0
         self._allowed_updates: list[str] | None = None
         self.webhook: WebhookConfig | None = None
+        # setMyCommands: language_code ("" for everyone else) → [{"command", "description"}]
+        self.command_menus: dict[str, list[dict[str, str]]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}

@@ -7,8 +7,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Bot
-from telegram.error import EndPointNotFound, InvalidToken
+from telegram import Bot, BotCommand
+from telegram.error import BadRequest, EndPointNotFound, InvalidToken
 
 from tests.fakes.telegram_api import BOT_ID, FakeTelegramApi
 from tests.unit.fake_telegram_api.telegram_samples import CHAT
@@ -101,3 +101,22 @@ async def test_error_body_shape(api: FakeTelegramApi) -> None:
                 "error_code": 401,
                 "description": "Unauthorized",
             }
+
+
+# -- the command menu -------------------------------------------------------------------------
+
+
+async def test_set_my_commands_per_language(api: FakeTelegramApi) -> None:
+    async with Bot(api.token, base_url=api.base_url) as bot:
+        assert await bot.set_my_commands([BotCommand("lapor", "Lapor kejadian")])
+        await bot.set_my_commands([("lapor", "Report an incident")], language_code="en")
+        english = await bot.get_my_commands(language_code="en")
+        with pytest.raises(BadRequest, match=r"(?i)command is invalid"):
+            await bot.set_my_commands([BotCommand("Lapor-Kejadian", "x")])
+        with pytest.raises(BadRequest, match=r"(?i)invalid language code"):
+            await bot.set_my_commands([BotCommand("lapor", "x")], language_code="indonesia")
+    assert [(c.command, c.description) for c in english] == [("lapor", "Report an incident")]
+    assert api.command_menus == {
+        "": [{"command": "lapor", "description": "Lapor kejadian"}],
+        "en": [{"command": "lapor", "description": "Report an incident"}],
+    }
