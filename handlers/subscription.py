@@ -1,4 +1,5 @@
-"""/langganan and /berhenti: a citizen's consent to broadcasts, per topic (and kecamatan)."""
+"""/langganan and /berhenti (or asking in words: the subscribe and unsubscribe intents): a
+citizen's consent to broadcasts, per topic (and kecamatan)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from handlers.common import receives_broadcasts
 def subscribe(context: Context) -> Outcome:
     if not receives_broadcasts(context):
         return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
-    request = read_topic(_arguments(context.text))
+    request = read_topic(_arguments(context))
     if request.topic is None or request.topic == ALL:
         return Outcome(replies=(_choices(context, "subscribe", "/langganan", request.unknown),))
     where = context.t("subscribe.in_area", area=request.area.title()) if request.area else ""
@@ -25,7 +26,7 @@ def subscribe(context: Context) -> Outcome:
 def unsubscribe(context: Context) -> Outcome:
     if not receives_broadcasts(context):
         return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
-    request = read_topic(_arguments(context.text))
+    request = read_topic(_arguments(context))
     if request.topic is None:
         choices = _choices(context, "unsubscribe", "/berhenti", request.unknown)
         everything = Button(context.t("unsubscribe.all_button"), f"/berhenti {ALL}")
@@ -50,6 +51,9 @@ def _name(context: Context, topic: str) -> str:
     return context.t(f"topic.{topic}")
 
 
-def _arguments(text: str) -> str:
-    parts = text.split(maxsplit=1)
+def _arguments(context: Context) -> str:
+    """What follows the command ("/langganan bencana"); asked in words, the topics are offered."""
+    if context.command is None:
+        return ""
+    parts = context.text.split(maxsplit=1)
     return parts[1] if len(parts) > 1 else ""

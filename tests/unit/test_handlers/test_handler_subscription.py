@@ -100,3 +100,21 @@ def test_the_web_chat_says_where_to_subscribe(
     assert outcome.subscription is None
     assert outcome.replies[0].text == content.texts.get("id", "subscribe.unavailable")
     assert outcome.replies[0].buttons == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "handle", "command"),
+    [
+        ("saya mau berlangganan info bencana", subscription.subscribe, "/langganan"),
+        ("stop kirim pesan", subscription.unsubscribe, "/berhenti"),
+    ],
+)
+def test_asked_in_words_the_topics_are_offered(
+    make_context: MakeContext, text: str, handle: Handler, command: str
+) -> None:
+    outcome = handle(make_context(text, channel="whatsapp"))  # the NLU's intent, no command
+
+    assert outcome.subscription is None
+    [reply] = outcome.replies
+    assert [b.payload for b in reply.buttons][: len(TOPICS)] == [f"{command} {t}" for t in TOPICS]
+    assert "tidak ada" not in reply.text  # the words are not read as a topic
