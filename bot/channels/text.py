@@ -23,6 +23,8 @@ def _fitting(text: str, limit: int, utf16: bool) -> int:
     """How many characters of `text` fit in `limit`."""
     if not utf16:
         return min(limit, len(text))
+    if len(text.encode("utf-16-le")) <= 2 * limit:
+        return len(text)  # the usual case, counted in C
     units = 0
     for index, char in enumerate(text):
         units += 2 if ord(char) > 0xFFFF else 1
