@@ -146,7 +146,7 @@ async def test_activation_while_serving_loses_no_classification_then_rollback(
         forced = "may be activated" not in comparison
         args = ["--force", "--reason", "integration test"] if forced else []
         said = await asyncio.to_thread(project.polres, "nlu", "activate", "2", *args)
-        assert "starts loading it within 5 s" in said  # models.poll_seconds
+        assert "starts loading it within 1 s" in said  # this project's models.poll_seconds
         await _until(lambda: faq in _sync_reply(server, ODD), within=240)
         stop.set()
         await asyncio.wait_for(asker, 60)
