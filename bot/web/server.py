@@ -89,10 +89,10 @@ def create_app(
     proxied = [forwarded_client] if behind_proxy else []
     app = web.Application(
         middlewares=[
-            *proxied,
             security_headers,
             unavailable_as_503,
             uploads_to(upload_paths),
+            *proxied,  # after uploads_to: its clone would drop the forwarded address
             *middlewares,
         ],
         client_max_size=MAX_BODY,

@@ -44,3 +44,20 @@ async def seen_from(behind_proxy: bool, headers: dict[str, str]) -> str:
 )
 async def test_the_client_address(behind_proxy: bool, headers: dict[str, str], client: str) -> None:
     assert await seen_from(behind_proxy, headers) == client
+
+
+async def test_the_address_survives_on_an_upload_path() -> None:
+    app = create_app(
+        [web.post("/upload", remote)], readiness={}, upload_paths=["/upload"], behind_proxy=True
+    )
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        headers = {"X-Forwarded-For": "203.0.113.7"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(server.make_url("/upload"), data=b"x", headers=headers) as response,
+        ):
+            assert await response.text() == "203.0.113.7"
+    finally:
+        await server.close()
