@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-
 import aiohttp
 import pytest
 from aiohttp import web
@@ -11,21 +9,21 @@ from aiohttp.test_utils import TestServer
 
 from bot.web.server import create_app
 
-Serve = Callable[[bool], AsyncIterator[str]]
-
 
 async def remote(request: web.Request) -> web.Response:
     return web.Response(text=request.remote or "")
 
 
-async def seen_from(behind_proxy: bool, headers: dict[str, str]) -> str:
-    app = create_app([web.get("/who", remote)], readiness={}, behind_proxy=behind_proxy)
+async def seen_from(behind_proxy: bool, headers: dict[str, str], path: str = "/who") -> str:
+    """The address a route sees; /upload is an upload path (bot.web.server.uploads_to)."""
+    routes = [web.post("/who", remote), web.post("/upload", remote)]
+    app = create_app(routes, readiness={}, upload_paths=["/upload"], behind_proxy=behind_proxy)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     try:
         async with (
             aiohttp.ClientSession() as http,
-            http.get(server.make_url("/who"), headers=headers) as response,
+            http.post(server.make_url(path), data=b"x", headers=headers) as response,
         ):
             return await response.text()
     finally:
@@ -47,17 +45,4 @@ async def test_the_client_address(behind_proxy: bool, headers: dict[str, str], c
 
 
 async def test_the_address_survives_on_an_upload_path() -> None:
-    app = create_app(
-        [web.post("/upload", remote)], readiness={}, upload_paths=["/upload"], behind_proxy=True
-    )
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    try:
-        headers = {"X-Forwarded-For": "203.0.113.7"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(server.make_url("/upload"), data=b"x", headers=headers) as response,
-        ):
-            assert await response.text() == "203.0.113.7"
-    finally:
-        await server.close()
+    assert await seen_from(True, {"X-Forwarded-For": "203.0.113.7"}, "/upload") == "203.0.113.7"
