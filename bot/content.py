@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.aspects import AspectWords
 from bot.core.content import Campaign, Content, FaqAnswer, IntentTable, Texts
 from bot.core.errors import ContentError
 from bot.core.evacuation import EvacuationPoint
@@ -18,23 +19,39 @@ from bot.core.types import Category, IntentSpec, Location
 def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
     languages = tuple(languages)
     texts = {lang: _flatten(_read(data_dir / "messages" / f"{lang}.yml")) for lang in languages}
+    aspect_words = _aspect_words(data_dir)
     faq: dict[str, FaqAnswer] = {}
     for path in sorted((data_dir / "faq").glob("*.yml")):
         raw = _read(path)
         topic = raw.get("topic")
         if topic != path.stem:
             raise ContentError(f"{path}: topic must be '{path.stem}', found {topic!r}")
-        for part in ("title", "answer"):
-            missing = [lang for lang in languages if not (raw.get(part) or {}).get(lang)]
+        aspects: dict[str, dict[str, str]] = raw.get("aspects") or {}
+        unknown = set(aspects) - aspect_words.names
+        if unknown:
+            raise ContentError(f"{path}: unknown aspects {sorted(unknown)} (data/aspects.yml)")
+        parts = {"title": raw.get("title"), "answer": raw.get("answer")}
+        parts |= {f"aspects.{aspect}": texts for aspect, texts in aspects.items()}
+        for part, variants in parts.items():
+            missing = [lang for lang in languages if not (variants or {}).get(lang)]
             if missing:
                 raise ContentError(f"{path}: {part} is missing for {', '.join(missing)}")
-        faq[topic] = FaqAnswer(topic, raw["title"], raw["answer"])
+        faq[topic] = FaqAnswer(topic, raw["title"], raw["answer"], aspects)
     return Content(
         texts=Texts(texts),
         faq=faq,
         evacuation_points=_evacuation_points(data_dir),
         campaigns=_campaigns(data_dir, languages),
+        aspect_words=aspect_words,
     )
+
+
+def _aspect_words(data_dir: Path) -> AspectWords:
+    path = data_dir / "aspects.yml"
+    raw = _read(path) if path.is_file() else {}
+    if any(not isinstance(words, list) or not words for words in raw.values()):
+        raise ContentError(f"{path}: every aspect needs a list of words")
+    return AspectWords({aspect: [str(word) for word in words] for aspect, words in raw.items()})
 
 
 def _campaigns(data_dir: Path, languages: tuple[str, ...]) -> dict[str, Campaign]:

@@ -1,4 +1,5 @@
-"""Answer a question about a known topic from data/faq, in the citizen's language."""
+"""Answer a question about a known topic from data/faq, in the citizen's language: the part
+it asks about ("berapa biaya SKCK?") when the topic has a short answer for it, else all."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
 from handlers import escalate
 
+FULL_ANSWER = "/info"  # "/info skck": the whole answer of a topic
+
 
 def handle(context: Context) -> Outcome:
+    if context.command == FULL_ANSWER:
+        return _full_answer(context)
     topic = context.classification.faq_topic if context.classification else None
     if topic is None or topic not in context.content.faq:
         return escalate.handle(context)
@@ -20,16 +25,37 @@ def follow_up(context: Context) -> Outcome:
     topic the citizen asked about last (`Context.recent_topic`); without one, ask which."""
     topic = context.recent_topic
     if topic is None or topic not in context.content.faq:
-        return Outcome(replies=(Reply(context.t("faq.which"), _buttons(context)),))
+        return _which(context)
     title = in_language(context.content.faq[topic].title, context.language)
     return answer(context, topic, intro=context.t("faq.about", title=title))
 
 
 def answer(context: Context, topic: str, intro: str | None = None) -> Outcome:
-    text = context.content.faq_answer(topic, context.language).strip()
-    if intro is not None:
-        text = f"{intro}\n{text}"
-    return Outcome(replies=(Reply(f"{text}\n\n{context.t('faq.follow_up')}", _buttons(context)),))
+    asked = context.content.aspect_words.asked(context.text)
+    focused = context.content.faq[topic].focused(asked, context.language)
+    if focused is None:
+        return _reply(context, context.content.faq_answer(topic, context.language), intro)
+    more = Button(context.t("button.full_answer"), f"{FULL_ANSWER} {topic}")
+    return _reply(context, focused, intro, more)
+
+
+def _full_answer(context: Context) -> Outcome:
+    """The whole answer of the topic named after the command (the button under a short one)."""
+    parts = context.text.split(maxsplit=1)
+    topic = parts[1].strip().lower() if len(parts) > 1 else ""
+    if topic not in context.content.faq:
+        return _which(context)
+    return _reply(context, context.content.faq_answer(topic, context.language))
+
+
+def _reply(context: Context, text: str, intro: str | None = None, *extra: Button) -> Outcome:
+    text = text.strip() if intro is None else f"{intro}\n{text.strip()}"
+    buttons = (*extra, *_buttons(context))
+    return Outcome(replies=(Reply(f"{text}\n\n{context.t('faq.follow_up')}", buttons),))
+
+
+def _which(context: Context) -> Outcome:
+    return Outcome(replies=(Reply(context.t("faq.which"), _buttons(context)),))
 
 
 def _buttons(context: Context) -> tuple[Button, ...]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from bot.core.aspects import AspectWords
 from bot.core.errors import ContentError, InvalidInput
 from bot.core.evacuation import EvacuationPoint
 from bot.core.types import Category, Classification, IntentScore, IntentSpec, Parse
@@ -31,6 +33,19 @@ class FaqAnswer:
     topic: str
     title: Mapping[str, str]
     answer: Mapping[str, str]
+    # Short answers to one part of the topic (see AspectWords), by aspect, then by language.
+    aspects: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def focused(self, asked: AbstractSet[str], language: str) -> str | None:
+        """The short answers to the aspects a question asked about, in the topic's order
+        (one the topic has none for is left out: its full answer does not tell it either);
+        None when the topic has a short answer to none of them."""
+        parts = [
+            in_language(texts, language).strip()
+            for aspect, texts in self.aspects.items()
+            if aspect in asked
+        ]
+        return "\n\n".join(parts) if parts else None
 
 
 class Texts:
@@ -68,6 +83,7 @@ class Content:
     faq: Mapping[str, FaqAnswer]
     evacuation_points: tuple[EvacuationPoint, ...] = ()
     campaigns: Mapping[str, Campaign] = field(default_factory=dict)
+    aspect_words: AspectWords = field(default_factory=lambda: AspectWords({}))
 
     def faq_answer(self, topic: str, language: str) -> str:
         return in_language(self.faq[topic].answer, language)

@@ -26,6 +26,7 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/evacuate": "evacuation",
     "/edukasi": "education",
     "/tips": "education",
+    "/info": "faq",  # "/info skck": a topic's whole answer
 }
 # Whole messages that mean a command without its slash, as citizens type them. No words after
 # them: a handler reads what follows its command as arguments.

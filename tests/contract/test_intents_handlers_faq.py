@@ -1,5 +1,6 @@
 """rasa_project/domain.yml, data/intents.yml, the handler registry and data/faq must agree."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,20 @@ def test_every_faq_topic_has_an_answer_in_every_language() -> None:
         for language in LANGUAGES:
             assert content.faq_answer(topic, language).strip(), (topic, language)
             assert len(content.faq_answer(topic, language)) < 4096  # one chat message
+
+
+def test_a_short_answer_states_no_figure_its_full_answer_lacks() -> None:
+    """An aspect's text repeats facts of the full answer (a fee, a validity, an age): when a
+    figure changes in one and not the other, this fails."""
+    content = load_content(ROOT / "data", LANGUAGES)
+    with_aspects = [faq for faq in content.faq.values() if faq.aspects]
+    assert len(with_aspects) >= 5
+    for faq in with_aspects:
+        for aspect, texts in faq.aspects.items():
+            for language in LANGUAGES:
+                figures = set(re.findall(r"\d+", texts[language]))
+                missing = figures - set(re.findall(r"\d+", faq.answer[language]))
+                assert not missing, (faq.topic, aspect, language, missing)
 
 
 def test_faq_topics_belong_to_questions_and_urgency_to_crime_reports() -> None:

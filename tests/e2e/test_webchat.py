@@ -72,6 +72,21 @@ async def test_a_question_naming_no_service_is_about_the_last_one(server: Server
     [reply] = await say(server, session, "biayanya brp ya pak?")
     assert reply["text"].startswith("Tentang SIM")
     assert "Rp80.000" in reply["text"]
+    assert "Satpas" not in reply["text"]  # the cost, not the whole SIM answer
+
+
+async def test_a_question_about_the_cost_gets_the_cost_and_a_button_for_the_rest(
+    server: Server,
+) -> None:
+    session = new_session()
+    [reply] = await say(server, session, "berapa biaya bikin skck pak?")
+    assert "Rp30.000" in reply["text"]
+    assert "sidik jari" not in reply["text"]  # the requirements wait behind the button
+    assert reply["buttons"][0] == {"title": "Info lengkap", "payload": "/info skck"}
+
+    [full] = await say(server, session, "/info skck")
+    assert "sidik jari" in full["text"]
+    assert "Rp30.000" in full["text"]
 
 
 async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server: Server) -> None:

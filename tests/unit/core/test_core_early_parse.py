@@ -22,7 +22,7 @@ from tests.unit.core.pipeline_fakes import (
     only_text,
 )
 
-SKCK = "syarat skck apa"
+SKCK = "cara bikin skck gimana"
 
 
 class SlowInbox(FakeInbox):

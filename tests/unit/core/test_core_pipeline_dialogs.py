@@ -24,7 +24,8 @@ async def test_an_indonesian_question_gets_the_indonesian_faq_answer(
 
     decision = await chat.send("syarat bikin skck apa aja min")
 
-    assert content.faq_answer("skck", "id").strip() in only_text(decision)
+    # It asks for the requirements: the short answer to them.
+    assert content.faq["skck"].aspects["requirements"]["id"].strip() in only_text(decision)
     assert content.texts.get("id", "faq.follow_up") in only_text(decision)
     assert decision.language == "id"
     assert decision.outcome.ticket is None
@@ -255,7 +256,7 @@ async def test_an_unrelated_message_after_clarify_is_classified_afresh(
     assert chat.nlu.calls == [unsure, question]
     assert decision.classification is not None
     assert decision.classification.intent == "faq_sim"
-    assert content.faq_answer("sim", "id").strip() in only_text(decision)
+    assert content.faq["sim"].aspects["requirements"]["id"].strip() in only_text(decision)
     assert decision.outcome.clarified is None
     assert chat.state is None
 

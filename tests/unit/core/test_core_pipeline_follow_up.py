@@ -28,8 +28,10 @@ async def test_a_follow_up_question_gets_the_last_topics_answer(
     text = only_text(decision)
     title = content.faq["sim"].title["id"]  # SIM (Surat Izin Mengemudi)
     assert text.startswith(content.texts.get("id", "faq.about", title=title) + "\n")
-    assert content.faq_answer("sim", "id").strip() in text
-    assert payloads(decision) == ["/petugas", "/menu"]
+    # It asks for the cost: the cost of a SIM, the whole answer a button away.
+    assert content.faq["sim"].aspects["cost"]["id"].strip() in text
+    assert content.faq_answer("sim", "id").strip() not in text
+    assert payloads(decision) == ["/info sim", "/petugas", "/menu"]
     assert decision.outcome.ticket is None
 
 
@@ -39,10 +41,12 @@ async def test_follow_ups_keep_the_topic_until_another_is_asked(
     script(chat)
     await chat.send("syarat perpanjang sim")
     await chat.send("brp biayanya?")
-    assert content.faq_answer("sim", "id").strip() in only_text(await chat.send("bisa online gak?"))
+    online = content.faq["sim"].aspects["online"]["id"].strip()
+    assert online in only_text(await chat.send("bisa online gak?"))
 
     await chat.send("berapa biaya skck")
-    assert content.faq_answer("skck", "id").strip() in only_text(await chat.send("brp biayanya?"))
+    cost = content.faq["skck"].aspects["cost"]["id"].strip()
+    assert cost in only_text(await chat.send("brp biayanya?"))
 
 
 async def test_a_follow_up_in_english_is_answered_in_english(
@@ -53,7 +57,7 @@ async def test_a_follow_up_in_english_is_answered_in_english(
 
     text = only_text(await english_chat.send("how much does it cost?"))
 
-    assert content.faq_answer("sim", "en").strip() in text
+    assert content.faq["sim"].aspects["cost"]["en"].strip() in text
     assert text.startswith("About ")
 
 

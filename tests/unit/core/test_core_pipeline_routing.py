@@ -205,7 +205,7 @@ async def test_a_message_waits_in_the_inbox_while_the_nlu_is_down(
     nlu = DownNlu()
     pipeline = Pipeline(inbox, Classifier(nlu, intents), content, HANDLERS, nlu_rules, priorities)
     worker = InboxWorker(inbox, pipeline, poll_seconds=0.01)
-    accepted = await inbox.accept(Inbound("webchat", "session-1", "m-1", "syarat skck apa"))
+    accepted = await inbox.accept(Inbound("webchat", "session-1", "m-1", "cara bikin skck gimana"))
 
     with pytest.raises(NluUnavailable):
         await worker.answer(accepted)  # …which gives the message back for the worker's passes
@@ -214,7 +214,7 @@ async def test_a_message_waits_in_the_inbox_while_the_nlu_is_down(
         await worker.run_once()  # still down: given back again
 
     nlu.down = False
-    nlu.says("syarat skck apa", "faq_skck", 0.9)
+    nlu.says("cara bikin skck gimana", "faq_skck", 0.9)
     assert await worker.run_once() == 1
     assert await worker.run_once() == 0
 

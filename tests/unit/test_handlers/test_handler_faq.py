@@ -1,6 +1,8 @@
 from collections.abc import Callable
 from dataclasses import replace
 
+import pytest
+
 from bot.core.content import Content
 from bot.core.handling import Context
 from bot.core.types import Category, DialogState
@@ -10,7 +12,7 @@ MakeContext = Callable[..., Context]
 
 
 def test_answers_the_topic_in_indonesian(make_context: MakeContext, content: Content) -> None:
-    outcome = faq.handle(make_context("syarat skck apa", intent="faq_skck"))
+    outcome = faq.handle(make_context("bagaimana cara membuat skck", intent="faq_skck"))
 
     [reply] = outcome.replies
     assert reply.text.startswith(content.faq_answer("skck", "id").strip())
@@ -29,6 +31,75 @@ def test_answers_the_topic_in_english(make_context: MakeContext, content: Conten
     assert content.faq_answer("sim", "id").strip() not in reply.text
     assert reply.text.endswith(content.texts.get("en", "faq.follow_up"))
     assert [b.title for b in reply.buttons] == ["Ask an officer", "Menu"]
+
+
+def test_a_question_about_one_part_gets_the_short_answer_to_it(
+    make_context: MakeContext, content: Content
+) -> None:
+    outcome = faq.handle(make_context("berapa biaya skck?", intent="faq_skck"))
+
+    [reply] = outcome.replies
+    assert reply.text == (
+        content.faq["skck"].aspects["cost"]["id"].strip()
+        + "\n\n"
+        + content.texts.get("id", "faq.follow_up")
+    )
+    assert [(b.title, b.payload) for b in reply.buttons] == [
+        ("Info lengkap", "/info skck"),
+        ("Tanya petugas", "/petugas"),
+        ("Menu", "/menu"),
+    ]
+
+
+def test_a_question_about_two_parts_gets_both_in_the_topics_order(
+    make_context: MakeContext, content: Content
+) -> None:
+    context = make_context("how much and what documents?", language="en", intent="faq_sim")
+
+    [reply] = faq.handle(context).replies
+
+    aspects = content.faq["sim"].aspects
+    requirements, cost = aspects["requirements"]["en"].strip(), aspects["cost"]["en"].strip()
+    assert reply.text.startswith(f"{requirements}\n\n{cost}\n\n")
+    assert reply.buttons[0].title == "Full information"
+
+
+def test_a_part_the_topic_has_no_short_answer_for_gets_the_whole_answer(
+    make_context: MakeContext, content: Content
+) -> None:
+    assert "hours" not in content.faq["skck"].aspects
+    [reply] = faq.handle(make_context("skck buka jam berapa", intent="faq_skck")).replies
+
+    assert reply.text.startswith(content.faq_answer("skck", "id").strip())
+    assert [b.payload for b in reply.buttons] == ["/petugas", "/menu"]
+
+
+def test_of_the_parts_asked_those_the_topic_has_a_short_answer_for(
+    make_context: MakeContext, content: Content
+) -> None:
+    context = make_context("masa berlaku skck berapa lama", intent="faq_skck")
+
+    [reply] = faq.handle(context).replies  # validity, and no short answer for a duration
+
+    assert reply.text.startswith(content.faq["skck"].aspects["validity"]["id"].strip() + "\n\n")
+
+
+def test_the_full_answer_button_gives_the_whole_answer(
+    make_context: MakeContext, content: Content
+) -> None:
+    [reply] = faq.handle(make_context("/info skck", command="/info")).replies
+
+    assert reply.text.startswith(content.faq_answer("skck", "id").strip())
+    assert [b.payload for b in reply.buttons] == ["/petugas", "/menu"]
+
+
+@pytest.mark.parametrize("text", ["/info", "/info no_such_topic"])
+def test_the_full_answer_of_no_known_topic_asks_which_service(
+    make_context: MakeContext, content: Content, text: str
+) -> None:
+    [reply] = faq.handle(make_context(text, command="/info")).replies
+
+    assert reply.text == content.texts.get("id", "faq.which")
 
 
 def test_every_faq_intent_has_an_answer_in_both_languages(

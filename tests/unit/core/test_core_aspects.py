@@ -1,0 +1,79 @@
+"""Which part of a topic a question asks about, and the short answer it then gets."""
+
+import pytest
+
+from bot.core.aspects import AspectWords
+from bot.core.content import Content, FaqAnswer
+
+WORDS = AspectWords(
+    {
+        "cost": ["biaya", "bayar", "how much"],
+        "requirements": ["syarat", "what to bring"],
+        "hours": ["jam", "buka"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("berapa biaya SKCK?", {"cost"}),
+        ("brp biayanya", {"cost"}),  # a word with -nya
+        ("Syaratnya apa aja? Bayarnya dmn?", {"requirements", "cost"}),
+        ("How much is it?", {"cost"}),  # a phrase, its words in a row
+        ("how is it so much", set()),  # not in a row
+        ("what to bring?", {"requirements"}),
+        ("cara buat skck", set()),
+        ("jaminan penangguhan", set()),  # "jam" inside a word is not "jam"
+        ("kantor buka jam berapa", {"hours"}),
+        ("", set()),
+    ],
+)
+def test_the_aspects_a_question_names(text: str, asked: set[str]) -> None:
+    assert WORDS.asked(text) == asked
+
+
+FAQ = FaqAnswer(
+    "skck",
+    {"id": "SKCK"},
+    {"id": "Semua tentang SKCK.", "en": "All about SKCK."},
+    {
+        "requirements": {"id": "Syarat SKCK: KTP.\n", "en": "SKCK needs a KTP."},
+        "cost": {"id": "Biaya SKCK Rp30.000.", "en": "The SKCK fee is Rp30,000."},
+    },
+)
+
+
+def test_the_short_answers_to_the_aspects_asked_in_the_topics_order() -> None:
+    assert FAQ.focused(frozenset({"cost"}), "en") == "The SKCK fee is Rp30,000."
+    assert FAQ.focused(frozenset({"cost", "requirements"}), "id") == (
+        "Syarat SKCK: KTP.\n\nBiaya SKCK Rp30.000."
+    )
+    assert FAQ.focused(frozenset({"cost"}), "fr") == "Biaya SKCK Rp30.000."
+
+
+def test_a_part_the_topic_has_no_short_answer_for_is_left_out() -> None:
+    assert FAQ.focused(frozenset({"cost", "hours"}), "id") == "Biaya SKCK Rp30.000."
+    assert FAQ.focused(frozenset({"hours"}), "id") is None
+    assert FAQ.focused(frozenset(), "id") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("berapa biaya bikin skck min", {"cost"}),
+        ("syaratnya apa aja?", {"requirements"}),
+        ("what documents do I need?", {"requirements"}),
+        ("kantor polres buka jam berapa ya", {"hours"}),
+        ("bisa online gak?", {"online"}),
+        ("skck brlaku brp lama", {"duration"}),  # a typo loses "berlaku"
+        ("masa berlaku skck berapa lama", {"validity", "duration"}),
+        ("bikin surat kehilangan dimana?", {"where"}),
+        ("saya kehilangan dokumen penting, gimana bikin suratnya", set()),
+        ("saya kena penipuan", set()),
+    ],
+)
+def test_the_projects_words_find_what_citizens_ask(
+    content: Content, text: str, asked: set[str]
+) -> None:
+    assert content.aspect_words.asked(text) == asked
