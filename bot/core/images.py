@@ -23,6 +23,12 @@ class Image:
         return f"{self.id[:16]}.{self.mime.removeprefix('image/').replace('jpeg', 'jpg')}"
 
 
+def caption_length(text: str) -> int:
+    """A caption's length as Telegram counts it: UTF-16 code units, an emoji 2 (WhatsApp counts
+    characters, never more)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def read_image(data: bytes) -> Image:
     """An image from uploaded bytes; raises InvalidInput unless it is a JPEG or PNG file of at
     most MAX_IMAGE_BYTES."""

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.content import in_language, language_variants
 from bot.core.errors import InvalidInput
-from bot.core.images import MAX_CAPTION
+from bot.core.images import MAX_CAPTION, caption_length
 from bot.core.subscriptions import BROADCAST_CHANNELS, TOPICS, area_of
 from bot.storage import audit, models
 from bot.storage.database import Database
@@ -108,10 +108,13 @@ class SqlBroadcasts:
         if topic not in TOPICS:
             raise InvalidInput(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
         variants = language_variants(texts, "a broadcast")
-        limit = MAX_TEXT if image_id is None else MAX_CAPTION
-        if any(len(text) > limit for text in variants.values()):
+        limit, length = (MAX_TEXT, len) if image_id is None else (MAX_CAPTION, caption_length)
+        if any(length(text) > limit for text in variants.values()):
             with_image = " with an image (the photo's caption)" if image_id else ""
-            raise InvalidInput(f"a broadcast text{with_image} has at most {limit} characters")
+            emoji = " (an emoji counts 2)" if image_id else ""
+            raise InvalidInput(
+                f"a broadcast text{with_image} has at most {limit} characters{emoji}"
+            )
         now = utcnow()
         async with self.db.transaction() as connection:
             broadcast_id = await connection.scalar(

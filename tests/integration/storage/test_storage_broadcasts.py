@@ -309,6 +309,15 @@ async def test_a_picture_must_be_a_small_jpeg_or_png_and_its_caption_short(
         )
     # Without a picture the same text is fine.
     await broadcasts.create(topic="info", texts={"id": caption}, created_by="admin")
+    # Telegram counts a caption in UTF-16 units: an emoji is 2.
+    await broadcasts.create(
+        topic="info", texts={"id": "x" * MAX_CAPTION}, created_by="admin", image_id=image_id
+    )
+    emoji = "🚨" * (MAX_CAPTION // 2 + 1)
+    with pytest.raises(InvalidInput, match=r"with an image .* at most 1024"):
+        await broadcasts.create(
+            topic="info", texts={"id": emoji}, created_by="admin", image_id=image_id
+        )
 
 
 async def test_pictures_no_broadcast_uses_are_forgotten_after_a_day(
