@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 # A word also asks with these endings: "biayanya", "syaratnya", "bayarlah", "bukakah".
 SUFFIXES = ("nya", "kah", "lah")
 _WORD = re.compile(r"[^\W_]+")
+_DOUBLED = re.compile(rf"(?<=[^\W\d_])2(?=(?:{'|'.join(SUFFIXES)})?$)")
 
 
 class AspectWords:
@@ -34,7 +35,8 @@ class AspectWords:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Lowercase words, a doubled word written with a 2 as one ("syarat2" → "syarat")."""
+    return [_DOUBLED.sub("", word) for word in _WORD.findall(text.lower())]
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

@@ -66,7 +66,10 @@ def test_a_part_the_topic_has_no_short_answer_for_is_left_out() -> None:
         ("what documents do I need?", {"requirements"}),
         ("kantor polres buka jam berapa ya", {"hours"}),
         ("bisa online gak?", {"online"}),
-        ("skck brlaku brp lama", {"duration"}),  # a typo loses "berlaku"
+        ("syrat2 nya apa aj", {"requirements"}),
+        ("byr nya brp", {"cost"}),
+        ("bikin sim kmn ya", {"where"}),
+        ("skck brlaku brp lama", {"validity", "duration"}),
         ("masa berlaku skck berapa lama", {"validity", "duration"}),
         ("bikin surat kehilangan dimana?", {"where"}),
         ("saya kehilangan dokumen penting, gimana bikin suratnya", set()),
