@@ -406,8 +406,8 @@ def create_web_app(
         services.queries,
         SqlTickets(services.db),
         SqlCannedReplies(services.db),
-        services.pipeline.content.texts,
-        lambda: services.pipeline.classifier.intents,  # replaced when a model is activated
+        lambda: services.pipeline.content,  # replaced when a model is activated
+        lambda: services.pipeline.classifier.intents,
         sla,
         media,
         on_outbound,

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.core.content import IntentTable, Texts
+from bot.core.content import DEFAULT_LANGUAGE, Content, IntentTable, in_language
 from bot.core.errors import DeliveryError, InvalidInput
 from bot.core.handoff import officer_dialog, rating_buttons, rating_dialog
 from bot.core.ports import MediaSource
@@ -38,6 +38,7 @@ from bot.web.auth import (
 )
 from bot.web.charts import stacked_bars
 from bot.web.pages import (
+    ASPECT_NAMES,
     CATEGORY_NAMES,
     STATUS_NAMES,
     admin_session,
@@ -64,20 +65,21 @@ class Dashboard:
         queries: Queries,
         tickets: SqlTickets,
         canned: SqlCannedReplies,
-        texts: Texts,
+        content: Callable[[], Content],
         intents: Callable[[], IntentTable],
         sla: SlaPolicy,
         media: Mapping[str, MediaSource],
         on_outbound: Callable[[], None] = lambda: None,
     ) -> None:
         """`media`: per channel, where citizens' photos are fetched from;
-        `on_outbound`: called after a message to a citizen is queued (wakes the outbox)."""
+        `on_outbound`: called after a message to a citizen is queued (wakes the outbox);
+        `content` and `intents`: the current ones (data/ is reloaded when a model is activated)."""
         self.auth = auth
         self.users = users
         self.queries = queries
         self.tickets = tickets
         self.canned = canned
-        self.texts = texts
+        self.content = content
         self.intents = intents
         self.sla = sla
         self.media = media
@@ -208,6 +210,7 @@ class Dashboard:
             notes=await self.tickets.notes(code),
             officers=[u for u in await self.users.all() if not u.disabled],
             canned=await self.canned.all(detail.language),
+            faq_replies=faq_replies(self.content(), detail.language, detail.faq_topic),
             intents=sorted(self.intents().specs),
             error=error,
         )
@@ -220,7 +223,7 @@ class Dashboard:
         text = str(form.get("text", "")).strip()
         try:
             language = await self.tickets.citizen_language(code)
-            t = functools.partial(self.texts.get, language)
+            t = functools.partial(self.content().texts.get, language)
             if action == "claim":
                 await self.tickets.claim(
                     code, officer, Reply(t("officer.claimed", code=code)), officer_dialog(code)
@@ -309,7 +312,7 @@ class Dashboard:
             status=400 if error else 200,
             session=admin_session(request),
             replies=await self.canned.all(),
-            languages=self.texts.languages,
+            languages=self.content().texts.languages,
             error=error,
         )
 
@@ -319,7 +322,7 @@ class Dashboard:
         language = str(form.get("language", ""))
         title = str(form.get("title", "")).strip()
         text = str(form.get("text", "")).strip()
-        if language not in self.texts.languages or not title or len(title) > 100:
+        if language not in self.content().texts.languages or not title or len(title) > 100:
             return await self.canned_list(
                 request, "choose a language and a title (1-100 characters)"
             )
@@ -371,6 +374,28 @@ class QueueEntry:
     row: TicketRow
     due: datetime  # first response due
     overdue: bool
+
+
+@dataclass(frozen=True)
+class ReadyReply:
+    title: str
+    text: str
+
+
+def faq_replies(content: Content, language: str, first: str | None) -> list[ReadyReply]:
+    """Every FAQ answer, whole and by part, as a reply an officer can pick, in the citizen's
+    language under an Indonesian title; the ticket's own topic first."""
+    replies = []
+    for faq in sorted(content.faq.values(), key=lambda faq: (faq.topic != first, faq.topic)):
+        title = in_language(faq.title, DEFAULT_LANGUAGE)
+        parts = {"semua": faq.answer} | {
+            ASPECT_NAMES.get(aspect, aspect): texts for aspect, texts in faq.aspects.items()
+        }
+        replies += [
+            ReadyReply(f"{title} — {part}", in_language(texts, language).strip())
+            for part, texts in parts.items()
+        ]
+    return replies
 
 
 def _required(text: str) -> str:

@@ -52,6 +52,16 @@ _CHANNEL_NAMES = {
     "console": "Terminal",
 }
 ROLE_NAMES = {"officer": "petugas", "admin": "admin"}
+# The parts of an FAQ answer (data/aspects.yml), as officers pick them for a reply.
+ASPECT_NAMES = {
+    "cost": "biaya",
+    "requirements": "syarat",
+    "where": "tempat",
+    "hours": "jam layanan",
+    "online": "online",
+    "validity": "masa berlaku",
+    "duration": "lama waktu",
+}
 
 
 def channel_name(channel: str) -> str:

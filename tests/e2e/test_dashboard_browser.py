@@ -278,6 +278,27 @@ async def test_canned_reply_reclassify_and_statistics(
     await expect(page.get_by_role("link", name="Balasan siap pakai")).to_have_count(0)
 
 
+async def test_an_officer_answers_with_a_part_of_an_faq_answer_in_the_citizens_language(
+    context: BrowserContext, server: Server
+) -> None:
+    citizen_says(server, "dash-e2e-faq", "/petugas")
+    citizen_says(server, "dash-e2e-faq", "Hello, is the SKCK for my work visa the same price?")
+    page = await log_in(context, server, "siti")
+    await page.locator("tr").filter(has_text="my work visa").get_by_role("link").click()
+    await page.get_by_role("button", name="Ambil tiket").click()
+
+    picker = page.get_by_label("Balasan siap pakai")
+    await picker.select_option(label="SKCK (Surat Keterangan Catatan Kepolisian) — biaya")
+    reply = page.get_by_label("Balasan ke warga")
+    await expect(reply).to_have_value(re.compile(r"^The official SKCK fee is Rp30,000"))
+    await reply.press("Control+End")
+    await reply.type(" It is the same for a visa.")
+    await page.get_by_role("button", name="Kirim balasan").click()
+    await expect(page.locator(".conversation li.bot").last).to_contain_text(
+        "never through brokers. It is the same for a visa."
+    )
+
+
 async def test_admin_manages_canned_replies(context: BrowserContext, server: Server) -> None:
     page = await log_in(context, server, "admin")
     await page.get_by_role("link", name="Balasan siap pakai").click()
