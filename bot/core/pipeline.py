@@ -17,7 +17,13 @@ from bot.core.handling import FOLLOW_UP, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
-from bot.core.router import COMMAND_HANDLERS, NluRules, handler_for_classification, parse_command
+from bot.core.router import (
+    COMMAND_HANDLERS,
+    NluRules,
+    handler_for_classification,
+    is_salutation,
+    parse_command,
+)
 from bot.core.safety import EMERGENCY_DIALOG, EmergencyKeywords
 from bot.core.tickets import new_ticket_code, ticket_priority
 from bot.core.types import (
@@ -29,6 +35,8 @@ from bot.core.types import (
     Reply,
 )
 
+GREET = "greet"  # the intent of a message that only calls for attention (router.SALUTATIONS)
+SALUTATION = "salutation"  # stored as such a message's model version: who classified it
 # An early parse (Classifier.start) is used within this time, else parsed again.
 EARLY_PARSE_SECONDS = 30.0
 EARLY_PARSES = 1_000  # at most this many kept
@@ -58,6 +66,8 @@ class Classifier:
     def start(self, text: str) -> None:
         """Start parsing a text that `classify` will soon be asked for (while its message is
         being stored), so that the turn waits less for the NLU."""
+        if is_salutation(text):
+            return
         now = time.monotonic()
         while self._early:
             oldest = next(iter(self._early))
@@ -70,6 +80,8 @@ class Classifier:
             self._early[text] = (now + EARLY_PARSE_SECONDS, task)
 
     async def classify(self, text: str) -> Classification:
+        if is_salutation(text):
+            return self.intents.classify(text, Parse(GREET, 1.0, model_version=SALUTATION))
         early = self._early.pop(text, None)
         try:
             if early is not None and early[0] > time.monotonic():

@@ -37,7 +37,15 @@ COMMAND_WORDS: Mapping[str, str] = {
     **dict.fromkeys(("tips", "tip", "edukasi"), "/tips"),
     **dict.fromkeys(("langganan", "berlangganan", "subscribe"), "/langganan"),
     **dict.fromkeys(("berhenti", "unsubscribe"), "/berhenti"),
+    **dict.fromkeys(("menu", "bantuan"), "/menu"),
 }
+# Whole messages that only call for attention: a greeting, answered with the welcome and the
+# menu (alone the NLU takes "pak" or "p" for thanks). Inside a dialog they stay its text, so
+# "pak??" reaches the officer who holds the conversation.
+SALUTATIONS = frozenset(
+    "pak bu bapak ibu min mimin admin mas mbak mba kak kakak bang gan om p ping halo hai hi "
+    "hello permisi punten".split()
+) | {"pak pol", "pak polisi", "bu pol"}
 
 
 def parse_command(text: str) -> str | None:
@@ -49,6 +57,22 @@ def parse_command(text: str) -> str | None:
     if not stripped.startswith("/"):
         return None
     return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()
+
+
+def is_salutation(text: str) -> bool:
+    """'Pak', 'min??', 'halooo', 'pak pol': a whole message that only calls for attention."""
+    words = text.lower().strip(" .,!?").split()
+    return " ".join(_single_letters(word) for word in words) in _SALUTATIONS
+
+
+def _single_letters(word: str) -> str:
+    """'halooo' → 'halo', 'pakk' → 'pak': a letter held down is one letter."""
+    return "".join(letter for n, letter in enumerate(word) if n == 0 or letter != word[n - 1])
+
+
+_SALUTATIONS = frozenset(
+    " ".join(_single_letters(word) for word in phrase.split()) for phrase in SALUTATIONS
+)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def inbox() -> FakeInbox:
 @pytest.fixture
 def nlu() -> FakeNlu:
     nlu = FakeNlu()
-    nlu.says("halo", "greet", 0.95)
+    nlu.says("halo, selamat pagi", "greet", 0.95)
     return nlu
 
 
@@ -41,7 +41,7 @@ def pipeline(
 
 
 def halo(external_id: str, chat: str = "chat-1") -> Inbound:
-    return Inbound("telegram", chat, external_id, "halo")
+    return Inbound("telegram", chat, external_id, "halo, selamat pagi")
 
 
 async def test_a_claimed_message_is_answered_at_once(inbox: FakeInbox, pipeline: Pipeline) -> None:

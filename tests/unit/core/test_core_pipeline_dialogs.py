@@ -297,6 +297,17 @@ async def test_while_an_officer_holds_the_ticket_only_danger_breaks_the_silence(
     assert chat.state == officer_dialog("PL-AAAA-BBBB")  # still with the officer
 
 
+async def test_a_call_for_attention_during_the_handoff_reaches_the_officer(chat: Chat) -> None:
+    await hand_to_an_officer(chat)
+
+    ping = await chat.send("pak??")
+
+    assert ping.outcome.replies == ()  # the officer answers, not the bot's welcome
+    assert ping.outcome.ticket_update is not None
+    assert ping.outcome.ticket_update.code == "PL-AAAA-BBBB"  # the message joins it
+    assert chat.state == officer_dialog("PL-AAAA-BBBB")
+
+
 async def test_a_command_during_the_handoff_is_answered_and_the_officer_keeps_it(
     chat: Chat,
 ) -> None:

@@ -147,6 +147,31 @@ async def test_an_unclear_message_keeps_the_language(english_chat: Chat, content
     assert only_text(decision) == content.texts.get("en", "smalltalk.thanks")
 
 
+@pytest.mark.parametrize("text", ["pak", "P", "min??", "halooo", "pak pol"])
+async def test_a_call_for_attention_gets_the_welcome_without_the_nlu(
+    chat: Chat, content: Content, text: str
+) -> None:
+    decision = await chat.send(text)
+
+    [reply] = decision.outcome.replies
+    assert reply.text.startswith(content.texts.get("id", "smalltalk.greet"))
+    assert reply.buttons[0].payload == "/lapor"  # the menu
+    assert decision.classification is not None
+    assert decision.classification.intent == "greet"
+    assert decision.classification.model_version == "salutation"
+    assert chat.nlu.calls == []
+
+
+@pytest.mark.parametrize("text", ["menu", "Bantuan?"])
+async def test_menu_and_bantuan_alone_show_the_menu(
+    chat: Chat, content: Content, text: str
+) -> None:
+    [reply] = (await chat.send(text)).outcome.replies
+
+    assert reply.text == content.texts.get("id", "menu.text")
+    assert chat.nlu.calls == []
+
+
 # --- processing --------------------------------------------------------------------------------
 
 
