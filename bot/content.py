@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from bot.core.aspects import AspectWords
-from bot.core.content import Campaign, Content, FaqAnswer, IntentTable, Texts
+from bot.core.content import FAQ_ACTIONS, Campaign, Content, FaqAnswer, IntentTable, Texts
 from bot.core.errors import ContentError
 from bot.core.evacuation import EvacuationPoint
 from bot.core.safety import EmergencyKeywords
@@ -36,7 +36,10 @@ def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
             missing = [lang for lang in languages if not (variants or {}).get(lang)]
             if missing:
                 raise ContentError(f"{path}: {part} is missing for {', '.join(missing)}")
-        faq[topic] = FaqAnswer(topic, raw["title"], raw["answer"], aspects)
+        action = raw.get("action")
+        if action is not None and action not in FAQ_ACTIONS:
+            raise ContentError(f"{path}: action must be one of {', '.join(FAQ_ACTIONS)}")
+        faq[topic] = FaqAnswer(topic, raw["title"], raw["answer"], aspects, action)
     return Content(
         texts=Texts(texts),
         faq=faq,

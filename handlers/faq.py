@@ -3,12 +3,13 @@ it asks about ("berapa biaya SKCK?") when the topic has a short answer for it, e
 
 from __future__ import annotations
 
-from bot.core.content import in_language
+from bot.core.content import FAQ_ACTIONS, in_language
 from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
 from handlers import escalate
 
 FULL_ANSWER = "/info"  # "/info skck": the whole answer of a topic
+MAX_BUTTONS = 3
 
 
 def handle(context: Context) -> Outcome:
@@ -31,12 +32,13 @@ def follow_up(context: Context) -> Outcome:
 
 
 def answer(context: Context, topic: str, intro: str | None = None) -> Outcome:
-    asked = context.content.aspect_words.asked(context.text)
-    focused = context.content.faq[topic].focused(asked, context.language)
+    faq = context.content.faq[topic]
+    focused = faq.focused(context.content.aspect_words.asked(context.text), context.language)
     if focused is None:
-        return _reply(context, context.content.faq_answer(topic, context.language), intro)
+        whole = context.content.faq_answer(topic, context.language)
+        return _reply(context, whole, intro, *_action(context, topic))
     more = Button(context.t("button.full_answer"), f"{FULL_ANSWER} {topic}")
-    return _reply(context, focused, intro, more)
+    return _reply(context, focused, intro, more, *_action(context, topic))
 
 
 def _full_answer(context: Context) -> Outcome:
@@ -45,12 +47,24 @@ def _full_answer(context: Context) -> Outcome:
     topic = parts[1].strip().lower() if len(parts) > 1 else ""
     if topic not in context.content.faq:
         return _which(context)
-    return _reply(context, context.content.faq_answer(topic, context.language))
+    return _reply(
+        context, context.content.faq_answer(topic, context.language), None, *_action(context, topic)
+    )
+
+
+def _action(context: Context, topic: str) -> tuple[Button, ...]:
+    """The button for what the answer's reader may want to do next ("Lapor kejadian")."""
+    action = context.content.faq[topic].action
+    if action is None:
+        return ()
+    key, command = FAQ_ACTIONS[action]
+    return (Button(context.t(key), command),)
 
 
 def _reply(context: Context, text: str, intro: str | None = None, *extra: Button) -> Outcome:
     text = text.strip() if intro is None else f"{intro}\n{text.strip()}"
-    buttons = (*extra, *_buttons(context))
+    # At most 3, which WhatsApp shows as buttons (more become a list): the menu goes first.
+    buttons = (*extra, *_buttons(context))[:MAX_BUTTONS]
     return Outcome(replies=(Reply(f"{text}\n\n{context.t('faq.follow_up')}", buttons),))
 
 

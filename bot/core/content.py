@@ -28,6 +28,13 @@ def language_variants(texts: Mapping[str, str], what: str) -> dict[str, str]:
     return variants
 
 
+# What a citizen may want to do after an FAQ answer (its `action`): a button's text and command.
+FAQ_ACTIONS: Mapping[str, tuple[str, str]] = {
+    "report": ("button.report", "/lapor"),
+    "feedback": ("button.feedback", "/saran"),
+}
+
+
 @dataclass(frozen=True)
 class FaqAnswer:
     topic: str
@@ -35,6 +42,7 @@ class FaqAnswer:
     answer: Mapping[str, str]
     # Short answers to one part of the topic (see AspectWords), by aspect, then by language.
     aspects: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    action: str | None = None  # a key of FAQ_ACTIONS: "how do I report…" offers /lapor
 
     def focused(self, asked: AbstractSet[str], language: str) -> str | None:
         """The short answers to the aspects a question asked about, in the topic's order

@@ -52,3 +52,8 @@ def test_an_unknown_or_untranslated_aspect_is_refused(
 def test_an_aspect_without_words_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match="list of words"):
         load_content(data_dir(tmp_path, FAQ, aspects="cost: []\n"), ("id", "en"))
+
+
+def test_an_unknown_action_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="action must be one of report, feedback"):
+        load_content(data_dir(tmp_path, FAQ + "action: dance\n"), ("id", "en"))

@@ -84,6 +84,42 @@ def test_of_the_parts_asked_those_the_topic_has_a_short_answer_for(
     assert reply.text.startswith(content.faq["skck"].aspects["validity"]["id"].strip() + "\n\n")
 
 
+def test_how_to_report_offers_to_report_here(make_context: MakeContext) -> None:
+    context = make_context("saya mau lapor", intent="faq_prosedur_laporan")
+
+    [reply] = faq.handle(context).replies
+
+    assert [(b.title, b.payload) for b in reply.buttons] == [
+        ("Lapor kejadian", "/lapor"),
+        ("Tanya petugas", "/petugas"),
+        ("Menu", "/menu"),
+    ]
+
+
+def test_with_a_short_answer_and_an_action_the_menu_button_makes_room(
+    make_context: MakeContext,
+) -> None:
+    context = make_context("lapor polisi bayar gak?", intent="faq_prosedur_laporan")
+
+    [reply] = faq.handle(context).replies  # WhatsApp shows up to 3 as buttons
+
+    assert [b.payload for b in reply.buttons] == [
+        "/info prosedur_laporan",
+        "/lapor",
+        "/petugas",
+    ]
+
+
+def test_how_to_complain_about_an_officer_offers_the_complaint_form(
+    make_context: MakeContext,
+) -> None:
+    context = make_context("cara mengadukan polisi nakal", intent="faq_pengaduan_petugas")
+
+    [reply] = faq.handle(context).replies
+
+    assert reply.buttons[0].payload == "/saran"
+
+
 def test_the_full_answer_button_gives_the_whole_answer(
     make_context: MakeContext, content: Content
 ) -> None:
