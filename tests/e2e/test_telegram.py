@@ -127,7 +127,13 @@ async def test_faq_question_gets_its_answer_with_buttons(
     assert "SKCK" in sent.plain_text
     assert sent.parse_mode == "HTML"
     assert sent.reply_markup is not None
-    assert "/petugas" in [row[0]["callback_data"] for row in sent.reply_markup["inline_keyboard"]]
+    payloads = [row[0]["callback_data"] for row in sent.reply_markup["inline_keyboard"]]
+    assert payloads == ["/info skck", "/petugas", "/menu"]  # it asked for the requirements
+    assert "Rp30.000" not in sent.plain_text
+
+    assert await post_update(webhook_server, api, button_update(chat, "/info skck")) == 200
+    [_, whole] = await api.wait_for_messages(2, chat_id=chat, within=20)
+    assert "Rp30.000" in whole.plain_text  # the whole answer, the fee with it
 
 
 async def test_crime_report_dialog_with_location_photo_and_buttons(
