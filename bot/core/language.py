@@ -20,7 +20,11 @@ _INDONESIAN = frozenset(
     "sy aku kami kita anda bapak ibu pak bu min gan mau ingin bisa tidak gak ga nggak enggak "
     "sudah udah belum sedang lagi ada untuk dengan kalau kalo tolong mohon terima kasih "
     "makasih tanya nanya cara syarat bikin buat dong ya nya apakah berapa brp tdk yg dgn utk "
-    "lapor laporan hilang".split()
+    "lapor laporan hilang "
+    # the office's own matters, as citizens name them
+    "jam buka tutup jadwal biaya bayar gratis surat kantor polisi perpanjang perpanjangan "
+    "kehilangan ilang dicuri maling copet dicopet besuk tahanan berlaku kemana lokasi alamat "
+    "harus aja saja sih kok nih kak mas mbak".split()
 )
 
 

@@ -28,6 +28,8 @@ def test_clear_english_is_english(text: str) -> None:
         "tolong pak ada maling di rumah",
         "brp biaya perpanjang sim",
         "shelter pengungsian terdekat di mana ya",
+        "jam buka satpas",  # no "yang" or "saya", still clearly Indonesian
+        "hp dicopet di angkot",
     ],
 )
 def test_slang_and_formal_indonesian_is_indonesian(text: str) -> None:
