@@ -32,13 +32,12 @@ def follow_up(context: Context) -> Outcome:
 
 
 def answer(context: Context, topic: str, intro: str | None = None) -> Outcome:
-    faq = context.content.faq[topic]
-    focused = faq.focused(context.content.aspect_words.asked(context.text), context.language)
+    asked = context.content.aspect_words.asked(context.text)
+    focused = context.content.faq[topic].focused(asked, context.language)
     if focused is None:
-        whole = context.content.faq_answer(topic, context.language)
-        return _reply(context, whole, intro, *_action(context, topic))
+        return _reply(context, topic, context.content.faq_answer(topic, context.language), intro)
     more = Button(context.t("button.full_answer"), f"{FULL_ANSWER} {topic}")
-    return _reply(context, focused, intro, more, *_action(context, topic))
+    return _reply(context, topic, focused, intro, more)
 
 
 def _full_answer(context: Context) -> Outcome:
@@ -47,24 +46,20 @@ def _full_answer(context: Context) -> Outcome:
     topic = parts[1].strip().lower() if len(parts) > 1 else ""
     if topic not in context.content.faq:
         return _which(context)
-    return _reply(
-        context, context.content.faq_answer(topic, context.language), None, *_action(context, topic)
-    )
+    return _reply(context, topic, context.content.faq_answer(topic, context.language))
 
 
-def _action(context: Context, topic: str) -> tuple[Button, ...]:
-    """The button for what the answer's reader may want to do next ("Lapor kejadian")."""
-    action = context.content.faq[topic].action
-    if action is None:
-        return ()
-    key, command = FAQ_ACTIONS[action]
-    return (Button(context.t(key), command),)
-
-
-def _reply(context: Context, text: str, intro: str | None = None, *extra: Button) -> Outcome:
+def _reply(
+    context: Context, topic: str, text: str, intro: str | None = None, *more: Button
+) -> Outcome:
+    """An answer with its buttons: `more`, the topic's action ("Lapor kejadian"), an officer
+    and the menu — at most 3, which WhatsApp shows as buttons (more become a list)."""
     text = text.strip() if intro is None else f"{intro}\n{text.strip()}"
-    # At most 3, which WhatsApp shows as buttons (more become a list): the menu goes first.
-    buttons = (*extra, *_buttons(context))[:MAX_BUTTONS]
+    action = context.content.faq[topic].action
+    if action is not None:
+        key, command = FAQ_ACTIONS[action]
+        more = (*more, Button(context.t(key), command))
+    buttons = (*more, *_buttons(context))[:MAX_BUTTONS]
     return Outcome(replies=(Reply(f"{text}\n\n{context.t('faq.follow_up')}", buttons),))
 
 
