@@ -91,6 +91,26 @@ def test_message_catalogues_have_the_same_keys_in_every_language() -> None:
     assert keys(texts["id"]) == keys(texts["en"])
 
 
+# Texts shown as buttons: WhatsApp cuts a reply button's title at 20 characters.
+BUTTON_TEXTS = {
+    "clarify": ("question", "report", "feedback"),
+    "education": ("more", "other", "subscribe"),
+    "unsubscribe": ("all_button",),
+}
+
+
+def test_button_titles_fit_a_whatsapp_reply_button() -> None:
+    for language in LANGUAGES:
+        texts = yaml.safe_load((ROOT / "data" / "messages" / f"{language}.yml").read_text())
+        titles = dict(texts["button"]) | {
+            f"{group}.{key}": texts[group][key]
+            for group, keys in BUTTON_TEXTS.items()
+            for key in keys
+        }
+        for key, title in titles.items():
+            assert len(title) <= 20, (language, key, title)
+
+
 def test_the_emergency_safety_net_names_an_urgent_intent_with_its_handler() -> None:
     intents = load_intents(ROOT / "data")
     net = load_emergency_keywords(ROOT / "data", intents)

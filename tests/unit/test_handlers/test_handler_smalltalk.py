@@ -60,6 +60,6 @@ def test_chit_chat_shows_the_menu_in_english(make_context: MakeContext, content:
     assert [b.title for b in reply.buttons] == [
         "Report an incident",
         "Check report status",
-        "Suggestion / complaint",
+        "Feedback / complaint",
         "Ask an officer",
     ]
