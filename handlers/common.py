@@ -33,6 +33,15 @@ def menu_reply(context: Context, intro: str | None = None) -> Reply:
     return Reply(f"{intro}\n\n{text}" if intro else text, menu_buttons(context))
 
 
+def command_argument(context: Context) -> str:
+    """What follows a typed command ("/langganan bencana" → "bencana"); "" for a message that
+    is not one (asked in words, or a command word such as "tips")."""
+    if context.command is None:
+        return ""
+    parts = context.text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
 def yes_no(text: str) -> bool | None:
     """True for yes, False for no, None when the answer is neither."""
     words = text.strip().lower().rstrip(".!").split()

@@ -5,14 +5,12 @@ from __future__ import annotations
 from bot.core.content import Campaign, in_language
 from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
-from handlers.common import receives_broadcasts
+from handlers.common import command_argument, receives_broadcasts
 
 
 def handle(context: Context) -> Outcome:
     campaigns = context.content.campaigns
-    words = context.text.split(maxsplit=1)
-    key = words[1].strip().lower() if len(words) > 1 and words[0].startswith("/") else ""
-    campaign = campaigns.get(key)
+    campaign = campaigns.get(command_argument(context).strip().lower())
     if campaign is None:
         buttons = tuple(
             Button(in_language(c.title, context.language), f"/edukasi {c.key}")

@@ -7,6 +7,7 @@ from bot.core.content import FAQ_ACTIONS, in_language
 from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
 from handlers import escalate
+from handlers.common import command_argument
 
 FULL_ANSWER = "/info"  # "/info skck": the whole answer of a topic
 MAX_BUTTONS = 3
@@ -42,8 +43,7 @@ def answer(context: Context, topic: str, intro: str | None = None) -> Outcome:
 
 def _full_answer(context: Context) -> Outcome:
     """The whole answer of the topic named after the command (the button under a short one)."""
-    parts = context.text.split(maxsplit=1)
-    topic = parts[1].strip().lower() if len(parts) > 1 else ""
+    topic = command_argument(context).strip().lower()
     if topic not in context.content.faq:
         return _which(context)
     return _reply(context, topic, context.content.faq_answer(topic, context.language))

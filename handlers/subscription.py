@@ -6,13 +6,13 @@ from __future__ import annotations
 from bot.core.handling import Context
 from bot.core.subscriptions import ALL, TOPICS, read_topic
 from bot.core.types import Button, Outcome, Reply, SubscriptionChange
-from handlers.common import receives_broadcasts
+from handlers.common import command_argument, receives_broadcasts
 
 
 def subscribe(context: Context) -> Outcome:
     if not receives_broadcasts(context):
         return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
-    request = read_topic(_arguments(context))
+    request = read_topic(command_argument(context))
     if request.topic is None or request.topic == ALL:
         return Outcome(replies=(_choices(context, "subscribe", "/langganan", request.unknown),))
     where = context.t("subscribe.in_area", area=request.area.title()) if request.area else ""
@@ -26,7 +26,7 @@ def subscribe(context: Context) -> Outcome:
 def unsubscribe(context: Context) -> Outcome:
     if not receives_broadcasts(context):
         return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
-    request = read_topic(_arguments(context))
+    request = read_topic(command_argument(context))
     if request.topic is None:
         choices = _choices(context, "unsubscribe", "/berhenti", request.unknown)
         everything = Button(context.t("unsubscribe.all_button"), f"/berhenti {ALL}")
@@ -49,11 +49,3 @@ def _choices(context: Context, kind: str, command: str, unknown: str | None) -> 
 
 def _name(context: Context, topic: str) -> str:
     return context.t(f"topic.{topic}")
-
-
-def _arguments(context: Context) -> str:
-    """What follows the command ("/langganan bencana"); asked in words, the topics are offered."""
-    if context.command is None:
-        return ""
-    parts = context.text.split(maxsplit=1)
-    return parts[1] if len(parts) > 1 else ""
