@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.handling import Context
+from bot.core.handling import GREET, Context
 from bot.core.types import Outcome, Reply
 from handlers.common import menu_reply
 
@@ -13,6 +13,6 @@ def handle(context: Context) -> Outcome:
     intent = context.classification.intent if context.classification else None
     if intent in _SHORT_ANSWERS:
         return Outcome(replies=(Reply(context.t(f"smalltalk.{intent}")),))
-    welcome = intent == "greet" or context.command == "/start"
+    welcome = intent == GREET or context.command == "/start"
     intro = context.t("smalltalk.greet") if welcome else None
     return Outcome(replies=(menu_reply(context, intro),))

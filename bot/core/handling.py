@@ -42,3 +42,5 @@ Handler = Callable[[Context], Outcome]
 
 # The handler of a question that names no topic (data/intents.yml): it answers the last one.
 FOLLOW_UP = "follow_up"
+# The intent of a greeting, also of a message that only calls for attention (router.SALUTATIONS).
+GREET = "greet"

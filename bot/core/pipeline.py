@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
-from bot.core.handling import FOLLOW_UP, Context, Handler
+from bot.core.handling import FOLLOW_UP, GREET, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
@@ -35,7 +35,6 @@ from bot.core.types import (
     Reply,
 )
 
-GREET = "greet"  # the intent of a message that only calls for attention (router.SALUTATIONS)
 SALUTATION = "salutation"  # stored as such a message's model version: who classified it
 # An early parse (Classifier.start) is used within this time, else parsed again.
 EARLY_PARSE_SECONDS = 30.0
