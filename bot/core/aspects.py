@@ -16,35 +16,26 @@ class AspectWords:
     `requirements` and `cost` for "syarat dan biaya SIM", none for "cara buat SKCK"."""
 
     def __init__(self, words: Mapping[str, Iterable[str]]) -> None:
-        self._phrases = {
-            aspect: tuple(tuple(_words(phrase)) for phrase in phrases)
-            for aspect, phrases in words.items()
-        }
-
-    @property
-    def names(self) -> frozenset[str]:
-        return frozenset(self._phrases)
+        self.names = frozenset(words)
+        # Each phrase under every form of its last word ("biaya", "biayanya"…): the words of a
+        # text are looked up once each, however many phrases there are.
+        self._by_last_word: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for aspect, phrases in words.items():
+            for phrase in phrases:
+                *head, last = _words(phrase)
+                for form in (last, *(last + suffix for suffix in SUFFIXES)):
+                    self._by_last_word.setdefault(form, []).append((aspect, tuple(head)))
 
     def asked(self, text: str) -> frozenset[str]:
         words = _words(text)
         return frozenset(
             aspect
-            for aspect, phrases in self._phrases.items()
-            if any(_contains(words, phrase) for phrase in phrases)
+            for end, word in enumerate(words)
+            for aspect, head in self._by_last_word.get(word, ())
+            if len(head) <= end and tuple(words[end - len(head) : end]) == head
         )
 
 
 def _words(text: str) -> list[str]:
     """Lowercase words, a doubled word written with a 2 as one ("syarat2" → "syarat")."""
     return [_DOUBLED.sub("", word) for word in _WORD.findall(text.lower())]
-
-
-def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
-    """Whether `phrase` occurs in `words`, its last word maybe with a suffix."""
-    size = len(phrase)
-    *head, last = phrase
-    endings = {last, *(last + suffix for suffix in SUFFIXES)}
-    return any(
-        words[start + size - 1] in endings and words[start : start + size - 1] == head
-        for start in range(len(words) - size + 1)
-    )
