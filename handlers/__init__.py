@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.core.handling import FOLLOW_UP, Handler
+from bot.core.handling import FAQ, FOLLOW_UP, Handler
 from bot.core.handoff import OFFICER_DIALOG, RATING_DIALOG
 from handlers import (
     cancel,
@@ -33,7 +33,7 @@ HANDLERS: Mapping[str, Handler] = {
     "escalate": escalate.handle,
     "evacuation": evacuation.handle,
     "fallback": fallback.handle,
-    "faq": faq.handle,
+    FAQ: faq.handle,
     "feedback": feedback.handle,
     FOLLOW_UP: faq.follow_up,
     OFFICER_DIALOG: officer.handle,

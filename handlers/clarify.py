@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.handling import FOLLOW_UP, Context, Handler
+from bot.core.handling import FAQ, FOLLOW_UP, Context, Handler
 from bot.core.types import (
     Button,
     Category,
@@ -23,7 +23,7 @@ CHOICE_WORDS = {
     Category.FEEDBACK: frozenset({"saran", "pengaduan", "keluhan", "kritik", "feedback"}),
 }
 _QUESTION_HANDLERS: dict[str, Handler] = {
-    "faq": faq.handle,
+    FAQ: faq.handle,
     FOLLOW_UP: faq.follow_up,  # names no service: asks which one, not an officer
     "status": status.handle,
     "escalate": escalate.handle,

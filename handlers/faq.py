@@ -33,7 +33,7 @@ def follow_up(context: Context) -> Outcome:
 
 
 def answer(context: Context, topic: str, intro: str | None = None) -> Outcome:
-    asked = context.content.aspect_words.asked(context.text)
+    asked = context.content.aspect_words.asked(context.text, context.recent_questions)
     focused = context.content.faq[topic].focused(asked, context.language)
     if focused is None:
         return _reply(context, topic, context.content.faq_answer(topic, context.language), intro)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 # A word also asks with these endings: "biayanya", "syaratnya", "bayarlah", "bukakah".
 SUFFIXES = ("nya", "kah", "lah")
+# A short question led by these asks of another service what the question before it asked
+# ("berapa biaya SKCK?" … "kalau SIM?"): it carries that question's aspects over.
+CARRY_OVER_LEADS = tuple(
+    tuple(lead.split())
+    for lead in (
+        "kalau", "kalo", "klo", "kl", "klu", "klw", "gimana kalau", "gmn kalau", "gimana kalo",
+        "gmn kalo", "bagaimana kalau", "bagaimana dengan", "gimana dengan", "gmn dengan",
+        "terus", "trus", "trs", "lalu", "untuk", "utk", "how about", "what about",
+        "and", "and for", "same for",
+    )
+)  # fmt: skip
+CARRY_OVER_WORDS = 4  # at most, leads included: "kalau perpanjang SIM gimana?"
 _WORD = re.compile(r"[^\W_]+")
 _DOUBLED = re.compile(rf"(?<=[^\W\d_])2(?=(?:{'|'.join(SUFFIXES)})?$)")
 
@@ -26,7 +38,17 @@ class AspectWords:
                 for form in (last, *(last + suffix for suffix in SUFFIXES)):
                     self._by_last_word.setdefault(form, []).append((aspect, tuple(head)))
 
-    def asked(self, text: str) -> frozenset[str]:
+    def asked(self, text: str, earlier: Sequence[str] = ()) -> frozenset[str]:
+        """The aspects `text` names; a short "what about …?" question naming none ("kalau
+        SIM?") asks those of the question it follows. `earlier`: the citizen's previous
+        questions, newest first; one that carries over itself passes on what came before."""
+        for question in (text, *earlier):
+            named = self._named(question)
+            if named or not carries_over(question):
+                return named
+        return frozenset()
+
+    def _named(self, text: str) -> frozenset[str]:
         words = _words(text)
         return frozenset(
             aspect
@@ -34,6 +56,14 @@ class AspectWords:
             for aspect, head in self._by_last_word.get(word, ())
             if len(head) <= end and tuple(words[end - len(head) : end]) == head
         )
+
+
+def carries_over(text: str) -> bool:
+    """Whether a text is a short question led by "kalau", "how about"… (CARRY_OVER_LEADS)."""
+    words = _words(text)
+    return len(words) <= CARRY_OVER_WORDS and any(
+        tuple(words[: len(lead)]) == lead and len(words) > len(lead) for lead in CARRY_OVER_LEADS
+    )
 
 
 def _words(text: str) -> list[str]:

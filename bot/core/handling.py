@@ -28,6 +28,9 @@ class Context:
     disasters: Sequence[DisasterAlert] = ()  # disaster mode, where it is on
     # The FAQ topic the citizen asked about last, lately: read for a FOLLOW_UP question only.
     recent_topic: str | None = None
+    # The citizen's latest questions, newest first: read for an FAQ question that may carry
+    # their aspects over ("kalau SIM?" after "berapa biaya SKCK?") only.
+    recent_questions: Sequence[str] = ()
 
     @property
     def text(self) -> str:
@@ -40,6 +43,8 @@ class Context:
 
 Handler = Callable[[Context], Outcome]
 
+# The handler of a question about an FAQ topic (data/intents.yml).
+FAQ = "faq"
 # The handler of a question that names no topic (data/intents.yml): it answers the last one.
 FOLLOW_UP = "follow_up"
 # The intent of a greeting, also of a message that only calls for attention (router.SALUTATIONS).

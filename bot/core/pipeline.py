@@ -11,9 +11,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.core.aspects import carries_over
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
-from bot.core.handling import FOLLOW_UP, GREET, Context, Handler
+from bot.core.handling import FAQ, FOLLOW_UP, GREET, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
@@ -41,6 +42,8 @@ EARLY_PARSE_SECONDS = 30.0
 EARLY_PARSES = 1_000  # at most this many kept
 # A question that names no topic ("brp biayanya?") is about one asked within this time.
 FOLLOW_UP_WINDOW = timedelta(minutes=30)
+# A question that carries aspects over ("kalau SIM?") looks this many questions back.
+CARRY_OVER_DEPTH = 3
 # Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
@@ -216,10 +219,15 @@ class Pipeline:
                 spec = self.classifier.intents.spec(classification.intent)
                 name = handler_for_classification(classification, spec.handler, self.rules)
             context = replace(context, state=None, command=command, classification=classification)
+            since = datetime.now(UTC) - FOLLOW_UP_WINDOW
             if name == FOLLOW_UP:
-                since = datetime.now(UTC) - FOLLOW_UP_WINDOW
                 topic = await self.inbox.recent_topic(message.citizen.id, since)
                 context = replace(context, recent_topic=topic)
+            elif name == FAQ and carries_over(message.text):
+                questions = await self.inbox.recent_questions(
+                    message.citizen.id, since, CARRY_OVER_DEPTH
+                )
+                context = replace(context, recent_questions=questions)
             outcome = self.handlers[name](context)
         return Decision(
             outcome=outcome,

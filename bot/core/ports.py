@@ -93,6 +93,11 @@ class Inbox(Reception, Protocol):
         at or after `since`."""
         ...
 
+    async def recent_questions(self, citizen_id: int, since: datetime, limit: int) -> list[str]:
+        """The texts of the citizen's latest processed questions (category "question") at or
+        after `since`, newest first, at most `limit`."""
+        ...
+
     async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
         """Store the decision (ticket, state, replies as outbox rows, audit) and mark processed.
         Returns the replies claimed for sending at once (none when the chat has earlier

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.core.handling import FAQ
 from bot.core.types import Classification
 
 # Commands work on every channel (typed or sent by a button) and need no NLU.
@@ -26,7 +27,7 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/evacuate": "evacuation",
     "/edukasi": "education",
     "/tips": "education",
-    "/info": "faq",  # "/info skck": a topic's whole answer
+    "/info": FAQ,  # "/info skck": a topic's whole answer
 }
 # Whole messages that mean a command without its slash, as citizens type them. No words after
 # them: a handler reads what follows its command as arguments.

@@ -95,6 +95,13 @@ class SqlInbox:
             )
         return str(found) if found is not None else None
 
+    async def recent_questions(self, citizen_id: int, since: datetime, limit: int) -> list[str]:
+        async with self.db.engine.connect() as connection:
+            texts = await connection.scalars(
+                _RECENT_QUESTIONS, {"citizen_id": citizen_id, "since": since, "limit": limit}
+            )
+        return list(texts)
+
     async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
         """A message already processed is left alone (so a retry is harmless)."""
         return await self._commit((message_id, decision))
@@ -412,6 +419,17 @@ _RECENT_TOPIC = (
     )
     .order_by(M.c.created_at.desc(), M.c.id.desc())
     .limit(1)
+)
+_RECENT_QUESTIONS = (
+    select(M.c.text)
+    .where(
+        M.c.citizen_id == bindparam("citizen_id"),
+        M.c.direction == "in",
+        M.c.created_at >= bindparam("since"),
+        M.c.category == Category.QUESTION.value,
+    )
+    .order_by(M.c.created_at.desc(), M.c.id.desc())
+    .limit(bindparam("limit"))
 )
 _INSERT_MESSAGES = insert(M).returning(M.c.id, sort_by_parameter_order=True)
 _INSERT_CITIZENS = insert(C).returning(C.c.id, sort_by_parameter_order=True)

@@ -88,6 +88,12 @@ async def test_a_question_about_the_cost_gets_the_cost_and_a_button_for_the_rest
     assert "sidik jari" in full["text"]
     assert "Rp30.000" in full["text"]
 
+    # "What about the SIM?" asks the same: the SIM's fees, not all of the SIM.
+    [sim] = await say(server, session, "kalau sim?")
+    assert "Rp80.000" in sim["text"]
+    assert "Satpas" not in sim["text"]
+    assert sim["buttons"][0] == {"title": "Info lengkap", "payload": "/info sim"}
+
 
 async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server: Server) -> None:
     session = new_session()

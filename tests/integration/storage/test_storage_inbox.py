@@ -488,3 +488,37 @@ async def test_recent_topic_is_the_citizens_latest_one_within_the_window(
             update(models.Message).values(created_at=start - timedelta(hours=1))
         )
     assert await inbox.recent_topic(citizen, start - timedelta(minutes=30)) is None
+
+
+async def test_recent_questions_are_the_citizens_latest_newest_first(
+    inbox: SqlInbox, db: Database
+) -> None:
+    start = datetime.now(UTC)
+    report = Classification(
+        "report", "report", 0.9, Category.CRIME_REPORT, None, False, (IntentScore("report", 0.9),)
+    )
+    for n, (chat, text, classification) in enumerate(
+        [
+            ("42", "biaya skck", asked("skck")),
+            ("42", "syaratnya?", asked(None)),
+            ("42", "motor saya dicuri", report),
+            ("42", "kalau sim?", asked("sim")),
+            ("7", "denda tilang", asked("tilang")),
+        ]
+    ):
+        accepted = await inbox.accept(inbound(f"q{n}", text, chat_id=chat))
+        await inbox.commit(accepted.message_id, decision(Outcome(), classification=classification))
+    citizen = (await inbox.accept(inbound("q9", "klo stnk?", chat_id="42"))).citizen_id
+    since = start - timedelta(minutes=30)
+
+    assert await inbox.recent_questions(citizen, since, 3) == [
+        "kalau sim?",
+        "syaratnya?",
+        "biaya skck",
+    ]
+    assert await inbox.recent_questions(citizen, since, 1) == ["kalau sim?"]
+    async with db.transaction() as connection:
+        await connection.execute(
+            update(models.Message).values(created_at=start - timedelta(hours=1))
+        )
+    assert await inbox.recent_questions(citizen, since, 3) == []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.core.types import Outcome, Reply
@@ -118,14 +119,20 @@ async def test_messages_received_in_a_month_are_counted_by_index(query_plan: Que
     ), steps
 
 
+@pytest.mark.parametrize("read", ["recent_topic", "recent_questions"])
 async def test_a_follow_up_question_reads_its_citizens_recent_messages_by_index(
-    inbox: SqlInbox, db: Database, query_plan: QueryPlan
+    inbox: SqlInbox, db: Database, query_plan: QueryPlan, read: str
 ) -> None:
-    """A question that names no topic looks up the citizen's last one: in the citizen's own
-    recent messages (an index range), not in every message."""
+    """A question that names no topic looks up the citizen's last one, and a "what about …?"
+    question the citizen's last questions: in the citizen's own recent messages (an index
+    range), not in every message."""
     accepted = await inbox.accept(inbound("f1"))
-    with statements_run(db, lambda sql: sql.startswith("SELECT messages.faq_topic")) as reads:
-        await inbox.recent_topic(accepted.citizen_id, datetime.now(UTC) - timedelta(minutes=30))
+    since = datetime.now(UTC) - timedelta(minutes=30)
+    with statements_run(db, lambda sql: sql.startswith("SELECT messages.")) as reads:
+        if read == "recent_topic":
+            await inbox.recent_topic(accepted.citizen_id, since)
+        else:
+            await inbox.recent_questions(accepted.citizen_id, since, 3)
     [(sql, parameters)] = reads
     steps = await query_plan(sql, parameters)
     assert any(

@@ -15,6 +15,7 @@ from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, Decision, Turn
 from bot.core.router import NluRules
 from bot.core.types import (
+    Category,
     Citizen,
     DialogState,
     Inbound,
@@ -133,6 +134,17 @@ class FakeInbox:
             and decision.classification.faq_topic is not None
         ]
         return topics[-1] if topics else None
+
+    async def recent_questions(self, citizen_id: int, since: datetime, limit: int) -> list[str]:
+        questions = [
+            self.messages[message_id].text
+            for message_id, decision in sorted(self.decisions.items(), reverse=True)
+            if self.messages[message_id].citizen.id == citizen_id
+            and self.processed_at[message_id] >= since
+            and decision.classification is not None
+            and decision.classification.category is Category.QUESTION
+        ]
+        return questions[:limit]
 
     async def commit(self, message_id: int, decision: Decision) -> Sequence[OutboundMessage]:
         await asyncio.sleep(0)

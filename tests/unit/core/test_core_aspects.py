@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.aspects import AspectWords
+from bot.core.aspects import AspectWords, carries_over
 from bot.core.content import Content, FaqAnswer
 
 WORDS = AspectWords(
@@ -80,3 +80,34 @@ def test_the_projects_words_find_what_citizens_ask(
     content: Content, text: str, asked: set[str]
 ) -> None:
     assert content.aspect_words.asked(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "carries"),
+    [
+        ("kalau SIM?", True),
+        ("klo perpanjang sim gmn", True),
+        ("how about the SKCK?", True),
+        ("gimana kalau SIM C?", True),
+        ("kalau", False),  # a lead alone names nothing
+        ("kalau mau bikin SKCK baru gimana caranya", False),  # a question of its own
+        ("SIM?", False),
+        ("buat SIM gimana?", False),  # "buat" is also "make"
+    ],
+)
+def test_short_questions_led_by_what_about_carry_over(text: str, carries: bool) -> None:
+    assert carries_over(text) is carries
+
+
+def test_a_what_about_question_asks_what_the_question_before_it_asked() -> None:
+    assert WORDS.asked("kalau SIM?", ["berapa biaya SKCK?"]) == {"cost"}
+    # Its own words come first.
+    assert WORDS.asked("kalau SIM syaratnya?", ["berapa biaya SKCK?"]) == {"requirements"}
+    # Along a chain of them, back to the question that named its parts.
+    earlier = ["kalau SIM?", "syarat dan biaya SKCK", "jam buka"]
+    assert WORDS.asked("how about STNK?", earlier) == {"requirements", "cost"}
+    # A question that named none ends the chain: the whole answer, as it got.
+    assert WORDS.asked("kalau SIM?", ["cara buat SKCK", "berapa biaya SKCK?"]) == set()
+    # Only a what-about question looks back.
+    assert WORDS.asked("cara buat SIM", ["berapa biaya SKCK?"]) == set()
+    assert WORDS.asked("kalau SIM?") == set()

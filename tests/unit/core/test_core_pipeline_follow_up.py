@@ -92,3 +92,47 @@ async def test_a_follow_up_chosen_as_a_question_asks_which_service(
 
     assert only_text(chosen) == content.texts.get("id", "faq.which")
     assert chosen.outcome.ticket is None  # not an officer's question
+
+
+async def test_what_about_another_service_asks_the_same_part_of_it(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    chat.nlu.says("kalau sim?", "faq_sim", 0.9)
+    chat.nlu.says("klo stnk gmn", "faq_stnk_bpkb", 0.9)
+    await chat.send("berapa biaya skck")
+
+    sim = await chat.send("kalau sim?")
+
+    assert content.faq["sim"].aspects["cost"]["id"].strip() in only_text(sim)
+    assert content.faq_answer("sim", "id").strip() not in only_text(sim)
+    assert payloads(sim)[0] == "/info sim"
+    # Along a chain: still the cost.
+    stnk = only_text(await chat.send("klo stnk gmn"))
+    assert content.faq["stnk_bpkb"].aspects["cost"]["id"].strip() in stnk
+
+
+async def test_what_about_after_a_whole_answer_gets_a_whole_answer(
+    chat: Chat, content: Content
+) -> None:
+    chat.nlu.says("cara bikin skck", "faq_skck", 0.95)
+    chat.nlu.says("kalau sim?", "faq_sim", 0.9)
+    await chat.send("cara bikin skck")
+
+    text = only_text(await chat.send("kalau sim?"))
+
+    assert content.faq_answer("sim", "id").strip() in text
+
+
+async def test_what_about_long_after_the_question_gets_a_whole_answer(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    chat.nlu.says("kalau sim?", "faq_sim", 0.9)
+    await chat.send("berapa biaya skck")
+    for message_id in chat.inbox.processed_at:
+        chat.inbox.processed_at[message_id] -= FOLLOW_UP_WINDOW + timedelta(minutes=1)
+
+    text = only_text(await chat.send("kalau sim?"))
+
+    assert content.faq_answer("sim", "id").strip() in text
