@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core.content import FAQ_ACTIONS, in_language
 from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
-from handlers import escalate
+from handlers import escalate, status
 from handlers.common import command_argument
 
 FULL_ANSWER = "/info"  # "/info skck": the whole answer of a topic
@@ -24,9 +24,12 @@ def handle(context: Context) -> Outcome:
 
 def follow_up(context: Context) -> Outcome:
     """A question that names no topic ("brp biayanya?", "can I do it online?") is about the
-    topic the citizen asked about last (`Context.recent_topic`); without one, ask which."""
+    topic the citizen asked about last (`Context.recent_topic`), or about the report made
+    since (`Context.recent_ticket`: "how long until someone contacts me?"); else ask which."""
     topic = context.recent_topic
     if topic is None or topic not in context.content.faq:
+        if context.recent_ticket is not None:
+            return status.latest(context, context.recent_ticket)
         return _which(context)
     title = in_language(context.content.faq[topic].title, context.language)
     return answer(context, topic, intro=context.t("faq.about", title=title))

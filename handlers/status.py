@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.core.handling import Context
 from bot.core.tickets import find_ticket_code
-from bot.core.types import Outcome, Reply, TicketSummary
+from bot.core.types import Outcome, Reply, TicketStatus, TicketSummary
 from bot.core.wib import format_wib
 
 LISTED = 5
+WAITING = frozenset({TicketStatus.NEW, TicketStatus.CLAIMED})  # an officer's answer is due
 
 
 def handle(context: Context) -> Outcome:
@@ -21,6 +22,16 @@ def handle(context: Context) -> Outcome:
     else:
         text = context.t("status.none")
     return Outcome(replies=(Reply(text),))
+
+
+def latest(context: Context, ticket: TicketSummary) -> Outcome:
+    """A question about the report just made ("berapa lama sampai dihubungi?"): its status and
+    what comes next."""
+    waiting = ticket.status in WAITING
+    next_step = context.t(
+        "status.next_step_waiting" if waiting else "status.next_step", code=ticket.code
+    )
+    return Outcome(replies=(Reply(f"{_line(context, ticket)}\n{next_step}"),))
 
 
 def _line(context: Context, ticket: TicketSummary) -> str:

@@ -221,8 +221,12 @@ class Pipeline:
             context = replace(context, state=None, command=command, classification=classification)
             since = datetime.now(UTC) - FOLLOW_UP_WINDOW
             if name == FOLLOW_UP:
-                topic = await self.inbox.recent_topic(message.citizen.id, since)
-                context = replace(context, recent_topic=topic)
+                # A ticket made lately (tickets: newest first) hides the questions before it.
+                ticket = next((t for t in turn.tickets[:1] if t.created_at >= since), None)
+                after = ticket.created_at if ticket is not None else since
+                topic = await self.inbox.recent_topic(message.citizen.id, after)
+                ticket = ticket if topic is None else None
+                context = replace(context, recent_topic=topic, recent_ticket=ticket)
             elif name == FAQ and carries_over(message.text):
                 questions = await self.inbox.recent_questions(
                     message.citizen.id, since, CARRY_OVER_DEPTH

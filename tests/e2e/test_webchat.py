@@ -121,6 +121,10 @@ async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server
     assert "menunggu petugas" in status["text"]
     [other] = await say(server, new_session(), f"/status {code}")
     assert "tidak ditemukan" in other["text"]
+    # A question that names nothing, right after the report, is about the report.
+    [when] = await say(server, session, "kapan diprosesnya pak?")
+    assert when["text"].startswith(f"{code} — ")
+    assert "Petugas akan membalas di chat ini" in when["text"]
 
 
 async def test_cancel_leaves_the_dialog_without_a_ticket(server: Server) -> None:

@@ -172,7 +172,7 @@ class FakeInbox:
                     category=outcome.ticket.category,
                     urgent=outcome.ticket.urgent,
                     status=TicketStatus.NEW,
-                    created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                    created_at=datetime.now(UTC),
                     summary=outcome.ticket.summary,
                 )
             )

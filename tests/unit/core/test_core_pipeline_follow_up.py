@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.content import Content
@@ -136,3 +137,53 @@ async def test_what_about_long_after_the_question_gets_a_whole_answer(
     text = only_text(await chat.send("kalau sim?"))
 
     assert content.faq_answer("sim", "id").strip() in text
+
+
+async def report_theft(chat: Chat) -> str:
+    """A crime report sent through the whole dialog; its ticket code."""
+    chat.nlu.says("dompet saya dicopet di terminal", "crime_report", 0.93)
+    for text in ("dompet saya dicopet di terminal", "Terminal Kampung Rambutan", "tadi pagi"):
+        await chat.send(text)
+    await chat.send("/lewati")
+    await chat.send("/tidak")
+    sent = await chat.send("/kirim")
+    assert sent.outcome.ticket is not None
+    return sent.ticket_code
+
+
+async def test_a_follow_up_after_a_report_is_about_the_report(chat: Chat, content: Content) -> None:
+    script(chat)
+    chat.nlu.says("berapa lama sampai dihubungi?", "follow_up_question", 0.9)
+    await chat.send("berapa biaya skck")  # asked before the report: not what "berapa lama" is about
+    code = await report_theft(chat)
+
+    decision = await chat.send("berapa lama sampai dihubungi?")
+
+    text = only_text(decision)
+    assert text.startswith(f"{code} — ")
+    assert content.texts.get("id", "status.new") in text
+    assert content.texts.get("id", "status.next_step_waiting", code=code) in text
+    assert decision.outcome.ticket is None
+
+
+async def test_a_question_asked_after_the_report_is_the_follow_ups_topic(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    await report_theft(chat)
+    await chat.send("berapa biaya skck")
+
+    text = only_text(await chat.send("brp biayanya?"))
+
+    assert content.faq["skck"].aspects["cost"]["id"].strip() in text
+
+
+async def test_a_report_made_long_ago_is_not_assumed(chat: Chat, content: Content) -> None:
+    script(chat)
+    await report_theft(chat)
+    [ticket] = chat.inbox.tickets[1]
+    chat.inbox.tickets[1] = [replace(ticket, created_at=ticket.created_at - FOLLOW_UP_WINDOW * 2)]
+
+    decision = await chat.send("brp biayanya?")
+
+    assert only_text(decision) == content.texts.get("id", "faq.which")

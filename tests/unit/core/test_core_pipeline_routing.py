@@ -15,6 +15,7 @@ from bot.core.router import NluRules
 from bot.core.types import (
     Inbound,
 )
+from bot.core.wib import format_wib
 from bot.core.workers import InboxWorker
 from handlers import HANDLERS
 from tests.unit.conftest import DATA_DIR
@@ -34,7 +35,8 @@ async def test_status_with_the_citizens_own_code_shows_it(chat: Chat, content: C
     assert code in text
     assert content.texts.get("id", "status.new") in text
     assert content.texts.get("id", "category.feedback") in text
-    assert "01/01/2026 07:00 WIB" in text
+    [ticket] = chat.inbox.tickets[1]
+    assert format_wib(ticket.created_at) in text
     assert chat.nlu.calls == ["petugasnya ramah sekali, terima kasih"]  # watched for danger only
 
 
