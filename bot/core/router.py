@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -48,6 +49,11 @@ SALUTATIONS = frozenset(
     "hello permisi punten".split()
 ) | {"pak pol", "pak polisi", "bu pol"}
 
+# Words of a message that only acknowledges an answer ("ok", "siap pak"): the NLU takes it for
+# thanks, which "Sama-sama" would answer.
+ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iya".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
 
 def parse_command(text: str) -> str | None:
     """'/lapor@PolresBot extra' → '/lapor'; 'batal' → '/batal', 'Tips?' → '/tips'; else None."""
@@ -64,6 +70,14 @@ def is_salutation(text: str) -> bool:
     """'Pak', 'min??', 'halooo', 'pak pol': a whole message that only calls for attention."""
     words = text.lower().strip(" .,!?").split()
     return " ".join(_single_letters(word) for word in words) in _SALUTATIONS
+
+
+def is_acknowledgement(text: str) -> bool:
+    """'ok', 'siaap pak', 'oke deh 👍': a whole message that only acknowledges an answer."""
+    words = [_single_letters(word) for word in _WORD.findall(text.lower())]
+    return any(word in ACKNOWLEDGEMENTS for word in words) and all(
+        word in ACKNOWLEDGEMENTS or word in _SALUTATIONS for word in words
+    )
 
 
 def _single_letters(word: str) -> str:

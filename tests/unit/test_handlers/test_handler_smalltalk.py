@@ -31,6 +31,25 @@ def test_thanks_and_goodbye_get_a_short_answer(
     assert reply.buttons == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ok", "smalltalk.ok"),
+        ("siaap pak", "smalltalk.ok"),
+        ("Oke deh 👍", "smalltalk.ok"),
+        ("noted, min", "smalltalk.ok"),
+        ("ok makasih", "smalltalk.thanks"),  # thanks said: "you're welcome"
+        ("pak", "smalltalk.thanks"),  # no acknowledgement in it
+    ],
+)
+def test_an_acknowledgement_taken_for_thanks_is_not_answered_you_are_welcome(
+    make_context: MakeContext, content: Content, text: str, key: str
+) -> None:
+    [reply] = smalltalk.handle(make_context(text, intent="thanks")).replies
+
+    assert reply.text == content.texts.get("id", key)
+
+
 def test_start_welcomes_then_shows_the_menu(make_context: MakeContext, content: Content) -> None:
     [reply] = smalltalk.handle(make_context("/start", command="/start")).replies
 
