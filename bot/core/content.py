@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -33,6 +34,15 @@ FAQ_ACTIONS: Mapping[str, tuple[str, str]] = {
     "report": ("button.report", "/lapor"),
     "feedback": ("button.feedback", "/saran"),
 }
+
+
+def missing_figures(short: str, full: str) -> set[str]:
+    """The figures (a fee, an age, a number of days) a short answer states that its full
+    answer lacks: the two drift apart when a fee changes in one and not the other."""
+    return set(_FIGURE.findall(short)) - set(_FIGURE.findall(full))
+
+
+_FIGURE = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ import contextlib
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.core.content import FAQ_ACTIONS, missing_figures
 from bot.core.errors import ContentError, InvalidInput
 from bot.nlu.annotations import atomic_write, example_line, normalised, render_nlu
 from bot.nlu.dataset import read_examples
@@ -23,6 +24,7 @@ MIN_EXAMPLES = 5
 MAX_EXAMPLE = 300
 MAX_TITLE = 100
 MAX_ANSWER = 4000  # one chat message (Telegram and WhatsApp cut at 4096)
+MAX_SHORT_ANSWER = 1000  # a WhatsApp message with buttons holds 1,024 characters
 _lock = threading.Lock()  # one topic at a time: each addition edits domain.yml and intents.yml
 
 
@@ -32,6 +34,9 @@ class NewTopic:
     examples: Sequence[str]  # example phrases, as typed (one per line in the form)
     title: Mapping[str, str]  # per language
     answer: Mapping[str, str]
+    # Short answers to parts of the topic (data/aspects.yml), by part, then by language.
+    aspects: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    action: str | None = None  # a key of FAQ_ACTIONS: the button under the answer
 
     @property
     def intent(self) -> str:
@@ -59,10 +64,12 @@ class TopicAuthor:
         examples: Sequence[str],
         title: Mapping[str, str],
         answer: Mapping[str, str],
+        aspects: Mapping[str, Mapping[str, str]] | None = None,
+        action: str | None = None,
     ) -> str:
         """Write the topic; returns its intent. Raises InvalidInput naming what is wrong,
         ContentError when the files cannot be read or written."""
-        new = NewTopic(topic, tuple(examples), dict(title), dict(answer))
+        new = NewTopic(topic, tuple(examples), dict(title), dict(answer), aspects or {}, action)
         return await asyncio.to_thread(self.add_now, new)
 
     def add_now(self, new: NewTopic) -> str:
@@ -122,23 +129,76 @@ class TopicAuthor:
                 raise InvalidInput(f"title ({lang}): 1-{MAX_TITLE} characters")
             if not 0 < len(answers[lang]) <= MAX_ANSWER:
                 raise InvalidInput(f"answer ({lang}): 1-{MAX_ANSWER} characters")
+        short = self._short_answers(new.aspects, answers)
+        if new.action and new.action not in FAQ_ACTIONS:
+            raise InvalidInput(f"action: one of {', '.join(FAQ_ACTIONS)}, or none")
         title_lines = yaml.safe_dump(titles, allow_unicode=True, sort_keys=False, width=10**6)
         lines = [f"topic: {topic}", "title:", *(f"  {line}" for line in title_lines.splitlines())]
-        lines.append("answer:")
-        for lang in self.languages:
-            lines.append(f"  {lang}: |")
-            lines += [f"    {line}" if line else "" for line in answers[lang].split("\n")]
+        lines += ["answer:", *_literal_blocks(answers, "  ")]
+        if new.action:
+            lines.append(f"action: {new.action}")
+        if short:
+            lines.append("aspects:")
+            for aspect, texts in short.items():
+                lines += [f"  {aspect}:", *_literal_blocks(texts, "    ")]
         content = "\n".join(lines) + "\n"
-        expected = {
+        expected: dict[str, Any] = {
             "topic": topic,
             "title": titles,
-            "answer": {lang: answer + "\n" for lang, answer in answers.items()},
+            "answer": _with_newlines(answers),
         }
+        if new.action:
+            expected["action"] = new.action
+        if short:
+            expected["aspects"] = {aspect: _with_newlines(texts) for aspect, texts in short.items()}
         if yaml.safe_load(content) != expected:
             raise InvalidInput(
                 "the title or answer cannot be written as YAML: check odd characters"
             )
         return content
+
+    def _short_answers(
+        self, typed: Mapping[str, Mapping[str, str]], answers: Mapping[str, str]
+    ) -> dict[str, dict[str, str]]:
+        """The short answers filled in, in data/aspects.yml's order: each in every language,
+        stating no figure its full answer lacks."""
+        known = list(_read(self.data_dir / "aspects.yml"))
+        unknown = sorted(set(typed) - set(known))
+        if unknown:
+            raise InvalidInput(f"unknown parts {unknown}: the parts are {', '.join(known)}")
+        short: dict[str, dict[str, str]] = {}
+        for aspect in (a for a in known if a in typed):
+            texts = {lang: _answer_text(typed[aspect].get(lang, "")) for lang in self.languages}
+            if not any(texts.values()):
+                continue
+            for lang, text in texts.items():
+                if not 0 < len(text) <= MAX_SHORT_ANSWER:
+                    raise InvalidInput(
+                        f"short answer {aspect} ({lang}): 1-{MAX_SHORT_ANSWER} characters, "
+                        "in every language or in none"
+                    )
+                missing = missing_figures(text, answers[lang])
+                if missing:
+                    raise InvalidInput(
+                        f"short answer {aspect} ({lang}) states {', '.join(sorted(missing))}, "
+                        "which the answer does not: a figure must be the same in both"
+                    )
+            short[aspect] = texts
+        return short
+
+
+def _literal_blocks(texts: Mapping[str, str], indent: str) -> list[str]:
+    """`lang: |` blocks of YAML, one per language, at `indent`."""
+    lines = []
+    for lang, text in texts.items():
+        lines.append(f"{indent}{lang}: |")
+        lines += [f"{indent}  {line}" if line else "" for line in text.split("\n")]
+    return lines
+
+
+def _with_newlines(texts: Mapping[str, str]) -> dict[str, str]:
+    """Texts as a `|` block reads them back: with their final newline."""
+    return {lang: text + "\n" for lang, text in texts.items()}
 
 
 def _check_topic(topic: str) -> str:

@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.core.content import IntentTable
 from bot.core.errors import ContentError, InvalidInput
 from bot.storage.review import SORTS, ReviewItem, ReviewRefused, SqlReview
-from bot.web.pages import admin_session, redirect, render
+from bot.web.pages import ASPECT_NAMES, admin_session, redirect, render
 
 QUEUE_LIMIT = 100
 TOP_RANKED = 5  # ranked intents shown per row, picked with the keys 1-5
@@ -63,6 +63,8 @@ class TopicWriter(Protocol):
         examples: Sequence[str],
         title: Mapping[str, str],
         answer: Mapping[str, str],
+        aspects: Mapping[str, Mapping[str, str]] | None = None,
+        action: str | None = None,
     ) -> str: ...
 
 
@@ -178,6 +180,11 @@ class ReviewPages:
             values=values or {},
             languages=self.topics.languages,
             topics=sorted(s.faq_topic for s in table.specs.values() if s.faq_topic),
+            aspects=ASPECT_NAMES,
+            actions=TOPIC_ACTIONS,
+            short_answers_typed=any(
+                text.strip() for key, text in (values or {}).items() if key.startswith("aspect_")
+            ),
         )
 
     async def topic_add(self, request: web.Request) -> web.StreamResponse:
@@ -192,6 +199,11 @@ class ReviewPages:
                 examples=values.get("examples", "").splitlines(),
                 title={lang: values.get(f"title_{lang}", "") for lang in languages},
                 answer={lang: values.get(f"answer_{lang}", "") for lang in languages},
+                aspects={
+                    aspect: {lang: values.get(f"aspect_{aspect}_{lang}", "") for lang in languages}
+                    for aspect in ASPECT_NAMES
+                },
+                action=values.get("action") or None,
             )
         except InvalidInput as invalid:
             return await self.topic_form(request, str(invalid), 400, values)
@@ -216,6 +228,10 @@ class ReviewPages:
         if _wants_json(request):
             return web.json_response({"error": message}, status=status)
         return await self._page(request, _filters(str(form.get("back", ""))), message, status)
+
+
+# The button a new topic's answer may carry (FAQ_ACTIONS), as the form offers it.
+TOPIC_ACTIONS = {"report": "Lapor kejadian (/lapor)", "feedback": "Saran / pengaduan (/saran)"}
 
 
 def _wants_json(request: web.Request) -> bool:

@@ -1,12 +1,12 @@
 """rasa_project/domain.yml, data/intents.yml, the handler registry and data/faq must agree."""
 
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.content import load_content, load_emergency_keywords, load_intents
+from bot.core.content import missing_figures
 from bot.core.types import Category
 from handlers import HANDLERS
 
@@ -63,8 +63,7 @@ def test_a_short_answer_states_no_figure_its_full_answer_lacks() -> None:
     for faq in with_aspects:
         for aspect, texts in faq.aspects.items():
             for language in LANGUAGES:
-                figures = set(re.findall(r"\d+", texts[language]))
-                missing = figures - set(re.findall(r"\d+", faq.answer[language]))
+                missing = missing_figures(texts[language], faq.answer[language])
                 assert not missing, (faq.topic, aspect, language, missing)
 
 

@@ -266,3 +266,41 @@ async def test_an_admin_adds_an_faq_topic(review_server: ReviewServer) -> None:
     assert load_intents(setup.data).spec("faq_pajak_kendaraan").faq_topic == "pajak_kendaraan"
     content = load_content(setup.data, ("id", "en"))
     assert content.faq_answer("pajak_kendaraan", "en").startswith("Pay vehicle tax at Samsat")
+
+
+async def test_an_admin_adds_a_topic_with_a_short_answer_and_a_button(
+    browser: Browser, review_server: ReviewServer, screenshots: Path
+) -> None:
+    setup = review_server
+    page = await log_in(browser, setup.server, "admin")
+    await page.goto(f"{setup.server.url}{TOPICS}")
+    await page.get_by_label("Nama topik").fill("tes_urine")
+    await page.get_by_label("Contoh kalimat warga").fill(
+        "tes urine di mana\nbiaya tes urine berapa\ncara tes urine buat kerja\n"
+        "tes urin buka jam brp\nwhere can I get a drug test"
+    )
+    for lang, title, answer in (
+        ("id", "Tes urine", "Tes urine di Klinik Polres, Senin-Jumat. Biaya Rp50.000."),
+        ("en", "Drug test", "Drug tests at the Polres clinic, Monday-Friday. Fee Rp50,000."),
+    ):
+        await page.get_by_label(f"Judul ({lang})").fill(title)
+        await page.get_by_label(f"Jawaban ({lang})").fill(answer)
+    await page.get_by_label("Tombol di bawah jawaban").select_option("report")
+    await page.get_by_text("Jawaban singkat per bagian").click()
+    await page.get_by_label("Biaya (id)").fill("Biaya tes urine Rp75.000.")  # not the answer's fee
+    await page.get_by_label("Biaya (en)").fill("The drug test fee is Rp50,000.")
+    await page.get_by_role("button", name="Tambah topik").click()
+
+    await expect(page.get_by_role("alert")).to_contain_text("short answer cost (id) states 75")
+    # What was typed stays, the short answers open.
+    await expect(page.get_by_label("Biaya (id)")).to_have_value("Biaya tes urine Rp75.000.")
+    await expect(page.get_by_label("Tombol di bawah jawaban")).to_have_value("report")
+    await page.get_by_label("Biaya (id)").fill("Biaya tes urine Rp50.000.")
+    await page.screenshot(path=str(screenshots / "topic_new.png"), full_page=True)
+    await page.get_by_role("button", name="Tambah topik").click()
+    await expect(page.get_by_role("status")).to_contain_text("faq_tes_urine ditambahkan")
+
+    faq = load_content(setup.data, ("id", "en")).faq["tes_urine"]
+    assert faq.action == "report"
+    assert faq.focused(frozenset({"cost"}), "en") == "The drug test fee is Rp50,000."
+    assert faq.focused(frozenset({"hours"}), "id") is None  # left empty

@@ -105,6 +105,22 @@ async def test_a_new_topic_is_written_to_all_four_places(author: TopicAuthor) ->
     )
 
 
+async def test_short_answers_and_an_action_are_written_with_the_topic(author: TopicAuthor) -> None:
+    short = {
+        "where": {"id": "Di Samsat atau Samsat keliling.", "en": "At Samsat or mobile Samsat."},
+        "cost": {"id": " ", "en": ""},  # left empty: no short answer
+        "requirements": {"id": "Bawa KTP dan STNK.\n\n• asli", "en": "Bring KTP and STNK."},
+    }
+    await author.add(**topic(aspects=short, action="report"))
+
+    faq = load_content(author.data_dir, LANGUAGES).faq["pajak_kendaraan"]
+    assert faq.action == "report"
+    # In data/aspects.yml's order, as the loader and the bot read them.
+    assert list(faq.aspects) == ["requirements", "where"]
+    assert faq.aspects["requirements"]["id"] == "Bawa KTP dan STNK.\n\n• asli\n"
+    assert faq.focused(frozenset({"where"}), "en") == "At Samsat or mobile Samsat."
+
+
 async def test_the_result_keeps_the_contract_between_domain_table_handlers_and_answers(
     author: TopicAuthor,
 ) -> None:
@@ -138,6 +154,16 @@ async def test_the_result_keeps_the_contract_between_domain_table_handlers_and_a
         (topic(title={"id": "Pajak"}), r"title \(en\)"),
         (topic(answer={"id": "ada", "en": "  \n "}), r"answer \(en\)"),
         (topic(answer={"id": "x" * 4001, "en": "ok"}), r"answer \(id\): 1-4000 characters"),
+        (topic(action="arrest"), "action: one of report, feedback, or none"),
+        (topic(aspects={"price": {"id": "a", "en": "b"}}), r"unknown parts \['price'\]"),
+        (
+            topic(aspects={"cost": {"id": "Gratis.", "en": ""}}),
+            r"short answer cost \(en\): 1-1000 characters, in every language or in none",
+        ),
+        (
+            topic(aspects={"cost": {"id": "Biaya Rp50.000.", "en": "Fee Rp50,000."}}),
+            r"short answer cost \(id\) states 000, 50, which the answer does not",
+        ),
     ],
 )
 async def test_bad_input_is_refused_and_nothing_is_written(
