@@ -408,28 +408,26 @@ _TURNS = (
         M.c.processed_at.is_(None),
     )
 )
-# By the index of a citizen's messages by direction and time (migration 0011).
-_RECENT_TOPIC = (
-    select(M.c.faq_topic)
-    .where(
-        M.c.citizen_id == bindparam("citizen_id"),
-        M.c.direction == "in",
-        M.c.created_at >= bindparam("since"),
-        M.c.faq_topic.is_not(None),
+
+
+def _recent_inbound(column: ColumnElement[Any], *where: ColumnElement[bool]) -> Select[Any]:
+    """`column` of a citizen's messages since a time, newest first: by the index of a citizen's
+    messages by direction and time (migration 0011)."""
+    return (
+        select(column)
+        .where(
+            M.c.citizen_id == bindparam("citizen_id"),
+            M.c.direction == "in",
+            M.c.created_at >= bindparam("since"),
+            *where,
+        )
+        .order_by(M.c.created_at.desc(), M.c.id.desc())
     )
-    .order_by(M.c.created_at.desc(), M.c.id.desc())
-    .limit(1)
-)
-_RECENT_QUESTIONS = (
-    select(M.c.text)
-    .where(
-        M.c.citizen_id == bindparam("citizen_id"),
-        M.c.direction == "in",
-        M.c.created_at >= bindparam("since"),
-        M.c.category == Category.QUESTION.value,
-    )
-    .order_by(M.c.created_at.desc(), M.c.id.desc())
-    .limit(bindparam("limit"))
+
+
+_RECENT_TOPIC = _recent_inbound(M.c.faq_topic, M.c.faq_topic.is_not(None)).limit(1)
+_RECENT_QUESTIONS = _recent_inbound(M.c.text, M.c.category == Category.QUESTION.value).limit(
+    bindparam("limit")
 )
 _INSERT_MESSAGES = insert(M).returning(M.c.id, sort_by_parameter_order=True)
 _INSERT_CITIZENS = insert(C).returning(C.c.id, sort_by_parameter_order=True)
