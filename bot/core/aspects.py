@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from bot.core.words import words
+
 # A word also asks with these endings: "biayanya", "syaratnya", "bayarlah", "bukakah".
 SUFFIXES = ("nya", "kah", "lah")
 # A short question led by these asks of another service what the question before it asked
@@ -19,7 +21,6 @@ CARRY_OVER_LEADS = tuple(
     )
 )  # fmt: skip
 CARRY_OVER_WORDS = 4  # at most, leads included: "kalau perpanjang SIM gimana?"
-_WORD = re.compile(r"[^\W_]+")
 _DOUBLED = re.compile(rf"(?<=[^\W\d_])2(?=(?:{'|'.join(SUFFIXES)})?$)")
 
 
@@ -68,4 +69,4 @@ def carries_over(text: str) -> bool:
 
 def _words(text: str) -> list[str]:
     """Lowercase words, a doubled word written with a 2 as one ("syarat2" → "syarat")."""
-    return [_DOUBLED.sub("", word) for word in _WORD.findall(text.lower())]
+    return [_DOUBLED.sub("", word) for word in words(text)]

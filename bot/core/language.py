@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-_WORD = re.compile(r"[a-z']+")
+from bot.core.words import words
 
 _ENGLISH = frozenset(
     "the a an is are was were be been i you my me we our your he she it they them this that "
@@ -30,9 +28,9 @@ _INDONESIAN = frozenset(
 
 def detect_language(text: str) -> str | None:
     """'en', 'id', or None when the text does not say clearly."""
-    words = _WORD.findall(text.lower())
-    english = sum(word in _ENGLISH for word in words)
-    indonesian = sum(word in _INDONESIAN for word in words)
+    said = words(text)
+    english = sum(word in _ENGLISH for word in said)
+    indonesian = sum(word in _INDONESIAN for word in said)
     if english >= 2 and english > 2 * indonesian:
         return "en"
     if indonesian >= 1 and indonesian >= english:

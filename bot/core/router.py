@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.handling import FAQ
 from bot.core.types import Classification
+from bot.core.words import words
 
 # Commands work on every channel (typed or sent by a button) and need no NLU.
 COMMAND_HANDLERS: Mapping[str, str] = {
@@ -52,7 +52,6 @@ SALUTATIONS = frozenset(
 # Words of a message that only acknowledges an answer ("ok", "siap pak"): the NLU takes it for
 # thanks, which "Sama-sama" would answer.
 ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iya".split())
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def parse_command(text: str) -> str | None:
@@ -68,15 +67,14 @@ def parse_command(text: str) -> str | None:
 
 def is_salutation(text: str) -> bool:
     """'Pak', 'min??', 'halooo', 'pak pol': a whole message that only calls for attention."""
-    words = text.lower().strip(" .,!?").split()
-    return " ".join(_single_letters(word) for word in words) in _SALUTATIONS
+    return " ".join(_single_letters(word) for word in words(text)) in _SALUTATIONS
 
 
 def is_acknowledgement(text: str) -> bool:
     """'ok', 'siaap pak', 'oke deh 👍': a whole message that only acknowledges an answer."""
-    words = [_single_letters(word) for word in _WORD.findall(text.lower())]
-    return any(word in ACKNOWLEDGEMENTS for word in words) and all(
-        word in ACKNOWLEDGEMENTS or word in _SALUTATIONS for word in words
+    said = [_single_letters(word) for word in words(text)]
+    return any(word in ACKNOWLEDGEMENTS for word in said) and all(
+        word in ACKNOWLEDGEMENTS or word in _SALUTATIONS for word in said
     )
 
 

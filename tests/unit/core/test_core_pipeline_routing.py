@@ -149,7 +149,7 @@ async def test_an_unclear_message_keeps_the_language(english_chat: Chat, content
     assert only_text(decision) == content.texts.get("en", "smalltalk.ok")
 
 
-@pytest.mark.parametrize("text", ["pak", "P", "min??", "halooo", "pak pol"])
+@pytest.mark.parametrize("text", ["pak", "P", "min??", "halooo", "pak pol", "pak 🙏", "Pak, pol!"])
 async def test_a_call_for_attention_gets_the_welcome_without_the_nlu(
     chat: Chat, content: Content, text: str
 ) -> None:
