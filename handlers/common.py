@@ -1,13 +1,23 @@
-"""Small pieces several handlers share: the menu, yes/no words, ticket summaries, whether
-the chat can receive broadcasts."""
+"""Small pieces several handlers share: the menu, yes/no words, ticket summaries, additions to
+a ticket just made, whether the chat can receive broadcasts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot.core.handling import Context
 from bot.core.subscriptions import BROADCAST_CHANNELS
-from bot.core.types import Button, Category, DialogState, NewTicket, Outcome, Reply
+from bot.core.types import (
+    Button,
+    Category,
+    DialogState,
+    NewTicket,
+    Outcome,
+    Reply,
+    TicketStatus,
+    TicketSummary,
+    TicketUpdate,
+)
 
 YES_WORDS = frozenset(
     "/ya ya iya iyaa y yes yup yep ok oke okay okey benar betul boleh mau setuju kirim /kirim "
@@ -17,6 +27,8 @@ NO_WORDS = frozenset(
     "/tidak tidak tdk gak ga gk nggak enggak engga ngga no nope jangan ndak tak".split()
 )
 SUMMARY_LIMIT = 200
+# A ticket no officer has answered yet: what the citizen writes about it next is added to it.
+WAITING = frozenset({TicketStatus.NEW, TicketStatus.CLAIMED})
 
 
 def menu_buttons(context: Context) -> tuple[Button, ...]:
@@ -91,6 +103,35 @@ def text_ticket(
         return Outcome(replies=(Reply(context.t("report.need_text")),), state=context.state)
     ticket = new_ticket(context, category, {category.value: context.text})
     return Outcome(replies=(Reply(context.t(done_key, code=context.ticket_code)),), ticket=ticket)
+
+
+def ticket_to_add_to(
+    context: Context, categories: Collection[Category] = tuple(Category)
+) -> TicketSummary | None:
+    """The ticket that a report or feedback read by the NLU adds to instead of opening another
+    ("oh iya, pelakunya pakai jaket merah" after a report; a complaint sent in three messages):
+    the citizen's ticket made lately (`Context.recent_ticket`), waiting for an officer, of
+    one of `categories`. None for a command or a dialog's answer: those start afresh."""
+    ticket = context.recent_ticket
+    if context.command is not None or context.state is not None or ticket is None:
+        return None
+    return ticket if ticket.status in WAITING and ticket.category in categories else None
+
+
+def add_to_ticket(context: Context, ticket: TicketSummary) -> Outcome:
+    """The message joins `ticket`; the citizen is told, with the button for a new one."""
+    if ticket.category is Category.FEEDBACK:
+        key, button = "addition.feedback", Button(context.t("button.feedback"), "/saran")
+    else:
+        key, button = "addition.report", Button(context.t("button.report"), "/lapor")
+    update = TicketUpdate(
+        code=ticket.code,
+        note=context.text,
+        location=context.message.location,
+        media=context.message.media,
+    )
+    reply = Reply(context.t(key, code=ticket.code, button=button.title), (button,))
+    return Outcome(replies=(reply,), ticket_update=update)
 
 
 def receives_broadcasts(context: Context) -> bool:

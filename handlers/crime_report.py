@@ -16,7 +16,7 @@ from bot.core.types import (
     Outcome,
     Reply,
 )
-from handlers.common import menu_buttons, summarize, yes_no
+from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_add_to, yes_no
 
 DIALOG = "crime_report"
 DETAIL_WORDS = 3  # a text this long at a choice is more about what happened
@@ -63,7 +63,11 @@ def handle(context: Context) -> Outcome:
 
 
 def _start(context: Context, data: dict[str, Any]) -> Outcome:
-    """From /lapor: ask what happened. From the NLU: the message already says what happened."""
+    """From /lapor: ask what happened. From the NLU: the message already says what happened,
+    or adds to a report just made."""
+    ticket = ticket_to_add_to(context, (Category.CRIME_REPORT,))
+    if ticket is not None:
+        return add_to_ticket(context, ticket)
     classification = context.classification
     if classification is not None:
         data.update(intent=classification.intent, confidence=classification.confidence)

@@ -218,11 +218,19 @@ class Pipeline:
                 classification = seen or await self.classifier.classify(message.text)
                 spec = self.classifier.intents.spec(classification.intent)
                 name = handler_for_classification(classification, spec.handler, self.rules)
-            context = replace(context, state=None, command=command, classification=classification)
             since = datetime.now(UTC) - FOLLOW_UP_WINDOW
+            # The newest ticket (tickets: newest first), when made lately: what follows may be
+            # about it.
+            ticket = next((t for t in turn.tickets[:1] if t.created_at >= since), None)
+            context = replace(
+                context,
+                state=None,
+                command=command,
+                classification=classification,
+                recent_ticket=ticket,
+            )
             if name == FOLLOW_UP:
-                # A ticket made lately (tickets: newest first) hides the questions before it.
-                ticket = next((t for t in turn.tickets[:1] if t.created_at >= since), None)
+                # The ticket hides the questions before it; a question after it, the ticket.
                 after = ticket.created_at if ticket is not None else since
                 topic = await self.inbox.recent_topic(message.citizen.id, after)
                 ticket = ticket if topic is None else None

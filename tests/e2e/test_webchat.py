@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from bot.core.tickets import find_ticket_code
-from tests.e2e.conftest import Server, run_polres
+from tests.e2e.conftest import Server, officer_session, run_polres
 
 pytestmark = pytest.mark.rasa
 
@@ -125,6 +125,17 @@ async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server
     [when] = await say(server, session, "kapan diprosesnya pak?")
     assert when["text"].startswith(f"{code} — ")
     assert "Petugas akan membalas di chat ini" in when["text"]
+    # More about it (the NLU reads it as feedback) joins the report the officer will open.
+    [more] = await say(server, session, "oh iya pelakunya pake jaket merah, tinggi kurus")
+    assert more["text"].startswith(f"Keterangan ini kami tambahkan ke laporan {code}")
+    assert [t for t in tickets(server) if t["first_message"].startswith("oh iya")] == []
+    async with (
+        officer_session(server, "andi") as officer,
+        officer.get(f"/dashboard/tickets/{code}") as page,
+    ):
+        html = await page.text()
+    assert "<dt>Tambahan dari warga</dt>" in html
+    assert "pelakunya pake jaket merah" in html
 
 
 async def test_cancel_leaves_the_dialog_without_a_ticket(server: Server) -> None:

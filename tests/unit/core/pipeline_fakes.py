@@ -249,6 +249,18 @@ def make_chat(
     return Chat(pipeline, inbox, nlu)
 
 
+async def report_theft(chat: Chat) -> str:
+    """A crime report sent through the whole dialog; its ticket code."""
+    chat.nlu.says("dompet saya dicopet di terminal", "crime_report", 0.93)
+    for text in ("dompet saya dicopet di terminal", "Terminal Kampung Rambutan", "tadi pagi"):
+        await chat.send(text)
+    await chat.send("/lewati")
+    await chat.send("/tidak")
+    sent = await chat.send("/kirim")
+    assert sent.outcome.ticket is not None
+    return sent.ticket_code
+
+
 def only_text(decision: Decision) -> str:
     [reply] = decision.outcome.replies
     return reply.text

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.core.content import Content
 from bot.core.pipeline import FOLLOW_UP_WINDOW
-from tests.unit.core.pipeline_fakes import Chat, only_text, payloads
+from tests.unit.core.pipeline_fakes import Chat, only_text, payloads, report_theft
 
 
 def script(chat: Chat) -> None:
@@ -137,18 +137,6 @@ async def test_what_about_long_after_the_question_gets_a_whole_answer(
     text = only_text(await chat.send("kalau sim?"))
 
     assert content.faq_answer("sim", "id").strip() in text
-
-
-async def report_theft(chat: Chat) -> str:
-    """A crime report sent through the whole dialog; its ticket code."""
-    chat.nlu.says("dompet saya dicopet di terminal", "crime_report", 0.93)
-    for text in ("dompet saya dicopet di terminal", "Terminal Kampung Rambutan", "tadi pagi"):
-        await chat.send(text)
-    await chat.send("/lewati")
-    await chat.send("/tidak")
-    sent = await chat.send("/kirim")
-    assert sent.outcome.ticket is not None
-    return sent.ticket_code
 
 
 async def test_a_follow_up_after_a_report_is_about_the_report(chat: Chat, content: Content) -> None:
