@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.core.handling import FAQ, FOLLOW_UP, Handler
+from bot.core.handling import FAQ, FOLLOW_UP, REPORT, Handler
 from bot.core.handoff import OFFICER_DIALOG, RATING_DIALOG
 from handlers import (
     cancel,
@@ -27,7 +27,7 @@ from handlers import (
 HANDLERS: Mapping[str, Handler] = {
     "cancel": cancel.handle,
     "clarify": clarify.handle,
-    "crime_report": crime_report.handle,
+    REPORT: crime_report.handle,
     "education": education.handle,
     "emergency": emergency.handle,
     "escalate": escalate.handle,

@@ -14,7 +14,6 @@ from bot.core.types import (
     NewTicket,
     Outcome,
     Reply,
-    TicketStatus,
     TicketSummary,
     TicketUpdate,
 )
@@ -27,8 +26,6 @@ NO_WORDS = frozenset(
     "/tidak tidak tdk gak ga gk nggak enggak engga ngga no nope jangan ndak tak".split()
 )
 SUMMARY_LIMIT = 200
-# A ticket no officer has answered yet: what the citizen writes about it next is added to it.
-WAITING = frozenset({TicketStatus.NEW, TicketStatus.CLAIMED})
 
 
 def menu_buttons(context: Context) -> tuple[Button, ...]:
@@ -115,7 +112,7 @@ def ticket_to_add_to(
     ticket = context.recent_ticket
     if context.command is not None or context.state is not None or ticket is None:
         return None
-    return ticket if ticket.status in WAITING and ticket.category in categories else None
+    return ticket if ticket.waiting and ticket.category in categories else None
 
 
 def add_to_ticket(context: Context, ticket: TicketSummary) -> Outcome:
@@ -130,8 +127,11 @@ def add_to_ticket(context: Context, ticket: TicketSummary) -> Outcome:
         location=context.message.location,
         media=context.message.media,
     )
-    reply = Reply(context.t(key, code=ticket.code, button=button.title), (button,))
-    return Outcome(replies=(reply,), ticket_update=update)
+    text = context.t(key, code=ticket.code, button=button.title)
+    if context.classification is not None and context.classification.urgent:
+        # Read as an emergency, but with no words of danger now (see Pipeline.decide).
+        text = f"{text}\n{context.t('addition.if_danger')}"
+    return Outcome(replies=(Reply(text, (button,)),), ticket_update=update)
 
 
 def receives_broadcasts(context: Context) -> bool:

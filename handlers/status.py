@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.core.handling import Context
 from bot.core.tickets import find_ticket_code
-from bot.core.types import Outcome, Reply, TicketStatus, TicketSummary
+from bot.core.types import Outcome, Reply, TicketSummary
 from bot.core.wib import format_wib
 
 LISTED = 5
-WAITING = frozenset({TicketStatus.NEW, TicketStatus.CLAIMED})  # an officer's answer is due
 
 
 def handle(context: Context) -> Outcome:
@@ -27,9 +26,8 @@ def handle(context: Context) -> Outcome:
 def latest(context: Context, ticket: TicketSummary) -> Outcome:
     """A question about the report just made ("berapa lama sampai dihubungi?"): its status and
     what comes next."""
-    waiting = ticket.status in WAITING
     next_step = context.t(
-        "status.next_step_waiting" if waiting else "status.next_step", code=ticket.code
+        "status.next_step_waiting" if ticket.waiting else "status.next_step", code=ticket.code
     )
     return Outcome(replies=(Reply(f"{_line(context, ticket)}\n{next_step}"),))
 

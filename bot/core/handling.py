@@ -49,6 +49,9 @@ Handler = Callable[[Context], Outcome]
 
 # The handler of a question about an FAQ topic (data/intents.yml).
 FAQ = "faq"
+# The handler of a crime report (data/intents.yml): a description read as an emergency right
+# after a report adds to it (Pipeline.decide).
+REPORT = "crime_report"
 # The handler of a question that names no topic (data/intents.yml): it answers the last one.
 FOLLOW_UP = "follow_up"
 # The intent of a greeting, also of a message that only calls for attention (router.SALUTATIONS).

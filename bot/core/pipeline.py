@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.aspects import carries_over
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
-from bot.core.handling import FAQ, FOLLOW_UP, GREET, Context, Handler
+from bot.core.handling import FAQ, FOLLOW_UP, GREET, REPORT, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
@@ -28,12 +28,14 @@ from bot.core.router import (
 from bot.core.safety import EMERGENCY_DIALOG, EmergencyKeywords
 from bot.core.tickets import new_ticket_code, ticket_priority
 from bot.core.types import (
+    Category,
     Classification,
     Inbound,
     OutboundMessage,
     Outcome,
     Parse,
     Reply,
+    TicketSummary,
 )
 
 SALUTATION = "salutation"  # stored as such a message's model version: who classified it
@@ -222,6 +224,8 @@ class Pipeline:
             # The newest ticket (tickets: newest first), when made lately: what follows may be
             # about it.
             ticket = next((t for t in turn.tickets[:1] if t.created_at >= since), None)
+            if classification is not None and self._adds_to_report(classification, ticket):
+                name = REPORT
             context = replace(
                 context,
                 state=None,
@@ -249,6 +253,19 @@ class Pipeline:
             ticket_priority=_priority(outcome, self.priorities),
             language_changed=language != message.citizen.language,
             state_changed=outcome.state != turn.state,
+        )
+
+    def _adds_to_report(self, found: Classification, ticket: TicketSummary | None) -> bool:
+        """Whether an emergency reading adds to the report just made (`ticket`) instead: the
+        NLU reads a description of what happened ("orangnya pakai jaket merah", "he was tall
+        with a tattoo") as one. As inside a dialog, danger now needs words of now here (from
+        the usual threshold: "tolong ada maling lagi" is still an emergency)."""
+        return (
+            found.urgent
+            and ticket is not None
+            and ticket.waiting
+            and ticket.category is Category.CRIME_REPORT
+            and not self.classifier.danger_in_dialog(found, self.rules.emergency_threshold)
         )
 
 

@@ -163,6 +163,11 @@ class TicketSummary:
     created_at: datetime
     summary: str
 
+    @property
+    def waiting(self) -> bool:
+        """Whether an officer's answer is still due."""
+        return self.status in (TicketStatus.NEW, TicketStatus.CLAIMED)
+
 
 @dataclass(frozen=True)
 class NewTicket:

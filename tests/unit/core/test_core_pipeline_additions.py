@@ -152,3 +152,47 @@ async def test_english_additions_are_answered_in_english(
     assert only_text(decision) == content.texts.get(
         "en", "addition.report", code=code, button=button
     )
+
+
+async def test_a_description_read_as_an_emergency_joins_the_report(
+    chat: Chat, content: Content
+) -> None:
+    code = await report_theft(chat)
+    chat.nlu.says("orangnya pakai jaket merah", "emergency", 0.97)  # as the real model reads it
+
+    decision = await chat.send("orangnya pakai jaket merah")
+
+    assert decision.outcome.ticket is None
+    update = decision.outcome.ticket_update
+    assert update is not None
+    assert (update.code, update.urgent) == (code, False)
+    button = content.texts.get("id", "button.report")
+    assert only_text(decision) == "\n".join(
+        [
+            content.texts.get("id", "addition.report", code=code, button=button),
+            content.texts.get("id", "addition.if_danger"),
+        ]
+    )
+    assert decision.ticket_priority is None
+
+
+async def test_a_description_read_as_an_emergency_after_feedback_is_an_emergency(
+    chat: Chat,
+) -> None:
+    await chat.send(COMPLAINT)
+    chat.nlu.says("orangnya pakai jaket merah", "emergency", 0.97)
+
+    decision = await chat.send("orangnya pakai jaket merah")
+
+    assert decision.outcome.ticket is not None
+    assert decision.outcome.ticket.urgent
+
+
+async def test_words_of_now_after_a_report_make_an_unsure_emergency_one(chat: Chat) -> None:
+    await report_theft(chat)
+    chat.nlu.says("pak malingnya masih di sekitar rumah", "emergency", 0.45)
+
+    decision = await chat.send("pak malingnya masih di sekitar rumah")
+
+    assert decision.outcome.ticket is not None
+    assert decision.outcome.ticket.urgent
