@@ -29,8 +29,9 @@ class Context:
     # The FAQ topic the citizen asked about last, lately: read for a FOLLOW_UP question only.
     recent_topic: str | None = None
     # The citizen's newest ticket, when made within the follow-up window: a report or feedback
-    # the NLU reads next adds to it while it waits for an officer; a FOLLOW_UP question ("how
-    # long until someone contacts me?") is about it unless an FAQ topic was asked since.
+    # read next (by the NLU, or so chosen at its question) adds to it while it waits for an
+    # officer; a FOLLOW_UP question ("how long until someone contacts me?") is about it unless
+    # an FAQ topic was asked since.
     recent_ticket: TicketSummary | None = None
     # The citizen's latest questions, newest first: read for an FAQ question that may carry
     # their aspects over ("kalau SIM?" after "berapa biaya SKCK?") only.

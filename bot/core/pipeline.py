@@ -170,6 +170,7 @@ class Pipeline:
         language = message.citizen.language
         if command is None:
             language = detect_language(message.text) or language
+        since = datetime.now(UTC) - FOLLOW_UP_WINDOW
         context = Context(
             message=message,
             language=language,
@@ -180,6 +181,9 @@ class Pipeline:
             tickets=turn.tickets,
             accepts_media=message.citizen.channel in self.media_channels,
             disasters=turn.disasters,
+            # The newest ticket (tickets: newest first), when made lately: what follows may be
+            # about it.
+            recent_ticket=next((t for t in turn.tickets[:1] if t.created_at >= since), None),
         )
         classification: Classification | None = None
         seen: Classification | None = None  # a dialog's answer, classified
@@ -220,19 +224,10 @@ class Pipeline:
                 classification = seen or await self.classifier.classify(message.text)
                 spec = self.classifier.intents.spec(classification.intent)
                 name = handler_for_classification(classification, spec.handler, self.rules)
-            since = datetime.now(UTC) - FOLLOW_UP_WINDOW
-            # The newest ticket (tickets: newest first), when made lately: what follows may be
-            # about it.
-            ticket = next((t for t in turn.tickets[:1] if t.created_at >= since), None)
+            ticket = context.recent_ticket
             if classification is not None and self._adds_to_report(classification, ticket):
                 name = REPORT
-            context = replace(
-                context,
-                state=None,
-                command=command,
-                classification=classification,
-                recent_ticket=ticket,
-            )
+            context = replace(context, state=None, command=command, classification=classification)
             if name == FOLLOW_UP:
                 # The ticket hides the questions before it; a question after it, the ticket.
                 after = ticket.created_at if ticket is not None else since

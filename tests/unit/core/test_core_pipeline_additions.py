@@ -196,3 +196,20 @@ async def test_words_of_now_after_a_report_make_an_unsure_emergency_one(chat: Ch
 
     assert decision.outcome.ticket is not None
     assert decision.outcome.ticket.urgent
+
+
+async def test_chosen_as_a_report_at_the_question_it_joins_the_report(
+    chat: Chat, content: Content
+) -> None:
+    code = await report_theft(chat)
+    chat.nlu.says("oh iya dia lari ke arah pasar", "feedback", 0.32)  # unsure: the bot asks
+    asked = await chat.send("oh iya dia lari ke arah pasar")
+    assert only_text(asked) == content.texts.get("id", "clarify.ask")
+
+    decision = await chat.send("/pilih crime_report")
+
+    update = decision.outcome.ticket_update
+    assert update is not None
+    assert (update.code, update.note) == (code, "oh iya dia lari ke arah pasar")
+    assert decision.outcome.ticket is None
+    assert chat.state is None
