@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.content import Content
 from bot.core.pipeline import FOLLOW_UP_WINDOW
-from bot.core.types import Category, TicketStatus
+from bot.core.types import Category, Location, Media, TicketStatus
 from tests.unit.core.pipeline_fakes import Chat, only_text, payloads, report_theft
 
 DETAIL = "oh iya pelakunya pake jaket merah, tinggi kurus"
@@ -213,3 +213,46 @@ async def test_chosen_as_a_report_at_the_question_it_joins_the_report(
     assert (update.code, update.note) == (code, "oh iya dia lari ke arah pasar")
     assert decision.outcome.ticket is None
     assert chat.state is None
+
+
+async def test_a_photo_or_location_without_words_joins_the_report(
+    chat: Chat, content: Content
+) -> None:
+    code = await report_theft(chat)
+    photo = Media("photo", "file-of-the-culprit")
+    place = Location(-6.3, 106.88)
+
+    by_photo = await chat.send(media=(photo,))
+    by_location = await chat.send(location=place)
+
+    assert by_photo.outcome.ticket_update is not None
+    assert (by_photo.outcome.ticket_update.code, by_photo.outcome.ticket_update.media) == (
+        code,
+        (photo,),
+    )
+    assert by_location.outcome.ticket_update is not None
+    assert by_location.outcome.ticket_update.location == place
+    button = content.texts.get("id", "button.report")
+    assert only_text(by_photo) == content.texts.get(
+        "id", "addition.report", code=code, button=button
+    )
+
+
+async def test_a_photo_with_no_ticket_lately_gets_the_fallback(
+    chat: Chat, content: Content
+) -> None:
+    decision = await chat.send(media=(Media("photo", "file-1"),))
+
+    assert decision.outcome.ticket_update is None
+    assert content.texts.get("id", "fallback.text") in only_text(decision)
+
+
+async def test_an_empty_message_after_a_report_gets_the_fallback(
+    chat: Chat, content: Content
+) -> None:
+    await report_theft(chat)
+
+    decision = await chat.send()
+
+    assert decision.outcome.ticket_update is None
+    assert content.texts.get("id", "fallback.text") in only_text(decision)
