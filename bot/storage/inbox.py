@@ -7,29 +7,14 @@ changes besides its message and replies is bot.storage.effects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, cast
 
 from prometheus_client import Counter
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    Table,
-    and_,
-    bindparam,
-    func,
-    insert,
-    or_,
-    select,
-    tuple_,
-    update,
-)
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import ReturningUpdate
-from sqlalchemy.sql.selectable import Exists
 
 from bot.core.ports import Accepted, Decision, Turn
 from bot.core.types import (
@@ -42,11 +27,29 @@ from bot.core.types import (
     TicketStatus,
     TicketSummary,
 )
-from bot.storage import models
 from bot.storage.batching import Batcher
 from bot.storage.database import Database
 from bot.storage.disasters import active_alerts
 from bot.storage.effects import apply_decision, classification_values
+from bot.storage.inbox_statements import (
+    CITIZENS,
+    CLAIM_FIRST,
+    CLAIM_OLDEST,
+    CLAIM_REPLIES,
+    CLASSIFY,
+    INSERT_CITIZENS,
+    INSERT_MESSAGES,
+    MARK_PROCESSED,
+    READ_REPLIES,
+    RECENT_QUESTIONS,
+    RECENT_TICKETS,
+    RECENT_TOPIC,
+    STORED,
+    TURNS,
+    C,
+    M,
+    pairs,
+)
 from bot.storage.models import utcnow
 from bot.storage.outbox import CLAIM_LEASE
 from bot.storage.rows import (
@@ -56,18 +59,11 @@ from bot.storage.rows import (
     media_json,
     media_of,
     outbound_of,
-    select_outbound,
 )
 
 MESSAGES_IN = Counter(
     "polres_messages_in_total", "Citizens' messages accepted (duplicates not counted)", ["channel"]
 )
-TURN_TICKETS = 20
-
-M = cast(Table, models.Message.__table__)
-C = cast(Table, models.Citizen.__table__)
-T = cast(Table, models.Ticket.__table__)
-S = cast(Table, models.DialogStateRow.__table__)
 
 
 class SqlInbox:
@@ -91,14 +87,14 @@ class SqlInbox:
     async def recent_topic(self, citizen_id: int, since: datetime) -> str | None:
         async with self.db.engine.connect() as connection:
             found = await connection.scalar(
-                _RECENT_TOPIC, {"citizen_id": citizen_id, "since": since}
+                RECENT_TOPIC, {"citizen_id": citizen_id, "since": since}
             )
         return str(found) if found is not None else None
 
     async def recent_questions(self, citizen_id: int, since: datetime, limit: int) -> list[str]:
         async with self.db.engine.connect() as connection:
             texts = await connection.scalars(
-                _RECENT_QUESTIONS, {"citizen_id": citizen_id, "since": since, "limit": limit}
+                RECENT_QUESTIONS, {"citizen_id": citizen_id, "since": since, "limit": limit}
             )
         return list(texts)
 
@@ -111,7 +107,7 @@ class SqlInbox:
         now = utcnow()
         async with self.db.transaction() as connection:
             rows = await connection.execute(
-                _CLAIM_OLDEST, {"now": now, "until": now + CLAIM_LEASE, "limit": limit}
+                CLAIM_OLDEST, {"now": now, "until": now + CLAIM_LEASE, "limit": limit}
             )
             claimed = sorted(rows, key=lambda row: row.id)
         return [Accepted(message_id=row.id, citizen_id=row.citizen_id) for row in claimed]
@@ -140,7 +136,7 @@ class SqlInbox:
             stored: dict[tuple[str, str], Accepted] = {}
             if look_first:
                 keys = {(inbound.channel, inbound.external_id) for inbound in inbounds}
-                rows = await connection.execute(_STORED, _pairs(keys))
+                rows = await connection.execute(STORED, pairs(keys))
                 stored = {(r.channel, r.external_id): Accepted(r.id, r.citizen_id) for r in rows}
             known = set(stored)
             unseen = {(i.channel, i.external_id): i for i in inbounds}
@@ -163,9 +159,9 @@ class SqlInbox:
                     }
                     for inbound in fresh
                 ]
-                ids = list(await connection.scalars(_INSERT_MESSAGES, values))
+                ids = list(await connection.scalars(INSERT_MESSAGES, values))
                 claimed = set(
-                    await connection.scalars(_CLAIM_FIRST, {"ids": ids, "until": now + CLAIM_LEASE})
+                    await connection.scalars(CLAIM_FIRST, {"ids": ids, "until": now + CLAIM_LEASE})
                 )
                 for inbound, message_id in zip(fresh, ids, strict=True):
                     citizen_id = citizens[(inbound.channel, inbound.chat_id)]
@@ -185,7 +181,7 @@ class SqlInbox:
 
     async def _load_turns(self, message_ids: Sequence[int]) -> list[Turn | None]:
         async with self.db.engine.connect() as connection:
-            rows = (await connection.execute(_TURNS, {"ids": list(message_ids)})).all()
+            rows = (await connection.execute(TURNS, {"ids": list(message_ids)})).all()
             tickets = await _recent_tickets(connection, {row.citizen_id for row in rows})
             disasters = await active_alerts(connection) if rows else []
         turns = {
@@ -225,7 +221,7 @@ class SqlInbox:
             claimed = {
                 row.id: (row.citizen_id, row.channel)
                 for row in await connection.execute(
-                    _MARK_PROCESSED,
+                    MARK_PROCESSED,
                     {"ids": [message_id for message_id, _ in decisions], "now": now},
                 )
             }
@@ -233,7 +229,7 @@ class SqlInbox:
             if not mine:
                 return [[] for _ in decisions]
             await connection.execute(
-                _CLASSIFY,
+                CLASSIFY,
                 [{"message_id": m, **classification_values(d)} for m, d in mine],
             )
             replies: list[dict[str, object]] = []
@@ -258,212 +254,15 @@ class SqlInbox:
                 )
             ready: dict[int, list[OutboundMessage]] = {}
             if replies:
-                ids = list(await connection.scalars(_INSERT_MESSAGES, replies))
+                ids = list(await connection.scalars(INSERT_MESSAGES, replies))
                 until = now + CLAIM_LEASE
                 claimed_ids = list(
-                    await connection.scalars(_CLAIM_REPLIES, {"ids": ids, "until": until})
+                    await connection.scalars(CLAIM_REPLIES, {"ids": ids, "until": until})
                 )
                 if claimed_ids:
-                    for row in await connection.execute(_READ_REPLIES, {"ids": claimed_ids}):
+                    for row in await connection.execute(READ_REPLIES, {"ids": claimed_ids}):
                         ready.setdefault(row.in_reply_to, []).append(outbound_of(row))
         return [ready.get(message_id, []) for message_id, _ in decisions]
-
-
-def _claim_oldest() -> ReturningUpdate[tuple[int, int]]:
-    """Claim up to :limit citizens' oldest unprocessed messages that nobody holds, oldest
-    first. Read in id order and stopped at :limit (each checked by its citizen's index), not
-    grouped over the whole backlog: a pass costs the same behind 100 or 10,000 waiting."""
-    free = (
-        select(M.c.id)
-        .where(
-            M.c.direction == "in",
-            M.c.processed_at.is_(None),
-            or_(M.c.claimed_until.is_(None), M.c.claimed_until < bindparam("now")),
-            ~_earlier_waits(_unprocessed),
-        )
-        .order_by(M.c.id)
-        .limit(bindparam("limit"))
-        .with_for_update(skip_locked=True)
-    )
-    return (
-        update(M)
-        .where(M.c.id.in_(free.scalar_subquery()))
-        .values(claimed_until=bindparam("until"))
-        .returning(M.c.id, M.c.citizen_id)
-    )
-
-
-def _earlier_waits(
-    waiting: Callable[[Any], Sequence[ColumnElement[bool]]],
-) -> Exists:
-    """Whether an earlier message of the citizen waits; `waiting(earlier)` says which earlier
-    ones count."""
-    earlier = M.alias("earlier")
-    return (
-        select(earlier.c.id)
-        .where(earlier.c.citizen_id == M.c.citizen_id, earlier.c.id < M.c.id, *waiting(earlier.c))
-        .exists()
-    )
-
-
-def _claim_unless_behind(
-    lease: str, waiting: Callable[[Any], Sequence[ColumnElement[bool]]]
-) -> ReturningUpdate[tuple[int]]:
-    """Claim (set `lease` to :until) those of the new messages :ids that no earlier message of
-    their citizen is waiting ahead of; `waiting(earlier)` says which earlier ones count."""
-    return (
-        update(M)
-        .where(M.c.id.in_(bindparam("ids", expanding=True)), ~_earlier_waits(waiting))
-        .values({lease: bindparam("until")})
-        .returning(M.c.id)
-    )
-
-
-def _unprocessed(earlier: Any) -> Sequence[ColumnElement[bool]]:
-    """Received messages not yet processed."""
-    return (earlier.direction == "in", earlier.processed_at.is_(None))
-
-
-def _recent_tickets_query() -> Select[Any]:
-    """Each of the citizens :ids' latest TURN_TICKETS tickets, newest first."""
-    rank = (
-        func.row_number()
-        .over(partition_by=T.c.citizen_id, order_by=(T.c.created_at.desc(), T.c.id.desc()))
-        .label("rank")
-    )
-    ranked = (
-        select(
-            T.c.citizen_id,
-            T.c.code,
-            T.c.category,
-            T.c.urgent,
-            T.c.status,
-            T.c.created_at,
-            T.c.summary,
-            T.c.id,
-            rank,
-        )
-        .where(T.c.citizen_id.in_(bindparam("ids", expanding=True)))
-        .subquery()
-    )
-    return (
-        select(ranked)
-        .where(ranked.c.rank <= TURN_TICKETS)
-        .order_by(ranked.c.citizen_id, ranked.c.rank)
-    )
-
-
-def _pairs_in(first: ColumnElement[str], second: ColumnElement[str]) -> ColumnElement[bool]:
-    """(first, second) among the pairs :pairs, given with their :firsts and :seconds: SQLite
-    seeks the index on (first, second) for a list of pairs only when each column's own list
-    is there too (with the pairs alone it scans the table: 3 ms at 20,000 citizens)."""
-    return and_(
-        first.in_(bindparam("firsts", expanding=True)),
-        second.in_(bindparam("seconds", expanding=True)),
-        tuple_(first, second).in_(bindparam("pairs", expanding=True)),
-    )
-
-
-def _pairs(pairs: Collection[tuple[str, str]]) -> dict[str, list[Any]]:
-    """The parameters of `_pairs_in`."""
-    return {
-        "pairs": list(pairs),
-        "firsts": list({first for first, _ in pairs}),
-        "seconds": list({second for _, second in pairs}),
-    }
-
-
-# Built once: building a statement costs 0.1-0.3 ms of CPU, 1-2 ms with a subquery or alias.
-_STORED = select(M.c.id, M.c.citizen_id, M.c.channel, M.c.external_id).where(
-    _pairs_in(M.c.channel, M.c.external_id)
-)
-# Locked until the commit (see _citizen_ids).
-_CITIZENS = (
-    select(C.c.id, C.c.channel, C.c.chat_id, C.c.display_name)
-    .where(_pairs_in(C.c.channel, C.c.chat_id))
-    .order_by(C.c.id)
-    .with_for_update()
-)
-_TURNS = (
-    select(
-        M.c.id,
-        M.c.text,
-        M.c.media,
-        M.c.latitude,
-        M.c.longitude,
-        C.c.id.label("citizen_id"),
-        C.c.channel,
-        C.c.chat_id,
-        C.c.language,
-        C.c.display_name,
-        S.c.dialog,
-        S.c.step,
-        S.c.data,
-    )
-    .join(C, M.c.citizen_id == C.c.id)
-    .outerjoin(S, S.c.citizen_id == C.c.id)
-    .where(
-        M.c.id.in_(bindparam("ids", expanding=True)),
-        M.c.direction == "in",
-        M.c.processed_at.is_(None),
-    )
-)
-
-
-def _recent_inbound(column: ColumnElement[Any], *where: ColumnElement[bool]) -> Select[Any]:
-    """`column` of a citizen's messages since a time, newest first: by the index of a citizen's
-    messages by direction and time (migration 0011)."""
-    return (
-        select(column)
-        .where(
-            M.c.citizen_id == bindparam("citizen_id"),
-            M.c.direction == "in",
-            M.c.created_at >= bindparam("since"),
-            *where,
-        )
-        .order_by(M.c.created_at.desc(), M.c.id.desc())
-    )
-
-
-_RECENT_TOPIC = _recent_inbound(M.c.faq_topic, M.c.faq_topic.is_not(None)).limit(1)
-_RECENT_QUESTIONS = _recent_inbound(M.c.text, M.c.category == Category.QUESTION.value).limit(
-    bindparam("limit")
-)
-_INSERT_MESSAGES = insert(M).returning(M.c.id, sort_by_parameter_order=True)
-_INSERT_CITIZENS = insert(C).returning(C.c.id, sort_by_parameter_order=True)
-_CLASSIFY = update(M).where(M.c.id == bindparam("message_id"))  # executemany: its values vary
-# Only messages still unprocessed are touched (a retry is harmless).
-_MARK_PROCESSED = (
-    update(M)
-    .where(
-        M.c.id.in_(bindparam("ids", expanding=True)),
-        M.c.direction == "in",
-        M.c.processed_at.is_(None),
-    )
-    .values(processed_at=bindparam("now"))
-    .returning(M.c.id, M.c.citizen_id, M.c.channel)
-)
-_CLAIM_OLDEST = _claim_oldest()
-# Received messages: processed at once only when none of the citizen's waits.
-_CLAIM_FIRST = _claim_unless_behind("claimed_until", _unprocessed)
-_RECENT_TICKETS = _recent_tickets_query()
-# A turn's replies: sent at once unless an earlier message to the chat waits (campaign
-# broadcasts wait behind replies; a turn's own replies go together).
-_CLAIM_REPLIES = _claim_unless_behind(
-    "next_attempt_at",
-    lambda earlier: (
-        earlier.direction == "out",
-        earlier.delivery_status == "pending",
-        earlier.priority <= M.c.priority,
-        or_(earlier.in_reply_to.is_(None), earlier.in_reply_to != M.c.in_reply_to),
-    ),
-)
-_READ_REPLIES = (
-    select_outbound()
-    .add_columns(M.c.in_reply_to)
-    .where(M.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(M.c.id)
-)
 
 
 async def _citizen_ids(
@@ -471,9 +270,9 @@ async def _citizen_ids(
 ) -> dict[tuple[str, str], int]:
     """Each chat's citizen, created on first contact; a changed display name is kept.
     Known citizens are locked until the commit (PostgreSQL), so that two processes storing
-    messages of one citizen at once see each other's in `_CLAIM_FIRST`."""
+    messages of one citizen at once see each other's in `CLAIM_FIRST`."""
     names = {(i.channel, i.chat_id): i.display_name for i in inbounds}
-    rows = await connection.execute(_CITIZENS, _pairs(names))
+    rows = await connection.execute(CITIZENS, pairs(names))
     ids: dict[tuple[str, str], int] = {}
     for row in rows:
         key = (row.channel, row.chat_id)
@@ -486,7 +285,7 @@ async def _citizen_ids(
     if new:
         now = utcnow()
         created = await connection.scalars(
-            _INSERT_CITIZENS,
+            INSERT_CITIZENS,
             [
                 {
                     "channel": channel,
@@ -509,7 +308,7 @@ async def _recent_tickets(
     """Each citizen's latest TURN_TICKETS tickets, newest first."""
     if not citizen_ids:
         return {}
-    rows = await connection.execute(_RECENT_TICKETS, {"ids": list(citizen_ids)})
+    rows = await connection.execute(RECENT_TICKETS, {"ids": list(citizen_ids)})
     tickets: dict[int, list[TicketSummary]] = {}
     for row in rows:
         tickets.setdefault(row.citizen_id, []).append(
