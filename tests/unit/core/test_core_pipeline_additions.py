@@ -26,6 +26,12 @@ def script(chat: Chat) -> None:
     chat.nlu.says("berapa biaya skck", "faq_skck", 0.98)
 
 
+def added(content: Content, kind: str, code: str, language: str = "id") -> str:
+    """The reply to an addition to ticket `code` of `kind` ("report", "feedback")."""
+    button = content.texts.get(language, f"button.{kind}")
+    return content.texts.get(language, f"addition.{kind}", code=code, button=button)
+
+
 def citizens_tickets(chat: Chat) -> list[tuple[str, Category]]:
     [tickets] = chat.inbox.tickets.values()
     return [(ticket.code, ticket.category) for ticket in tickets]
@@ -40,10 +46,7 @@ async def test_a_detail_after_a_report_joins_the_report(chat: Chat, content: Con
     update = decision.outcome.ticket_update
     assert update is not None
     assert (update.code, update.note, update.urgent) == (code, DETAIL, False)
-    button = content.texts.get("id", "button.report")
-    assert only_text(decision) == content.texts.get(
-        "id", "addition.report", code=code, button=button
-    )
+    assert only_text(decision) == added(content, "report", code)
     assert payloads(decision) == ["/lapor"]  # another incident: a report of its own
     assert chat.state is None
     assert citizens_tickets(chat) == [(code, Category.CRIME_REPORT)]
@@ -69,10 +72,7 @@ async def test_feedback_sent_in_parts_is_one_ticket(chat: Chat, content: Content
     update = decision.outcome.ticket_update
     assert update is not None
     assert (update.code, update.note) == (code, MORE)
-    button = content.texts.get("id", "button.feedback")
-    assert only_text(decision) == content.texts.get(
-        "id", "addition.feedback", code=code, button=button
-    )
+    assert only_text(decision) == added(content, "feedback", code)
     assert payloads(decision) == ["/saran"]
     assert citizens_tickets(chat) == [(code, Category.FEEDBACK)]
 
@@ -124,11 +124,20 @@ async def test_a_ticket_made_long_ago_is_not_added_to(chat: Chat) -> None:
     assert decision.outcome.ticket_update is None
 
 
-async def test_danger_now_after_a_report_is_still_an_emergency(chat: Chat) -> None:
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [
+        ("TOLONG pelakunya balik lagi sekarang bawa golok", 0.97),
+        ("pak malingnya masih di sekitar rumah", 0.45),  # unsure, but in words of now
+    ],
+)
+async def test_danger_now_after_a_report_is_still_an_emergency(
+    chat: Chat, text: str, confidence: float
+) -> None:
     await report_theft(chat)
-    chat.nlu.says("TOLONG pelakunya balik lagi sekarang bawa golok", "emergency", 0.97)
+    chat.nlu.says(text, "emergency", confidence)
 
-    decision = await chat.send("TOLONG pelakunya balik lagi sekarang bawa golok")
+    decision = await chat.send(text)
 
     assert decision.outcome.ticket is not None
     assert decision.outcome.ticket.urgent
@@ -148,10 +157,7 @@ async def test_english_additions_are_answered_in_english(
 
     decision = await english_chat.send(text)
 
-    button = content.texts.get("en", "button.report")
-    assert only_text(decision) == content.texts.get(
-        "en", "addition.report", code=code, button=button
-    )
+    assert only_text(decision) == added(content, "report", code, language="en")
 
 
 async def test_a_description_read_as_an_emergency_joins_the_report(
@@ -166,13 +172,8 @@ async def test_a_description_read_as_an_emergency_joins_the_report(
     update = decision.outcome.ticket_update
     assert update is not None
     assert (update.code, update.urgent) == (code, False)
-    button = content.texts.get("id", "button.report")
-    assert only_text(decision) == "\n".join(
-        [
-            content.texts.get("id", "addition.report", code=code, button=button),
-            content.texts.get("id", "addition.if_danger"),
-        ]
-    )
+    danger = content.texts.get("id", "addition.if_danger")
+    assert only_text(decision) == f"{added(content, 'report', code)}\n{danger}"
     assert decision.ticket_priority is None
 
 
@@ -183,16 +184,6 @@ async def test_a_description_read_as_an_emergency_after_feedback_is_an_emergency
     chat.nlu.says("orangnya pakai jaket merah", "emergency", 0.97)
 
     decision = await chat.send("orangnya pakai jaket merah")
-
-    assert decision.outcome.ticket is not None
-    assert decision.outcome.ticket.urgent
-
-
-async def test_words_of_now_after_a_report_make_an_unsure_emergency_one(chat: Chat) -> None:
-    await report_theft(chat)
-    chat.nlu.says("pak malingnya masih di sekitar rumah", "emergency", 0.45)
-
-    decision = await chat.send("pak malingnya masih di sekitar rumah")
 
     assert decision.outcome.ticket is not None
     assert decision.outcome.ticket.urgent
@@ -232,10 +223,7 @@ async def test_a_photo_or_location_without_words_joins_the_report(
     )
     assert by_location.outcome.ticket_update is not None
     assert by_location.outcome.ticket_update.location == place
-    button = content.texts.get("id", "button.report")
-    assert only_text(by_photo) == content.texts.get(
-        "id", "addition.report", code=code, button=button
-    )
+    assert only_text(by_photo) == added(content, "report", code)
 
 
 async def test_a_photo_with_no_ticket_lately_gets_the_fallback(
