@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.handling import Context
 from bot.core.tickets import find_ticket_code
-from bot.core.types import Outcome, Reply, TicketSummary
+from bot.core.types import Button, Outcome, Reply, TicketSummary
 from bot.core.wib import format_wib
 
 LISTED = 5
@@ -19,8 +19,17 @@ def handle(context: Context) -> Outcome:
         lines = [_line(context, t) for t in context.tickets[:LISTED]]
         text = "\n".join([context.t("status.header"), *lines])
     else:
-        text = context.t("status.none")
+        return _none(context)
     return Outcome(replies=(Reply(text),))
+
+
+def _none(context: Context) -> Outcome:
+    """No ticket from this chat: the citizen may mean a report made at the office (an officer
+    can look it up), or have a report to make."""
+    report = Button(context.t("button.report"), "/lapor")
+    officer = Button(context.t("button.officer"), "/petugas")
+    text = context.t("status.none", report=report.title, officer=officer.title)
+    return Outcome(replies=(Reply(text, (report, officer)),))
 
 
 def latest(context: Context, ticket: TicketSummary) -> Outcome:

@@ -75,7 +75,12 @@ def test_the_list_shows_at_most_five(make_context: MakeContext) -> None:
 def test_no_tickets(make_context: MakeContext, content: Content) -> None:
     outcome = status.handle(make_context("/status"))
 
-    assert outcome.replies[0].text == content.texts.get("id", "status.none")
+    [reply] = outcome.replies
+    # A report made at the office is an officer's to look up; one to make, the report dialog's.
+    assert reply.text == content.texts.get(
+        "id", "status.none", report="Lapor kejadian", officer="Tanya petugas"
+    )
+    assert [button.payload for button in reply.buttons] == ["/lapor", "/petugas"]
 
 
 def test_every_status_has_a_text(make_context: MakeContext) -> None:
