@@ -105,10 +105,10 @@ def text_ticket(
 def ticket_to_add_to(
     context: Context, categories: Collection[Category] = tuple(Category)
 ) -> TicketSummary | None:
-    """The ticket that a report or feedback read by the NLU adds to instead of opening another
-    ("oh iya, pelakunya pakai jaket merah" after a report; a complaint sent in three messages):
-    the citizen's ticket made lately (`Context.recent_ticket`), waiting for an officer, of
-    one of `categories`. None for a command or a dialog's answer: those start afresh."""
+    """The ticket a message adds to instead of opening another ("oh iya, pelakunya pakai jaket
+    merah" or a photo after a report; a complaint sent in three messages): the citizen's ticket
+    made lately (`Context.recent_ticket`), waiting for an officer, of one of `categories`.
+    None for a command or a dialog's answer: those start afresh."""
     ticket = context.recent_ticket
     if context.command is not None or context.state is not None or ticket is None:
         return None
@@ -129,7 +129,7 @@ def add_to_ticket(context: Context, ticket: TicketSummary) -> Outcome:
     )
     text = context.t(key, code=ticket.code, button=button.title)
     if context.classification is not None and context.classification.urgent:
-        # Read as an emergency, but with no words of danger now (see Pipeline.decide).
+        # Read as an emergency, but with no words of danger now (Pipeline._adds_to_report).
         text = f"{text}\n{context.t('addition.if_danger')}"
     return Outcome(replies=(Reply(text, (button,)),), ticket_update=update)
 
