@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from bot.core.content import FAQ_ACTIONS
 from bot.core.handling import Context
 from bot.core.subscriptions import BROADCAST_CHANNELS
 from bot.core.types import (
@@ -30,11 +31,21 @@ SUMMARY_LIMIT = 200
 
 def menu_buttons(context: Context) -> tuple[Button, ...]:
     return (
-        Button(context.t("button.report"), "/lapor"),
+        action_button(context, "report"),
         Button(context.t("button.status"), "/status"),
-        Button(context.t("button.feedback"), "/saran"),
-        Button(context.t("button.officer"), "/petugas"),
+        action_button(context, "feedback"),
+        officer_button(context),
     )
+
+
+def action_button(context: Context, action: str) -> Button:
+    """The button that starts a report or feedback (an action of FAQ_ACTIONS)."""
+    key, command = FAQ_ACTIONS[action]
+    return Button(context.t(key), command)
+
+
+def officer_button(context: Context) -> Button:
+    return Button(context.t("button.officer"), "/petugas")
 
 
 def menu_reply(context: Context, intro: str | None = None) -> Reply:
@@ -117,17 +128,15 @@ def ticket_to_add_to(
 
 def add_to_ticket(context: Context, ticket: TicketSummary) -> Outcome:
     """The message joins `ticket`; the citizen is told, with the button for a new one."""
-    if ticket.category is Category.FEEDBACK:
-        key, button = "addition.feedback", Button(context.t("button.feedback"), "/saran")
-    else:
-        key, button = "addition.report", Button(context.t("button.report"), "/lapor")
+    action = "feedback" if ticket.category is Category.FEEDBACK else "report"
+    button = action_button(context, action)
     update = TicketUpdate(
         code=ticket.code,
         note=context.text,
         location=context.message.location,
         media=context.message.media,
     )
-    text = context.t(key, code=ticket.code, button=button.title)
+    text = context.t(f"addition.{action}", code=ticket.code, button=button.title)
     if context.classification is not None and context.classification.urgent:
         # Read as an emergency, but with no words of danger now (Pipeline._adds_to_report).
         text = f"{text}\n{context.t('addition.if_danger')}"

@@ -3,11 +3,11 @@ it asks about ("berapa biaya SKCK?") when the topic has a short answer for it, e
 
 from __future__ import annotations
 
-from bot.core.content import FAQ_ACTIONS, in_language
+from bot.core.content import in_language
 from bot.core.handling import Context
 from bot.core.types import Button, Outcome, Reply
 from handlers import escalate, status
-from handlers.common import command_argument
+from handlers.common import action_button, command_argument, officer_button
 
 FULL_ANSWER = "/info"  # "/info skck": the whole answer of a topic
 MAX_BUTTONS = 3
@@ -60,8 +60,7 @@ def _reply(
     text = text.strip() if intro is None else f"{intro}\n{text.strip()}"
     action = context.content.faq[topic].action
     if action is not None:
-        key, command = FAQ_ACTIONS[action]
-        more = (*more, Button(context.t(key), command))
+        more = (*more, action_button(context, action))
     buttons = (*more, *_buttons(context))[:MAX_BUTTONS]
     return Outcome(replies=(Reply(f"{text}\n\n{context.t('faq.follow_up')}", buttons),))
 
@@ -71,7 +70,4 @@ def _which(context: Context) -> Outcome:
 
 
 def _buttons(context: Context) -> tuple[Button, ...]:
-    return (
-        Button(context.t("button.officer"), "/petugas"),
-        Button(context.t("button.menu"), "/menu"),
-    )
+    return (officer_button(context), Button(context.t("button.menu"), "/menu"))

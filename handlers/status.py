@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot.core.handling import Context
 from bot.core.tickets import find_ticket_code
-from bot.core.types import Button, Outcome, Reply, TicketSummary
+from bot.core.types import Outcome, Reply, TicketSummary
 from bot.core.wib import format_wib
+from handlers.common import action_button, officer_button
 
 LISTED = 5
 
@@ -26,8 +27,7 @@ def handle(context: Context) -> Outcome:
 def _none(context: Context) -> Outcome:
     """No ticket from this chat: the citizen may mean a report made at the office (an officer
     can look it up), or have a report to make."""
-    report = Button(context.t("button.report"), "/lapor")
-    officer = Button(context.t("button.officer"), "/petugas")
+    report, officer = action_button(context, "report"), officer_button(context)
     text = context.t("status.none", report=report.title, officer=officer.title)
     return Outcome(replies=(Reply(text, (report, officer)),))
 
