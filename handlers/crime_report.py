@@ -16,6 +16,7 @@ from bot.core.types import (
     Outcome,
     Reply,
 )
+from bot.core.when import time_said
 from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_add_to, yes_no
 
 DIALOG = "crime_report"
@@ -39,12 +40,13 @@ def handle(context: Context) -> Outcome:
             data["where"] = text
         elif "latitude" not in data:
             return _ask(context, "where", data, "report.need_text")
-        return _ask(context, "when", data)
+        return _ask_when(context, data)
     if step == "when":
         if not text:
             return _ask(context, "when", data, "report.need_text")
-        data["when"] = text
-        return _ask(context, "photo" if context.accepts_media else "anonymous", data)
+        day = data.pop("day", None)
+        data["when"] = f"{day}, {text}" if day and day not in text.lower() else text
+        return _ask(context, _after_when(context), data)
     if step == "photo":
         if _photos(context) and not text:
             return _reply(context, "photo", data, context.t("report.photo_received"))
@@ -75,6 +77,22 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
         return _ask(context, "what", data)
     data["what"] = context.text
     return _ask(context, "where", data)
+
+
+def _ask_when(context: Context, data: dict[str, Any]) -> Outcome:
+    """What happened and where may already say when: to the hour ("tadi malam jam 11") needs
+    no question, a day alone ("kemarin sore") only asks the hour."""
+    said = time_said(f"{data.get('what', '')}\n{data.get('where', '')}")
+    if said is not None and said.exact:
+        data["when"] = said.phrase
+        return _ask(context, _after_when(context), data)
+    if said is not None:
+        data["day"] = said.phrase
+    return _ask(context, "when", data)
+
+
+def _after_when(context: Context) -> str:
+    return "photo" if context.accepts_media else "anonymous"
 
 
 def _more_details(context: Context, data: dict[str, Any]) -> bool:
@@ -115,6 +133,8 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
     """Ask for a step, after a notice (e.g. "please type it in words") when there is one."""
     if step == "confirm":
         prompt = context.t("report.confirm", **_summary_fields(context, data))
+    elif step == "when" and data.get("day"):
+        prompt = context.t("report.ask_hour", day=data["day"])
     else:
         prompt = context.t(_PROMPTS[step])
     return _reply(context, step, data, f"{context.t(notice)}\n{prompt}" if notice else prompt)
@@ -153,13 +173,20 @@ def _place(context: Context, data: Mapping[str, Any]) -> str:
     return "; ".join(parts) or "-"
 
 
+def _photo_count(context: Context, data: Mapping[str, Any]) -> str:
+    """The summary's photo line, on channels that can send photos."""
+    if not context.accepts_media:
+        return ""
+    return context.t("report.photos", count=len(data.get("photos", [])))
+
+
 def _summary_fields(context: Context, data: Mapping[str, Any]) -> dict[str, object]:
     identity = "report.identity_anonymous" if data.get("anonymous") else "report.identity_named"
     return {
         "what": data.get("what", "-"),
         "where": _place(context, data),
         "when": data.get("when", "-"),
-        "photos": len(data.get("photos", [])),
+        "photos": _photo_count(context, data),
         "identity": context.t(identity),
     }
 

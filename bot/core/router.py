@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core.handling import FAQ
+from bot.core.handling import FAQ, REPORT
 from bot.core.types import Classification
 from bot.core.words import words
 
@@ -14,7 +14,7 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/start": "smalltalk",
     "/help": "smalltalk",
     "/menu": "smalltalk",
-    "/lapor": "crime_report",
+    "/lapor": REPORT,
     "/status": "status",
     "/petugas": "escalate",
     "/saran": "feedback",

@@ -146,10 +146,8 @@ async def test_crime_report_dialog_with_location_photo_and_buttons(
     location = load_update(
         "private_location", update_id=next(ids), message_id=next(ids), chat_id=chat, user_id=chat
     )
-    assert "Kapan" in await converse(webhook_server, api, chat, location)
-    assert "foto" in await converse(
-        webhook_server, api, chat, text_update(chat, "tadi malam jam 2")
-    )
+    assert "jam berapa kejadiannya, semalam?" in await converse(webhook_server, api, chat, location)
+    assert "foto" in await converse(webhook_server, api, chat, text_update(chat, "jam 2an"))
     photo = load_update(
         "private_photo",
         update_id=next(ids),
@@ -163,7 +161,7 @@ async def test_crime_report_dialog_with_location_photo_and_buttons(
         webhook_server, api, chat, button_update(chat, "/lewati")
     )
     summary = await converse(webhook_server, api, chat, button_update(chat, "/ya"))
-    assert "Foto: 1" in summary
+    assert "• Waktu: semalam, jam 2an\n• Foto: 1\n" in summary
     created = await converse(webhook_server, api, chat, button_update(chat, "/kirim"))
     assert find_ticket_code(created) is not None
     assert len(api.calls_to("answerCallbackQuery")) >= 3

@@ -100,12 +100,14 @@ async def test_crime_report_dialog_creates_a_ticket_the_citizen_can_check(server
     [reply] = await say(server, session, "motor saya dicuri tadi malam di parkiran pasar")
     assert "Di mana" in reply["text"]
     [reply] = await say(server, session, "Parkiran Pasar Baru, Jl. Merdeka 10")
-    assert "Kapan" in reply["text"]
-    [reply] = await say(server, session, "tadi malam sekitar jam 11")
+    assert "Sekitar jam berapa kejadiannya, tadi malam?" in reply["text"]  # the day was said
+    [reply] = await say(server, session, "sekitar jam 11")
     # The web chat cannot send photos, so the photo step is skipped.
     assert [b["payload"] for b in reply["buttons"]] == ["/ya", "/tidak"]
     [reply] = await say(server, session, "/tidak")
     assert "Parkiran Pasar Baru" in reply["text"]
+    assert "• Waktu: tadi malam, sekitar jam 11\n" in reply["text"]
+    assert "Foto" not in reply["text"]
     [reply] = await say(server, session, "/kirim")
     code = find_ticket_code(reply["text"])
     assert code is not None

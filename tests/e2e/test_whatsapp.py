@@ -175,8 +175,9 @@ async def test_crime_report_with_buttons_location_and_photo_opens_a_ticket(
     assert (
         "Di mana" in (await converse(server, api, number, webhook("text", number, text=what))).text
     )
-    assert "Kapan" in (await converse(server, api, number, webhook("location", number))).text
-    ask_photo = await converse(server, api, number, webhook("text", number, text="tadi malam"))
+    ask_hour = await converse(server, api, number, webhook("location", number))
+    assert "jam berapa kejadiannya, semalam?" in ask_hour.text
+    ask_photo = await converse(server, api, number, webhook("text", number, text="jam 1"))
     assert ask_photo.reply_ids == ["/lewati"]
     image = webhook("image", number, text="")
     media_id = image["entry"][0]["changes"][0]["value"]["messages"][0]["image"]["id"]

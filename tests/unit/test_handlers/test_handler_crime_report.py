@@ -125,6 +125,64 @@ def test_a_channel_without_photos_skips_the_photo_step(
     assert step(outcome)[1] == "anonymous"
 
 
+def test_a_time_already_said_to_the_hour_is_not_asked(
+    make_context: MakeContext, content: Content
+) -> None:
+    state = DialogState("crime_report", "where", {"what": "motor dicuri tadi malam jam 11"})
+
+    outcome = crime_report.handle(make_context("parkiran pasar", state=state))
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_photo")
+    assert step(outcome)[2]["when"] == "tadi malam jam 11"
+
+
+def test_a_time_said_with_the_place_is_not_asked(make_context: MakeContext) -> None:
+    state = DialogState("crime_report", "where", {"what": "motor dicuri"})
+    context = replace(
+        make_context("depan indomaret, sekitar pukul 21.30", state=state), accepts_media=False
+    )
+
+    outcome = crime_report.handle(context)
+
+    assert step(outcome)[1:] == (
+        "anonymous",
+        {"what": "motor dicuri", "where": "depan indomaret, sekitar pukul 21.30",
+         "when": "sekitar pukul 21.30"},
+    )  # fmt: skip
+
+
+def test_a_day_already_said_asks_only_the_hour(make_context: MakeContext, content: Content) -> None:
+    state = DialogState("crime_report", "where", {"what": "rumah kemalingan kemarin sore"})
+
+    asked = crime_report.handle(make_context("jl. mawar 3", state=state))
+
+    assert text_of(asked) == "Sekitar jam berapa kejadiannya, kemarin sore? " + (
+        "Jika tidak tahu pasti, tulis perkiraannya."
+    )
+    _, name, data = step(asked)
+    assert name == "when"
+
+    again = crime_report.handle(make_context("", state=DialogState("crime_report", "when", data)))
+    assert text_of(again).endswith(content.texts.get("id", "report.ask_hour", day="kemarin sore"))
+
+    answered = crime_report.handle(
+        make_context("jam 4an", state=DialogState("crime_report", "when", data))
+    )
+    _, name, data = step(answered)
+    assert (name, data["when"]) == ("photo", "kemarin sore, jam 4an")
+    assert "day" not in data
+
+
+def test_an_hour_answer_that_repeats_the_day_is_kept_as_written(make_context: MakeContext) -> None:
+    data = {"what": "dijambret tadi pagi", "where": "pasar", "day": "tadi pagi"}
+
+    outcome = crime_report.handle(
+        make_context("tadi pagi jam 7an", state=DialogState("crime_report", "when", data))
+    )
+
+    assert step(outcome)[2]["when"] == "tadi pagi jam 7an"
+
+
 def test_when_step_needs_words(make_context: MakeContext) -> None:
     state = DialogState("crime_report", "when", {"what": "dicopet"})
 
@@ -201,11 +259,23 @@ def test_anonymous_step_records_the_answer_and_asks_to_confirm(
         what="dicopet",
         where="pasar",
         when="kemarin",
-        photos=1,
+        photos="\n• Foto: 1",
         identity=content.texts.get("id", identity),
     )
     [reply] = outcome.replies
     assert [b.payload for b in reply.buttons] == ["/kirim", "/batal"]
+
+
+def test_the_summary_has_no_photo_line_where_photos_cannot_be_sent(
+    make_context: MakeContext,
+) -> None:
+    state = DialogState("crime_report", "anonymous", {"what": "dicopet", "when": "kemarin"})
+    context = replace(make_context("tidak", state=state), accepts_media=False)
+
+    summary = text_of(crime_report.handle(context))
+
+    assert "• Waktu: kemarin\n• Identitas: dicantumkan" in summary
+    assert "Foto" not in summary
 
 
 def test_anonymous_step_needs_a_choice(make_context: MakeContext, content: Content) -> None:

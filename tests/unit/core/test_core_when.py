@@ -1,0 +1,56 @@
+import pytest
+
+from bot.core.when import TimeSaid, time_said
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("motor sy dicuri tadi malam sekitar jam 11 di depan rumah", "tadi malam sekitar jam 11"),
+        ("Jam 9 malam tadi hp saya dijambret", "jam 9 malam"),
+        ("kejadiannya pukul 23.15 WIB", "pukul 23.15 wib"),
+        ("kemarin sore kira2 jam 5", "kemarin sore kira2 jam 5"),
+        ("dompet hilang di angkot 14:30", "14:30"),
+        ("barusan ada yang nyopet", "barusan"),
+        ("hp sy diambil orang 10 menit yang lalu", "10 menit yang lalu"),
+        ("2 jam lalu rumah kemasukan maling", "2 jam lalu"),
+        ("my bag was snatched last night at 11pm", "last night 11pm"),
+        ("it happened at 9:30 near the market", "at 9:30"),
+        ("someone broke in 20 minutes ago", "20 minutes ago"),
+    ],
+)
+def test_a_time_to_the_hour_or_just_now_is_exact(text: str, phrase: str) -> None:
+    assert time_said(text) == TimeSaid(phrase, exact=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("rumah saya kemalingan semalam", "semalam"),
+        ("motor dicuri kmrn sore di parkiran", "kmrn sore"),
+        ("Tadi pagi dompet saya dicopet", "tadi pagi"),
+        ("hp hilang 2 hari yang lalu", "2 hari yang lalu"),
+        ("kejadian hari Sabtu malam", "hari sabtu malam"),
+        ("tanggal 24 November", "tanggal 24 november"),
+        ("on 3/11/2026 di pasar", "3/11/2026"),
+        ("my phone was stolen yesterday morning", "yesterday morning"),
+        ("it was last week, on monday", "last week on monday"),
+    ],
+)
+def test_a_day_alone_is_not_exact(text: str, phrase: str) -> None:
+    assert time_said(text) == TimeSaid(phrase, exact=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "motor saya dicuri di parkiran pasar",
+        "Jl. Merdeka No. 11 RT 03/05",  # house number and RT/RW are not dates or hours
+        "uang saya Rp 1.500.000 diambil",  # nor is money
+        "jam tangan saya dijambret",  # a watch, not an hour
+        "ada 2 orang pelakunya",
+        "",
+    ],
+)
+def test_no_time_words_is_none(text: str) -> None:
+    assert time_said(text) is None
