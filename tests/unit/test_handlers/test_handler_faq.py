@@ -51,6 +51,21 @@ def test_a_question_about_one_part_gets_the_short_answer_to_it(
     ]
 
 
+def test_a_letter_the_village_office_issues_is_sent_there_before_the_loss_letter(
+    make_context: MakeContext, content: Content
+) -> None:
+    # The NLU reads "surat keterangan …" as the loss report letter.
+    context = make_context("bikin surat keterangan domisili dimana", intent="faq_surat_kehilangan")
+
+    [reply] = faq.handle(context).replies
+
+    aspects = content.faq["surat_kehilangan"].aspects
+    assert reply.text.startswith(
+        f"{aspects['village_letters']['id'].strip()}\n\n{aspects['where']['id'].strip()}"
+    )
+    assert "kelurahan atau desa" in reply.text
+
+
 def test_a_question_about_two_parts_gets_both_in_the_topics_order(
     make_context: MakeContext, content: Content
 ) -> None:
