@@ -17,10 +17,19 @@ from bot.core.types import (
     Reply,
 )
 from bot.core.when import time_said
+from bot.core.words import words
 from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_add_to, yes_no
 
 DIALOG = "crime_report"
 DETAIL_WORDS = 3  # a text this long at a choice is more about what happened
+# Words of a crime done online or by phone: it asks "through what" (the app, the culprit's
+# account, number or bank account) instead of an address.
+ONLINE_WORDS = frozenset(
+    "online onlen olshop daring internet medsos sosmed facebook fb instagram ig whatsapp wa "
+    "telegram tiktok shopee tokopedia lazada marketplace website situs web link aplikasi apk "
+    "email transfer tf rekening pinjol sms ditelpon ditelepon nelpon diretas dihack hacked "
+    "app".split()
+)
 
 
 def handle(context: Context) -> Outcome:
@@ -135,6 +144,8 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
         prompt = context.t("report.confirm", **_summary_fields(context, data))
     elif step == "when" and data.get("day"):
         prompt = context.t("report.ask_hour", day=data["day"])
+    elif step == "where" and ONLINE_WORDS.intersection(words(data.get("what", ""))):
+        prompt = context.t("report.ask_where_online")
     else:
         prompt = context.t(_PROMPTS[step])
     return _reply(context, step, data, f"{context.t(notice)}\n{prompt}" if notice else prompt)

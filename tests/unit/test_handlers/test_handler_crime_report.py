@@ -45,6 +45,25 @@ def test_a_classified_report_already_says_what_happened(
     )
 
 
+@pytest.mark.parametrize(
+    "what",
+    [
+        "saya ditipu jual beli online, uang sudah transfer 2 juta",
+        "akun FB saya diretas, orang minta pulsa ke teman2",
+        "I was scammed on an app",
+    ],
+)
+def test_a_crime_done_online_asks_through_what_instead_of_where(
+    make_context: MakeContext, content: Content, what: str
+) -> None:
+    outcome = crime_report.handle(make_context(what, intent="crime_report", confidence=0.9))
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_where_online")
+    assert step(outcome)[1] == "where"
+    answered = crime_report.handle(make_context("shopee, rek BCA 123456", state=outcome.state))
+    assert step(answered)[2]["where"] == "shopee, rek BCA 123456"
+
+
 def test_what_step_needs_words(make_context: MakeContext, content: Content) -> None:
     state = DialogState("crime_report", "what", {})
 
