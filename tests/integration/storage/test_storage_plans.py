@@ -20,7 +20,7 @@ from bot.storage.inbox import SqlInbox
 from bot.storage.queries import RECEIVED_BETWEEN
 from bot.storage.rows import select_outbound
 from tests.integration.storage.conftest import QueryPlan
-from tests.integration.storage.test_storage_inbox import decision, inbound
+from tests.integration.storage.inbox_helpers import decision, inbound
 
 
 async def test_storing_a_burst_of_chats_and_its_redelivery_reads_by_index(

@@ -17,7 +17,7 @@ from bot.storage.inbox import SqlInbox
 from bot.storage.queries import Queries
 from bot.storage.tickets import SqlTickets, TicketRefused
 from bot.storage.users import SqlUsers
-from tests.integration.storage.test_storage_inbox import inbound
+from tests.integration.storage.inbox_helpers import inbound
 
 CODE = "PL-TEST-0001"
 TICKET = NewTicket(category=Category.CRIME_REPORT, urgent=True, summary="maling")
