@@ -99,8 +99,17 @@ def test_of_the_parts_asked_those_the_topic_has_a_short_answer_for(
     assert reply.text.startswith(content.faq["skck"].aspects["validity"]["id"].strip() + "\n\n")
 
 
-def test_how_to_report_offers_to_report_here(make_context: MakeContext) -> None:
-    context = make_context("saya mau lapor", intent="faq_prosedur_laporan")
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("saya mau lapor", "faq_prosedur_laporan"),
+        ("anak saya hilang dari tadi siang belum ketemu", "faq_orang_hilang"),
+    ],
+)
+def test_how_to_report_offers_to_report_here(
+    make_context: MakeContext, text: str, intent: str
+) -> None:
+    context = make_context(text, intent=intent)
 
     [reply] = faq.handle(context).replies
 
