@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.handling import Context
+from bot.core.place import place_said
 from bot.core.types import (
     Button,
     Category,
@@ -22,6 +23,7 @@ from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_ad
 
 DIALOG = "crime_report"
 DETAIL_WORDS = 3  # a text this long at a choice is more about what happened
+SKIP = "/lewati"  # no photo; at "where exactly", the place named is enough
 # Words of a crime done online or by phone: it asks "through what" (the app, the culprit's
 # account, number or bank account) instead of an address.
 ONLINE_WORDS = frozenset(
@@ -43,12 +45,14 @@ def handle(context: Context) -> Outcome:
         if not text:
             return _ask(context, "what", data, "report.need_text")
         data["what"] = text
-        return _ask(context, "where", data)
+        return _ask_where(context, data)
     if step == "where":
-        if text:
-            data["where"] = text
+        where = _where(context, data)
+        if where:
+            data["where"] = where
         elif "latitude" not in data:
             return _ask(context, "where", data, "report.need_text")
+        data.pop("place", None)
         return _ask_when(context, data)
     if step == "when":
         if not text:
@@ -85,7 +89,25 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
     if context.command is not None or not context.text:
         return _ask(context, "what", data)
     data["what"] = context.text
+    return _ask_where(context, data)
+
+
+def _ask_where(context: Context, data: dict[str, Any]) -> Outcome:
+    """What happened may already name the place ("di jalan sudirman"): ask where exactly."""
+    place = place_said(data["what"])
+    if place is not None:
+        data["place"] = {"phrase": place.phrase, "name": place.name}
     return _ask(context, "where", data)
+
+
+def _where(context: Context, data: Mapping[str, Any]) -> str:
+    """The answer to "where", with the place that what happened named unless it repeats it;
+    "Sudah cukup" (/lewati) keeps that place alone."""
+    text = "" if context.command == SKIP else context.text
+    place = data.get("place")
+    if place is None or place["name"] in text.lower():
+        return text
+    return f"{place['phrase']}, {text}" if text else str(place["phrase"])
 
 
 def _ask_when(context: Context, data: dict[str, Any]) -> Outcome:
@@ -144,6 +166,8 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
         prompt = context.t("report.confirm", **_summary_fields(context, data))
     elif step == "when" and data.get("day"):
         prompt = context.t("report.ask_hour", day=data["day"])
+    elif step == "where" and data.get("place"):
+        prompt = context.t("report.ask_where_exactly", place=data["place"]["phrase"])
     elif step == "where" and ONLINE_WORDS.intersection(words(data.get("what", ""))):
         prompt = context.t("report.ask_where_online")
     else:
@@ -153,13 +177,14 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
 
 def _reply(context: Context, step: str, data: dict[str, Any], text: str) -> Outcome:
     return Outcome(
-        replies=(Reply(text, _step_buttons(context, step)),), state=DialogState(DIALOG, step, data)
+        replies=(Reply(text, _step_buttons(context, step, data)),),
+        state=DialogState(DIALOG, step, data),
     )
 
 
-def _step_buttons(context: Context, step: str) -> tuple[Button, ...]:
+def _step_buttons(context: Context, step: str, data: Mapping[str, Any]) -> tuple[Button, ...]:
     if step == "photo":
-        return (Button(context.t("button.skip"), "/lewati"),)
+        return (Button(context.t("button.skip"), SKIP),)
     if step == "confirm":
         return (
             Button(context.t("button.send"), "/kirim"),
@@ -170,6 +195,8 @@ def _step_buttons(context: Context, step: str) -> tuple[Button, ...]:
             Button(context.t("button.accept"), "/ya"),
             Button(context.t("button.decline"), "/tidak"),
         )
+    if step == "where" and data.get("place"):
+        return (Button(context.t("button.enough"), SKIP),)
     return ()
 
 

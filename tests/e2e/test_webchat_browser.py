@@ -29,7 +29,9 @@ async def test_page_greets_with_the_menu_and_buttons_work(page: Page) -> None:
     await expect(bot.last).to_contain_text("ceritakan apa yang terjadi")
     await page.get_by_label("Pesan").fill("dompet saya dicopet di bus tadi pagi")
     await page.get_by_role("button", name="Kirim", exact=True).click()
-    await expect(bot.last).to_contain_text("Di mana kejadiannya")
+    await expect(bot.last).to_contain_text("Di mana tepatnya kejadian di bus?")
+    await page.get_by_role("button", name="Sudah cukup").click()
+    await expect(bot.last).to_contain_text("Sekitar jam berapa kejadiannya, tadi pagi?")
 
 
 async def test_typed_faq_question_gets_its_answer(page: Page) -> None:

@@ -83,7 +83,9 @@ async def test_a_crime_after_feedback_is_a_report_of_its_own(chat: Chat, content
     decision = await chat.send("motor sy juga dicuri di rumah")
 
     assert decision.outcome.ticket_update is None
-    assert only_text(decision) == content.texts.get("id", "report.ask_where")
+    assert only_text(decision) == content.texts.get(
+        "id", "report.ask_where_exactly", place="di rumah"
+    )
     assert chat.state is not None
     assert chat.state.dialog == "crime_report"
 

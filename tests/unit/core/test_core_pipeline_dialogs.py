@@ -64,11 +64,14 @@ async def test_a_crime_report_runs_the_whole_dialog(chat: Chat, content: Content
     texts = content.texts
 
     first = await chat.send(what)
-    assert only_text(first) == texts.get("id", "report.ask_where")
+    assert only_text(first) == texts.get(
+        "id", "report.ask_where_exactly", place="di parkiran pasar"
+    )
+    assert payloads(first) == ["/lewati"]  # "Sudah cukup"
     assert chat.state is not None
     assert (chat.state.dialog, chat.state.step) == ("crime_report", "where")
 
-    where = await chat.send("Pasar Baru, Jl. Merdeka")
+    where = await chat.send("Parkiran Pasar Baru, Jl. Merdeka")
     assert only_text(where) == texts.get("id", "report.ask_when")
 
     when = await chat.send("tadi malam jam 11")
@@ -82,7 +85,7 @@ async def test_a_crime_report_runs_the_whole_dialog(chat: Chat, content: Content
     anonymous = await chat.send("/ya")
     confirm = only_text(anonymous)
     assert what in confirm
-    assert "Pasar Baru, Jl. Merdeka" in confirm
+    assert "Parkiran Pasar Baru, Jl. Merdeka" in confirm
     assert "tadi malam jam 11" in confirm
     assert texts.get("id", "report.identity_anonymous") in confirm
     assert payloads(anonymous) == ["/kirim", "/batal"]
@@ -97,7 +100,7 @@ async def test_a_crime_report_runs_the_whole_dialog(chat: Chat, content: Content
     assert ticket.anonymous is True
     assert ticket.details == {
         "what": what,
-        "where": "Pasar Baru, Jl. Merdeka",
+        "where": "Parkiran Pasar Baru, Jl. Merdeka",
         "when": "tadi malam jam 11",
     }
     assert ticket.summary == what
@@ -107,7 +110,7 @@ async def test_a_crime_report_runs_the_whole_dialog(chat: Chat, content: Content
     assert final.ticket_priority == 2
     assert chat.state is None
     # The dialog's answers are watched for danger now; the commands need no NLU.
-    assert chat.nlu.calls == [what, "Pasar Baru, Jl. Merdeka", "tadi malam jam 11"]
+    assert chat.nlu.calls == [what, "Parkiran Pasar Baru, Jl. Merdeka", "tadi malam jam 11"]
 
 
 async def test_batal_in_the_middle_clears_the_state_and_opens_no_ticket(

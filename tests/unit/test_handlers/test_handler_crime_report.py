@@ -79,10 +79,74 @@ def test_what_step_needs_words(make_context: MakeContext, content: Content) -> N
 
 def test_what_step_moves_to_where(make_context: MakeContext) -> None:
     outcome = crime_report.handle(
-        make_context("  dompet dicopet di bus  ", state=DialogState("crime_report", "what", {}))
+        make_context("  dompet dicopet  ", state=DialogState("crime_report", "what", {}))
     )
 
-    assert step(outcome) == ("crime_report", "where", {"what": "dompet dicopet di bus"})
+    assert step(outcome) == ("crime_report", "where", {"what": "dompet dicopet"})
+
+
+def test_a_place_already_named_asks_where_exactly(
+    make_context: MakeContext, content: Content
+) -> None:
+    what = "hp sy dijambret di jalan sudirman td pagi"
+
+    asked = crime_report.handle(make_context(what, intent="crime_report", confidence=0.9))
+
+    assert text_of(asked) == content.texts.get(
+        "id", "report.ask_where_exactly", place="di jalan sudirman"
+    )
+    assert text_of(asked).startswith("Di mana tepatnya kejadian di jalan sudirman?")
+    [reply] = asked.replies
+    assert [(b.title, b.payload) for b in reply.buttons] == [("Sudah cukup", "/lewati")]
+    assert asked.state is not None
+    for answer, where in [
+        ("depan bank BRI", "di jalan sudirman, depan bank BRI"),
+        ("Jalan Sudirman no 12, depan bank BRI", "Jalan Sudirman no 12, depan bank BRI"),
+    ]:
+        answered = crime_report.handle(make_context(answer, state=asked.state))
+        _, name, data = step(answered)
+        assert (name, data["where"]) == ("when", where)
+        assert "place" not in data
+
+
+def test_enough_keeps_the_place_named(make_context: MakeContext) -> None:
+    data = {
+        "what": "dicopet di pasar baru",
+        "place": {"phrase": "di pasar baru", "name": "pasar baru"},
+    }
+    state = DialogState("crime_report", "where", data)
+
+    outcome = crime_report.handle(make_context("/lewati", state=state, command="/lewati"))
+
+    assert step(outcome)[2] == {"what": "dicopet di pasar baru", "where": "di pasar baru"}
+
+
+def test_a_shared_location_joins_the_place_named(make_context: MakeContext) -> None:
+    data = {
+        "what": "dicopet di pasar baru",
+        "place": {"phrase": "di pasar baru", "name": "pasar baru"},
+    }
+    state = DialogState("crime_report", "where", data)
+
+    outcome = crime_report.handle(make_context("", state=state, location=Location(-6.5, 106.75)))
+
+    assert step(outcome)[2] == {
+        "what": "dicopet di pasar baru",
+        "where": "di pasar baru",
+        "latitude": -6.5,
+        "longitude": 106.75,
+    }
+
+
+def test_skip_without_a_place_named_is_not_an_address(
+    make_context: MakeContext, content: Content
+) -> None:
+    state = DialogState("crime_report", "where", {"what": "dicopet"})
+
+    outcome = crime_report.handle(make_context("/lewati", state=state, command="/lewati"))
+
+    assert text_of(outcome).startswith(content.texts.get("id", "report.need_text"))
+    assert step(outcome)[1:] == ("where", {"what": "dicopet"})
 
 
 def test_where_step_takes_an_address(make_context: MakeContext, content: Content) -> None:

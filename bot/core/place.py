@@ -1,0 +1,74 @@
+"""Where a report says it happened: "di jalan sudirman", "depan indomaret", "di rumah saya",
+"at the bus terminal". The crime report asks where exactly instead of asking afresh."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LEADS = (
+    "di depan", "di dpn", "di belakang", "di samping", "di dekat", "di dalam", "di dlm", "di",
+    "depan", "dpn", "dekat", "dkt", "samping", "belakang", "in front of", "outside", "near",
+    "at", "in", "on", "from",
+)  # fmt: skip
+_PLACES = (
+    # Indonesian
+    "jalan", "jl", "jln", "gang", "gg", "pasar", "terminal", "stasiun", "halte", "parkiran",
+    "parkir", "rumah", "kos", "kost", "kosan", "kontrakan", "kantor", "sekolah", "kampus",
+    "masjid", "musholla", "mushola", "gereja", "toko", "warung", "minimarket", "indomaret",
+    "alfamart", "alfamidi", "mall", "perumahan", "perum", "komplek", "kompleks", "desa",
+    "kelurahan", "kecamatan", "kampung", "dusun", "lapangan", "taman", "pantai", "spbu", "pom",
+    "atm", "bank", "jembatan", "perempatan", "pertigaan", "simpang", "bundaran", "tol",
+    "angkot", "bus", "kereta", "krl", "hotel", "rs", "puskesmas", "klinik", "apotek", "bengkel",
+    "sawah", "kebun", "gudang", "pabrik",
+    # English
+    "street", "road", "st", "avenue", "market", "station", "stop", "parking", "park", "school",
+    "mosque", "church", "shop", "store", "house", "home", "office", "bridge", "beach",
+    "village", "hospital", "train",
+)  # fmt: skip
+# Words that end a place: the time, the next clause, a call to the reader.
+_ENDS = frozenset(
+    "tadi td kemarin kemaren kmrn semalam smlm jam pukul pkl barusan pagi siang sore malam "
+    "hari tanggal tgl waktu wktu pas saat ketika sekitar sktr yang yg dan terus trus lalu "
+    "oleh sama pak bu min tolong tlg last yesterday today this around when while and by".split()
+)
+_MORE_WORDS = 4  # after the kind of place: "jalan raya bogor km 30", "rumah saya"
+_ABBREVIATION = 3  # a word this short may end in a dot: "no.", "jl.", "rt."
+
+
+def _any(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len)[::-1])
+
+
+_PLACE = re.compile(
+    rf"(?<!\w)(?:{_any(_LEADS)})\s+(?:the\s+|a\s+)?(?P<kind>{_any(_PLACES)})\.?(?!\w)"
+)
+_NEXT_WORD = re.compile(r"\s+([\w/-]+(?:\.(?=\s|$))?)")
+
+
+@dataclass(frozen=True)
+class PlaceSaid:
+    phrase: str  # from its lead: "di jalan sudirman"
+    name: str  # from its kind: "jalan sudirman"
+
+
+def place_said(text: str) -> PlaceSaid | None:
+    """The first place a text names, with up to four words after its kind ("di jalan
+    sudirman no 5"), to a comma, a full stop or a word of time; None for none."""
+    lowered = text.lower()
+    match = _PLACE.search(lowered)
+    if match is None:
+        return None
+    end = match.end()
+    for _ in range(_MORE_WORDS):
+        word = _NEXT_WORD.match(lowered, end)
+        if word is None or word.group(1).rstrip(".") in _ENDS:
+            break
+        end = word.end()
+        if word.group(1).endswith(".") and len(word.group(1)) > _ABBREVIATION + 1:
+            break  # a full stop
+    phrase, name = (
+        " ".join(lowered[start:end].rstrip(".").split())
+        for start in (match.start(), match.start("kind"))
+    )
+    return PlaceSaid(phrase, name)

@@ -1,0 +1,51 @@
+import pytest
+
+from bot.core.place import PlaceSaid, place_said
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "name"),
+    [
+        ("hp sy dijambret di jalan sudirman td pagi jam 7", "di jalan sudirman", "jalan sudirman"),
+        ("maling masuk di rumah saya tadi malam", "di rumah saya", "rumah saya"),
+        (
+            "dibegal di jalan raya bogor km 30 arah depok",
+            "di jalan raya bogor km 30",
+            "jalan raya bogor km 30",
+        ),
+        ("motor saya di curi di parkiran pasar", "di parkiran pasar", "parkiran pasar"),
+        (
+            "dipukul orang di depan warung kopi, pelakunya kabur",
+            "di depan warung kopi",
+            "warung kopi",
+        ),
+        (
+            "dompet dicopet di Jl. Merdeka no. 10 kemarin",
+            "di jl. merdeka no. 10",
+            "jl. merdeka no. 10",
+        ),
+        ("ditodong dekat SPBU Cibinong. Pelakunya 2 orang", "dekat spbu cibinong", "spbu cibinong"),
+        (
+            "my bag was snatched at the bus terminal last night",
+            "at the bus terminal",
+            "bus terminal",
+        ),
+        ("someone stole my motorbike from the parking lot", "from the parking lot", "parking lot"),
+    ],
+)
+def test_the_first_place_named_from_its_lead(text: str, phrase: str, name: str) -> None:
+    assert place_said(text) == PlaceSaid(phrase, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "motor saya dicuri tadi malam",
+        "saya ditipu di facebook",  # online: no place to ask about
+        "rumah saya kemalingan",  # a place, but not where it happened
+        "at 9pm in the morning",
+        "",
+    ],
+)
+def test_no_place_is_none(text: str) -> None:
+    assert place_said(text) is None
