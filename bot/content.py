@@ -120,8 +120,10 @@ def load_emergency_keywords(data_dir: Path, intents: IntentTable) -> EmergencyKe
     intent = str(raw.get("intent"))
     if intent not in intents.specs or not intents.specs[intent].urgent:
         raise ContentError(f"{path}: intent must be an urgent intent of data/intents.yml")
-    keywords, now_words = (_words(path, raw, name) for name in ("keywords", "now_words"))
-    return EmergencyKeywords(keywords, intents.specs[intent], now_words)
+    keywords, now_words, lasting_words = (
+        _words(path, raw, name) for name in ("keywords", "now_words", "lasting_words")
+    )
+    return EmergencyKeywords(keywords, intents.specs[intent], now_words, lasting_words)
 
 
 def _words(path: Path, raw: dict[str, Any], name: str) -> list[str]:

@@ -109,6 +109,11 @@ class Classifier:
             and self.safety_net.says_now(found.text)
         )
 
+    def in_the_past(self, found: Classification) -> bool:
+        """Whether an urgent reading tells of an earlier day's crime, not danger now
+        (EmergencyKeywords.in_the_past)."""
+        return self.safety_net is not None and self.safety_net.in_the_past(found.text)
+
     async def classify_if_reachable(self, text: str) -> Classification | None:
         """`classify`, or None while the NLU is unreachable (and the safety net finds nothing)."""
         try:
@@ -225,7 +230,7 @@ class Pipeline:
                 spec = self.classifier.intents.spec(classification.intent)
                 name = handler_for_classification(classification, spec.handler, self.rules)
             ticket = context.recent_ticket
-            if classification is not None and self._adds_to_report(classification, ticket):
+            if classification is not None and self._report_instead(classification, ticket):
                 name = REPORT
             context = replace(context, state=None, command=command, classification=classification)
             if name == FOLLOW_UP:
@@ -250,18 +255,26 @@ class Pipeline:
             state_changed=outcome.state != turn.state,
         )
 
-    def _adds_to_report(self, found: Classification, ticket: TicketSummary | None) -> bool:
-        """Whether an emergency reading adds to the report just made (`ticket`) instead: the
-        NLU reads a description of what happened ("orangnya pakai jaket merah", "he was tall
-        with a tattoo") as one. As inside a dialog, danger now needs words of now here (from
-        the usual threshold: "tolong ada maling lagi" is still an emergency)."""
-        return (
-            found.urgent
-            and ticket is not None
+    def _report_instead(self, found: Classification, ticket: TicketSummary | None) -> bool:
+        """Whether an emergency reading is a report instead (REPORT):
+        - a description of what happened right after a report (`ticket`), which it adds to:
+          the NLU reads "orangnya pakai jaket merah" or "he was tall with a tattoo" as one. As
+          inside a dialog, danger now needs words of now here (from the usual threshold:
+          "tolong ada maling lagi" is still an emergency);
+        - a crime of an earlier day ("rumah sy kebobolan maling semalam") with no word of now
+          or of lasting danger (`Classifier.in_the_past`), which starts a report."""
+        if not found.urgent:
+            return False
+        after_report = (
+            ticket is not None
             and ticket.waiting
             and ticket.category is Category.CRIME_REPORT
             and not self.classifier.danger_in_dialog(found, self.rules.emergency_threshold)
         )
+        past = found.confidence >= self.rules.emergency_threshold and self.classifier.in_the_past(
+            found
+        )
+        return after_report or past
 
 
 def _retrieve_error(task: asyncio.Task[Parse]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.when import time_start
+
 _LEADS = (
     "di depan", "di dpn", "di belakang", "di samping", "di dekat", "di dalam", "di dlm", "di",
     "depan", "dpn", "dekat", "dkt", "samping", "belakang", "in front of", "outside", "near",
@@ -54,15 +56,16 @@ class PlaceSaid:
 
 def place_said(text: str) -> PlaceSaid | None:
     """The first place a text names, with up to four words after its kind ("di jalan
-    sudirman no 5"), to a comma, a full stop or a word of time; None for none."""
+    sudirman no 5"), to a comma, a full stop or the time; None for none."""
     lowered = text.lower()
     match = _PLACE.search(lowered)
     if match is None:
         return None
     end = match.end()
+    time = time_start(lowered, end)
     for _ in range(_MORE_WORDS):
         word = _NEXT_WORD.match(lowered, end)
-        if word is None or word.group(1).rstrip(".") in _ENDS:
+        if word is None or word.group(1).rstrip(".") in _ENDS or word.start(1) == time:
             break
         end = word.end()
         if word.group(1).endswith(".") and len(word.group(1)) > _ABBREVIATION + 1:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 class TimeSaid:
     phrase: str  # the words as written, in order: "tadi malam sekitar jam 11"
     exact: bool  # an hour or "just now": nothing more to ask; else only the day is known
+    earlier: bool = False  # a day before today: "kemarin", "semalam", "2 hari lalu", a date
 
 
 def _any(*alternatives: str) -> str:
@@ -44,11 +45,14 @@ _EXACT = _any(
     rf"{_NUMBER}{_SPACE}(?:menit|mnt|jam){_SPACE}{_AGO_ID}",
     rf"(?:{_NUMBER}|a few|an){_SPACE}(?:minutes?|hours?){_SPACE}ago",
 )  # fmt: skip
-_DAY = _any(
-    rf"(?:tadi|td|tdi){_SPACE}{_PART_ID}",
-    rf"(?:kemarin|kemaren|kmrn|kmarin|kmren|kemrin|yesterday)(?:{_SPACE}(?:{_PART_ID}|morning|afternoon|evening|night))?",
-    "semalam", "semalem", "smlm", "smalam", "semlm", "last night", "tonight", "hari ini", "today",
+_TODAY = _any(
+    rf"(?:tadi|td|tdi){_SPACE}{_PART_ID}", "hari ini", "today", "tonight",
     rf"{_PART_ID}{_SPACE}(?:ini|tadi)", r"this\s+(?:morning|afternoon|evening)",
+)  # fmt: skip
+_EARLIER = _any(
+    rf"(?:tadi|td|tdi){_SPACE}(?:malam|malem)", rf"(?:malam|malem){_SPACE}tadi",
+    rf"(?:kemarin|kemaren|kmrn|kmarin|kmren|kemrin|yesterday)(?:{_SPACE}(?:{_PART_ID}|morning|afternoon|evening|night))?",
+    "semalam", "semalem", "smlm", "smalam", "semlm", "last night",
     rf"{_NUMBER}{_SPACE}(?:hari|hr|minggu|mgg|bulan|bln){_SPACE}{_AGO_ID}",
     rf"(?:{_NUMBER}|a){_SPACE}(?:days?|weeks?|months?){_SPACE}ago",
     rf"(?:minggu|bulan|tahun){_SPACE}(?:lalu|kemarin|kemaren|kmrn)", r"last\s+(?:week|month)",
@@ -58,7 +62,15 @@ _DAY = _any(
     rf"(?:(?:tanggal|tgl){_SPACE})?\d{{1,2}}{_SPACE}{_MONTH}", rf"{_MONTH}{_SPACE}\d{{1,2}}",
     rf"(?:tanggal|tgl){_SPACE}\d{{1,2}}", r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})",
 )  # fmt: skip
-_TIME = re.compile(rf"(?<![\w.:/-])(?:(?P<exact>{_EXACT})|{_DAY})(?![\w:/-]|[.]\d)")
+_TIME = re.compile(
+    rf"(?<![\w.:/-])(?:(?P<exact>{_EXACT})|(?P<earlier>{_EARLIER})|{_TODAY})(?![\w:/-]|[.]\d)"
+)
+
+
+def time_start(text: str, start: int = 0) -> int | None:
+    """Where the first time words from `start` of a lowercase text begin; None for none."""
+    match = _TIME.search(text, start)
+    return match.start() if match else None
 
 
 def time_said(text: str) -> TimeSaid | None:
@@ -67,4 +79,8 @@ def time_said(text: str) -> TimeSaid | None:
     if not found:
         return None
     phrase = " ".join(" ".join(match.group().split()) for match in found)
-    return TimeSaid(phrase, exact=any(match.group("exact") for match in found))
+    return TimeSaid(
+        phrase,
+        exact=any(match.group("exact") for match in found),
+        earlier=any(match.group("earlier") for match in found),
+    )

@@ -31,6 +31,8 @@ from bot.core.place import PlaceSaid, place_said
             "bus terminal",
         ),
         ("someone stole my motorbike from the parking lot", "from the parking lot", "parking lot"),
+        ("robbed at home 2 days ago", "at home", "home"),
+        ("dicopet di pasar 10 menit yang lalu", "di pasar", "pasar"),
     ],
 )
 def test_the_first_place_named_from_its_lead(text: str, phrase: str, name: str) -> None:

@@ -4,41 +4,47 @@ from bot.core.when import TimeSaid, time_said
 
 
 @pytest.mark.parametrize(
-    ("text", "phrase"),
+    ("text", "phrase", "earlier"),
     [
-        ("motor sy dicuri tadi malam sekitar jam 11 di depan rumah", "tadi malam sekitar jam 11"),
-        ("Jam 9 malam tadi hp saya dijambret", "jam 9 malam"),
-        ("kejadiannya pukul 23.15 WIB", "pukul 23.15 wib"),
-        ("kemarin sore kira2 jam 5", "kemarin sore kira2 jam 5"),
-        ("dompet hilang di angkot 14:30", "14:30"),
-        ("barusan ada yang nyopet", "barusan"),
-        ("hp sy diambil orang 10 menit yang lalu", "10 menit yang lalu"),
-        ("2 jam lalu rumah kemasukan maling", "2 jam lalu"),
-        ("my bag was snatched last night at 11pm", "last night 11pm"),
-        ("it happened at 9:30 near the market", "at 9:30"),
-        ("someone broke in 20 minutes ago", "20 minutes ago"),
+        (
+            "motor sy dicuri tadi malam sekitar jam 11 di depan rumah",
+            "tadi malam sekitar jam 11",
+            True,
+        ),
+        ("Jam 9 malam tadi hp saya dijambret", "jam 9 malam", False),
+        ("kejadiannya pukul 23.15 WIB", "pukul 23.15 wib", False),
+        ("kemarin sore kira2 jam 5", "kemarin sore kira2 jam 5", True),
+        ("dompet hilang di angkot 14:30", "14:30", False),
+        ("barusan ada yang nyopet", "barusan", False),
+        ("hp sy diambil orang 10 menit yang lalu", "10 menit yang lalu", False),
+        ("2 jam lalu rumah kemasukan maling", "2 jam lalu", False),
+        ("my bag was snatched last night at 11pm", "last night 11pm", True),
+        ("it happened at 9:30 near the market", "at 9:30", False),
+        ("someone broke in 20 minutes ago", "20 minutes ago", False),
     ],
 )
-def test_a_time_to_the_hour_or_just_now_is_exact(text: str, phrase: str) -> None:
-    assert time_said(text) == TimeSaid(phrase, exact=True)
+def test_a_time_to_the_hour_or_just_now_is_exact(text: str, phrase: str, earlier: bool) -> None:
+    assert time_said(text) == TimeSaid(phrase, exact=True, earlier=earlier)
 
 
 @pytest.mark.parametrize(
-    ("text", "phrase"),
+    ("text", "phrase", "earlier"),
     [
-        ("rumah saya kemalingan semalam", "semalam"),
-        ("motor dicuri kmrn sore di parkiran", "kmrn sore"),
-        ("Tadi pagi dompet saya dicopet", "tadi pagi"),
-        ("hp hilang 2 hari yang lalu", "2 hari yang lalu"),
-        ("kejadian hari Sabtu malam", "hari sabtu malam"),
-        ("tanggal 24 November", "tanggal 24 november"),
-        ("on 3/11/2026 di pasar", "3/11/2026"),
-        ("my phone was stolen yesterday morning", "yesterday morning"),
-        ("it was last week, on monday", "last week on monday"),
+        ("rumah saya kemalingan semalam", "semalam", True),
+        ("motor dicuri kmrn sore di parkiran", "kmrn sore", True),
+        ("Tadi pagi dompet saya dicopet", "tadi pagi", False),
+        ("hp dijambret hari ini di pasar", "hari ini", False),
+        ("hp hilang 2 hari yang lalu", "2 hari yang lalu", True),
+        ("kejadian hari Sabtu malam", "hari sabtu malam", True),
+        ("tanggal 24 November", "tanggal 24 november", True),
+        ("on 3/11/2026 di pasar", "3/11/2026", True),
+        ("my phone was stolen yesterday morning", "yesterday morning", True),
+        ("it was this morning", "this morning", False),
+        ("it was last week, on monday", "last week on monday", True),
     ],
 )
-def test_a_day_alone_is_not_exact(text: str, phrase: str) -> None:
-    assert time_said(text) == TimeSaid(phrase, exact=False)
+def test_a_day_alone_is_not_exact(text: str, phrase: str, earlier: bool) -> None:
+    assert time_said(text) == TimeSaid(phrase, exact=False, earlier=earlier)
 
 
 @pytest.mark.parametrize(

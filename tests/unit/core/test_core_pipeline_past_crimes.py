@@ -1,0 +1,83 @@
+"""A crime of an earlier day is a report, not danger now: the NLU reads many such reports
+("rumah sy kebobolan maling semalam") as emergencies. Words of now, of a call for help or of
+danger that lasts (data/emergency_keywords.yml) keep them emergencies."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.content import Content
+from bot.core.types import Category
+from tests.unit.core.pipeline_fakes import Chat, DownNlu, only_text
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("rumah sy kebobolan maling di perum griya asri semalam", "di perum griya asri"),
+        ("kemarin motor saya dibegal di jalan raya bogor", "di jalan raya bogor"),
+        ("my house was robbed at home 2 days ago", "at home"),
+    ],
+)
+async def test_an_earlier_days_crime_starts_a_report(
+    chat: Chat, content: Content, text: str, place: str
+) -> None:
+    chat.nlu.says(text, "emergency", 0.96)
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None  # no urgent ticket
+    language = chat.language
+    assert only_text(decision) == content.texts.get(
+        language, "report.ask_where_exactly", place=place
+    )
+    assert chat.state is not None
+    assert (chat.state.dialog, chat.state.data["what"]) == ("crime_report", text)
+    assert decision.classification is not None
+    assert decision.classification.intent == "emergency"  # stored as the NLU read it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "semalam rumah saya dirampok, sekarang pelakunya masih di sekitar sini",  # now
+        "tolong pak, kemarin saya dipukuli preman",  # a call for help
+        "anak saya diculik kemarin sore",  # danger that lasts
+        "adik saya belum pulang dari 2 hari lalu",
+        "suami saya memukul saya semalam",
+        "rumah saya dirampok tadi pagi",  # today: not an earlier day
+        "ada perampokan di pasar",  # no day at all
+    ],
+)
+async def test_now_help_lasting_danger_or_today_stay_emergencies(chat: Chat, text: str) -> None:
+    chat.nlu.says(text, "emergency", 0.96)
+
+    decision = await chat.send(text)
+
+    ticket = decision.outcome.ticket
+    assert ticket is not None
+    assert (ticket.category, ticket.urgent) == (Category.CRIME_REPORT, True)
+    assert "110" in decision.outcome.replies[0].text
+
+
+async def test_below_the_emergency_threshold_the_nlu_decides_as_before(chat: Chat) -> None:
+    text = "mau tanya soal pencurian kemarin"
+    chat.nlu.says(text, "emergency", 0.2)  # under nlu.emergency_threshold (0.3)
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None
+    assert chat.state is not None
+    assert chat.state.dialog == "clarify"
+
+
+async def test_while_the_nlu_is_down_an_earlier_days_robbery_starts_a_report(
+    content: Content, chat: Chat
+) -> None:
+    chat.pipeline.classifier.nlu = DownNlu()
+    text = "rumah saya dirampok kemarin"  # "dirampok": a word of the safety net
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None
+    assert only_text(decision) == content.texts.get("id", "report.ask_where")
