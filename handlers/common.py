@@ -139,7 +139,7 @@ def add_to_ticket(context: Context, ticket: TicketSummary) -> Outcome:
     text = context.t(f"addition.{action}", code=ticket.code, button=button.title)
     if context.classification is not None and context.classification.urgent:
         # Read as an emergency, but with no words of danger now (Pipeline._report_instead).
-        text = f"{text}\n{context.t('addition.if_danger')}"
+        text = f"{text}\n{context.t('emergency.if_danger')}"
     return Outcome(replies=(Reply(text, (button,)),), ticket_update=update)
 
 

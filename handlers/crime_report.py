@@ -89,15 +89,17 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
     if context.command is not None or not context.text:
         return _ask(context, "what", data)
     data["what"] = context.text
-    return _ask_where(context, data)
+    urgent = classification is not None and classification.urgent
+    # Read as an emergency, but of an earlier day (Pipeline._report_instead): 110/112 first.
+    return _ask_where(context, data, "emergency.if_danger" if urgent else None)
 
 
-def _ask_where(context: Context, data: dict[str, Any]) -> Outcome:
+def _ask_where(context: Context, data: dict[str, Any], notice: str | None = None) -> Outcome:
     """What happened may already name the place ("di jalan sudirman"): ask where exactly."""
     place = place_said(data["what"])
     if place is not None:
         data["place"] = {"phrase": place.phrase, "name": place.name}
-    return _ask(context, "where", data)
+    return _ask(context, "where", data, notice)
 
 
 def _where(context: Context, data: Mapping[str, Any]) -> str:

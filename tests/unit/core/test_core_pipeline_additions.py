@@ -174,7 +174,7 @@ async def test_a_description_read_as_an_emergency_joins_the_report(
     update = decision.outcome.ticket_update
     assert update is not None
     assert (update.code, update.urgent) == (code, False)
-    danger = content.texts.get("id", "addition.if_danger")
+    danger = content.texts.get("id", "emergency.if_danger")
     assert only_text(decision) == f"{added(content, 'report', code)}\n{danger}"
     assert decision.ticket_priority is None
 

@@ -28,8 +28,11 @@ async def test_an_earlier_days_crime_starts_a_report(
 
     assert decision.outcome.ticket is None  # no urgent ticket
     language = chat.language
-    assert only_text(decision) == content.texts.get(
-        language, "report.ask_where_exactly", place=place
+    assert only_text(decision) == "\n".join(
+        (
+            content.texts.get(language, "emergency.if_danger"),  # 110/112 first all the same
+            content.texts.get(language, "report.ask_where_exactly", place=place),
+        )
     )
     assert chat.state is not None
     assert (chat.state.dialog, chat.state.data["what"]) == ("crime_report", text)
@@ -80,4 +83,4 @@ async def test_while_the_nlu_is_down_an_earlier_days_robbery_starts_a_report(
     decision = await chat.send(text)
 
     assert decision.outcome.ticket is None
-    assert only_text(decision) == content.texts.get("id", "report.ask_where")
+    assert only_text(decision).endswith(content.texts.get("id", "report.ask_where"))
