@@ -265,16 +265,15 @@ class Pipeline:
           or of lasting danger (`Classifier.in_the_past`), which starts a report."""
         if not found.urgent:
             return False
-        after_report = (
+        acted_on = found.confidence >= self.rules.emergency_threshold  # else clarify decides
+        if acted_on and self.classifier.in_the_past(found):
+            return True
+        return (
             ticket is not None
             and ticket.waiting
             and ticket.category is Category.CRIME_REPORT
             and not self.classifier.danger_in_dialog(found, self.rules.emergency_threshold)
         )
-        past = found.confidence >= self.rules.emergency_threshold and self.classifier.in_the_past(
-            found
-        )
-        return after_report or past
 
 
 def _retrieve_error(task: asyncio.Task[Parse]) -> None:
