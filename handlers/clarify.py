@@ -60,9 +60,7 @@ def _ask(context: Context) -> Outcome:
             "ranking": [[score.name, score.confidence] for score in ranking],
         },
     )
-    return Outcome(
-        replies=(Reply(context.t("clarify.ask"), buttons),), state=state, needs_review=True
-    )
+    return Outcome(replies=(Reply(context.t("clarify.ask"), buttons),), state=state)
 
 
 def _choice(context: Context) -> Category | None:

@@ -230,7 +230,8 @@ class Pipeline:
                 spec = self.classifier.intents.spec(classification.intent)
                 name = handler_for_classification(classification, spec.handler, self.rules)
             ticket = context.recent_ticket
-            if classification is not None and self._report_instead(classification, ticket):
+            overruled = classification is not None and self._report_instead(classification, ticket)
+            if overruled:
                 name = REPORT
             context = replace(context, state=None, command=command, classification=classification)
             if name == FOLLOW_UP:
@@ -245,6 +246,8 @@ class Pipeline:
                 )
                 context = replace(context, recent_questions=questions)
             outcome = self.handlers[name](context)
+            if overruled:
+                outcome = replace(outcome, needs_review=True)
         return Decision(
             outcome=outcome,
             classification=classification,

@@ -213,6 +213,8 @@ class Outcome:
     state: DialogState | None = None
     ticket: NewTicket | None = None
     ticket_update: TicketUpdate | None = None
+    # The bot's rules overruled the NLU's reading of the message (an emergency read where
+    # there is none, Pipeline._report_instead): the admins' review lists it.
     needs_review: bool = False
     # Set by a dialog that does not understand the message: the pipeline drops the
     # dialog state and routes the message as a fresh one.

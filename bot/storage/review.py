@@ -1,7 +1,8 @@
 """Admins' review of classified messages: the queue, confirm/correct/discard, the retention sweep.
 
 A message waits for review when it was classified below the review threshold, re-routed by the
-citizen through the clarification buttons, or reclassified by an officer. A review is written
+citizen through the clarification buttons, reclassified by an officer, or overruled by the bot's
+rules (an emergency reading taken for a report: `needs_review`). A review is written
 once: a conditional UPDATE on `review_status IS NULL` lets one of two racing admins win.
 """
 
@@ -37,16 +38,18 @@ from bot.storage.models import utcnow
 
 M = cast(Table, models.Message.__table__)
 U = cast(Table, models.User.__table__)
-REASONS = ("low_confidence", "clarified", "reclassified")
+REASONS = ("low_confidence", "clarified", "reclassified", "overruled")
 SORTS = ("confidence", "newest")
 EXAMPLE_STATUSES = ("confirmed", "corrected")
 SWEEP_BATCH = 500
 
-# Why a message waits: an officer's correction says most, then the citizen's own choice.
+# Why a message waits: an officer's correction says most, then the citizen's own choice, then
+# the bot's rules.
 # (Inline constants, so PostgreSQL sees the same expression in SELECT and GROUP BY.)
 _waiting_reason = case(
     (M.c.corrected_intent.is_not(None), literal_column("'reclassified'", String)),
     (M.c.clarified_category.is_not(None), literal_column("'clarified'", String)),
+    (M.c.needs_review.is_(True), literal_column("'overruled'", String)),
     else_=literal_column("'low_confidence'", String),
 )
 _CLASSIFIED = and_(M.c.direction == "in", M.c.intent.is_not(None))
@@ -238,6 +241,7 @@ def _waiting(confidence_below: float, since: datetime) -> ColumnElement[bool]:
             M.c.confidence < confidence_below,
             M.c.clarified_category.is_not(None),
             M.c.corrected_intent.is_not(None),
+            M.c.needs_review.is_(True),
         ),
     )
 

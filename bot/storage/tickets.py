@@ -209,9 +209,7 @@ class SqlTickets:
             await connection.execute(
                 update(M)
                 .where(M.c.id == first)
-                .values(
-                    corrected_intent=intent, clarified_category=category.value, needs_review=True
-                )
+                .values(corrected_intent=intent, clarified_category=category.value)
             )
             detail = {
                 "code": code,

@@ -28,6 +28,7 @@ REASON_NAMES = {
     "low_confidence": "keyakinan rendah",
     "clarified": "dialihkan warga",
     "reclassified": "dikoreksi petugas",
+    "overruled": "dikoreksi aturan bot",
 }
 SORT_NAMES = {"confidence": "keyakinan terendah", "newest": "terbaru"}
 REVIEW_PATH = "/dashboard/admin/review"

@@ -221,7 +221,12 @@ async def test_officers_are_refused_and_mistakes_get_clear_answers(
             assert response.status == 200
             answer = await response.json()
         assert answer["status"] in ("confirmed", "corrected")
-        assert set(answer["waiting"]) == {"low_confidence", "clarified", "reclassified"}
+        assert set(answer["waiting"]) == {
+            "low_confidence",
+            "clarified",
+            "reclassified",
+            "overruled",
+        }
         async with admin.post(confirm, data={"intent": "thanks"}, headers=as_script) as response:
             assert response.status == 409
             assert "already reviewed" in (await response.json())["error"]

@@ -162,6 +162,21 @@ async def test_emergency_gets_110_at_once_and_an_urgent_ticket_first_in_queue(
     assert queue[0]["urgent"] is True
 
 
+async def test_an_earlier_days_crime_starts_a_report_without_an_urgent_ticket(
+    server: Server,
+) -> None:
+    session = new_session()
+    before = len(tickets(server))
+    # The model reads it as an emergency (1.00); it names last night and no danger now.
+    text = "rumah sy kebobolan maling di perum griya asri blok c2 semalam"
+    [reply] = await say(server, session, text)
+    assert "Di mana tepatnya kejadian di perum griya asri blok c2?" in reply["text"]
+    assert [b["payload"] for b in reply["buttons"]] == ["/lewati"]
+    assert len(tickets(server)) == before  # no urgent ticket: the report is being made
+    [reply] = await say(server, session, "/lewati")
+    assert "Sekitar jam berapa kejadiannya, semalam?" in reply["text"]
+
+
 async def test_danger_now_inside_a_report_gets_110_at_once(server: Server) -> None:
     session = new_session()
     await say(server, session, "/lapor")

@@ -107,7 +107,7 @@ async def audit_actions(db: Database) -> list[tuple[str, str, dict[str, object]]
         return [(actor, action, detail) for actor, action, detail in rows.tuples()]
 
 
-async def test_the_queue_holds_low_confidence_clarified_and_reclassified_messages(
+async def test_the_queue_holds_low_confidence_clarified_reclassified_and_overruled_messages(
     db: Database, review: SqlReview, admins: tuple[User, User]
 ) -> None:
     low = await classified(db, "m1", "gimana sim saya", confidence=0.41)
@@ -128,6 +128,14 @@ async def test_the_queue_holds_low_confidence_clarified_and_reclassified_message
         outcome=Outcome(ticket=NewTicket(Category.FEEDBACK, False, "motor")),
     )
     await SqlTickets(db).reclassify("PL-m4", admins[0], "crime_report", Category.CRIME_REPORT, None)
+    overruled = await classified(
+        db,
+        "m5",
+        "rumah sy kebobolan maling semalam",
+        intent="emergency",
+        confidence=0.99,
+        outcome=Outcome(replies=(Reply("Di mana?"),), needs_review=True),
+    )
 
     items = await review.queue(confidence_below=BELOW, since=since())
 
@@ -135,6 +143,7 @@ async def test_the_queue_holds_low_confidence_clarified_and_reclassified_message
         (low, "low_confidence"),
         (clarified, "clarified"),
         (ticketed, "reclassified"),
+        (overruled, "overruled"),
     ]
     assert sure not in [i.id for i in items]
     first = items[0]
@@ -153,7 +162,10 @@ async def test_the_queue_holds_low_confidence_clarified_and_reclassified_message
         "low_confidence": 1,
         "clarified": 1,
         "reclassified": 1,
+        "overruled": 1,
     }
+    filtered = await review.queue(confidence_below=BELOW, since=since(), reason="overruled")
+    assert [(i.id, i.suggested_intent) for i in filtered] == [(overruled, "emergency")]
 
 
 async def test_the_queue_sorts_and_filters(db: Database, review: SqlReview) -> None:
@@ -200,6 +212,7 @@ async def test_old_reviewed_outbound_and_unclassified_messages_do_not_wait(
         "low_confidence": 0,
         "clarified": 0,
         "reclassified": 0,
+        "overruled": 0,
     }
 
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.core.errors import ConfigError, SchemaOutdated, ServiceUnavailable
+from bot.core.ports import Decision
+from bot.core.types import Inbound, Outcome
+from bot.storage import models
 from bot.storage.database import Database
+from bot.storage.inbox import SqlInbox
 from bot.storage.models import Base
-from bot.storage.schema import check_schema, head, upgrade
+from bot.storage.schema import alembic_config, check_schema, head, upgrade
 
 
 async def test_check_schema_refuses_an_empty_database(database_url: str) -> None:
@@ -103,5 +108,28 @@ async def test_unreachable_sqlite_file_names_the_path(tmp_path: Path) -> None:
     try:
         with pytest.raises(ServiceUnavailable, match=r"missing/dir/polres\.db"):
             await db.ping()
+    finally:
+        await db.close()
+
+
+async def test_0014_clears_the_old_review_flags(database_url: str) -> None:
+    """needs_review was set for clarification questions and officers' corrections, which the
+    review lists by their own columns; from 0014 it means overruled by the bot's rules."""
+    db = Database.connect(database_url)
+    try:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0013"))
+        inbox = SqlInbox(db)
+        accepted = await inbox.accept(Inbound("telegram", "c1", "m1", "mau tanya"))
+        flagged = Decision(Outcome(needs_review=True), None, "id", "PL-X", None)
+        await inbox.commit(accepted.message_id, flagged)
+
+        assert await upgrade(database_url) == "0013"
+
+        async with db.sessions() as session:
+            flag = await session.scalar(
+                select(models.Message.needs_review).where(models.Message.id == accepted.message_id)
+            )
+        assert flag is False
     finally:
         await db.close()

@@ -177,6 +177,7 @@ async def test_a_description_read_as_an_emergency_joins_the_report(
     danger = content.texts.get("id", "emergency.if_danger")
     assert only_text(decision) == f"{added(content, 'report', code)}\n{danger}"
     assert decision.ticket_priority is None
+    assert decision.outcome.needs_review  # the NLU's reading was overruled: for the review
 
 
 async def test_a_description_read_as_an_emergency_after_feedback_is_an_emergency(
@@ -189,6 +190,7 @@ async def test_a_description_read_as_an_emergency_after_feedback_is_an_emergency
 
     assert decision.outcome.ticket is not None
     assert decision.outcome.ticket.urgent
+    assert not decision.outcome.needs_review
 
 
 async def test_chosen_as_a_report_at_the_question_it_joins_the_report(

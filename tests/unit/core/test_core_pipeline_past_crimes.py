@@ -38,6 +38,7 @@ async def test_an_earlier_days_crime_starts_a_report(
     assert (chat.state.dialog, chat.state.data["what"]) == ("crime_report", text)
     assert decision.classification is not None
     assert decision.classification.intent == "emergency"  # stored as the NLU read it
+    assert decision.outcome.needs_review  # the admins' review lists it as overruled
 
 
 @pytest.mark.parametrize(
@@ -61,6 +62,7 @@ async def test_now_help_lasting_danger_or_today_stay_emergencies(chat: Chat, tex
     assert ticket is not None
     assert (ticket.category, ticket.urgent) == (Category.CRIME_REPORT, True)
     assert "110" in decision.outcome.replies[0].text
+    assert not decision.outcome.needs_review
 
 
 async def test_below_the_emergency_threshold_the_nlu_decides_as_before(chat: Chat) -> None:
