@@ -28,7 +28,7 @@ _PLACES = (
     "mosque", "church", "shop", "store", "house", "home", "office", "bridge", "beach",
     "village", "hospital", "train",
 )  # fmt: skip
-# Words that end a place: the time, the next clause, a call to the reader.
+# Words that end a place: the time, the next clause, a form of address ("pak", "min").
 _ENDS = frozenset(
     "tadi td kemarin kemaren kmrn semalam smlm jam pukul pkl barusan pagi siang sore malam "
     "hari tanggal tgl waktu wktu pas saat ketika sekitar sktr yang yg dan terus trus lalu "
@@ -43,7 +43,7 @@ def _any(words: tuple[str, ...]) -> str:
 
 
 _PLACE = re.compile(
-    rf"(?<!\w)(?:{_any(_LEADS)})\s+(?:the\s+|a\s+)?(?P<kind>{_any(_PLACES)})\.?(?!\w)"
+    rf"(?<!\w)(?:{_any(_LEADS)})\s+(?:(?:the|a|my|our)\s+)?(?P<kind>{_any(_PLACES)})\.?(?!\w)"
 )
 _NEXT_WORD = re.compile(r"\s+([\w/-]+(?:\.(?=\s|$))?)")
 

@@ -32,6 +32,7 @@ from bot.core.place import PlaceSaid, place_said
         ),
         ("someone stole my motorbike from the parking lot", "from the parking lot", "parking lot"),
         ("robbed at home 2 days ago", "at home", "home"),
+        ("I was mugged in front of my house", "in front of my house", "house"),
         ("dicopet di pasar 10 menit yang lalu", "di pasar", "pasar"),
     ],
 )
