@@ -1,6 +1,7 @@
 """When a report says it happened: "tadi malam sekitar jam 11", "kemarin sore", "barusan",
 "last night at 11pm". The crime report reads it so it does not ask "Kapan?" about what the
-citizen has already said."""
+citizen has already said; the emergency rules, whether it names a day before today
+(EmergencyKeywords.in_the_past)."""
 
 from __future__ import annotations
 
