@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.when import time_start
+from bot.core.words import phrase_alternatives
 
 _LEADS = (
     "di depan", "di dpn", "di belakang", "di samping", "di dekat", "di dalam", "di dlm", "di",
@@ -38,13 +39,9 @@ _MORE_WORDS = 4  # after the kind of place: "jalan raya bogor km 30", "rumah say
 _ABBREVIATION = 3  # a word this short may end in a dot: "no.", "jl.", "rt."
 
 
-def _any(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len)[::-1])
-
-
-_PLACE = re.compile(
-    rf"(?<!\w)(?:{_any(_LEADS)})\s+(?:(?:the|a|my|our)\s+)?(?P<kind>{_any(_PLACES)})\.?(?!\w)"
-)
+_LEAD = phrase_alternatives(_LEADS)
+_KIND = phrase_alternatives(_PLACES)
+_PLACE = re.compile(rf"(?<!\w)(?:{_LEAD})\s+(?:(?:the|a|my|our)\s+)?(?P<kind>{_KIND})\.?(?!\w)")
 _NEXT_WORD = re.compile(r"\s+([\w/-]+(?:\.(?=\s|$))?)")
 
 

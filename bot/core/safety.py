@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from bot.core.types import Classification, IntentSpec
 from bot.core.when import time_said
+from bot.core.words import phrase_alternatives
 
 SOURCE = "keywords"  # stored as the message's model version: who classified it
 EMERGENCY_DIALOG = "emergency"  # after danger now: later messages join its urgent ticket
@@ -21,7 +22,7 @@ class EmergencyKeywords:
         phrases: Iterable[str],
         emergency: IntentSpec,
         now_words: Iterable[str],
-        lasting_words: Iterable[str] = (),
+        lasting_words: Iterable[str],
     ) -> None:
         self._pattern = _whole_words(phrases)
         self._now = _whole_words(now_words)
@@ -57,6 +58,5 @@ class EmergencyKeywords:
 
 def _whole_words(phrases: Iterable[str]) -> re.Pattern[str] | None:
     """Any of the phrases as whole words, any spacing (longest first); None for none."""
-    words = sorted({" ".join(p.lower().split()) for p in phrases if p.strip()}, key=len)
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in reversed(words))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if words else None
+    alternatives = phrase_alternatives(phrases)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if alternatives else None

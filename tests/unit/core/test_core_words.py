@@ -1,4 +1,6 @@
-from bot.core.words import words
+import re
+
+from bot.core.words import phrase_alternatives, words
 
 
 def test_words_are_lowercase_runs_of_letters_and_digits() -> None:
@@ -11,3 +13,13 @@ def test_punctuation_emoji_and_underscores_are_not_words() -> None:
 
 def test_letters_of_any_script_are_words() -> None:
     assert words("Café, naïve") == ["café", "naïve"]
+
+
+def test_phrase_alternatives_put_the_longest_first_and_take_any_spacing() -> None:
+    pattern = re.compile(phrase_alternatives(["di", " Di  Depan ", "", "in front of"]))
+
+    assert pattern.pattern == r"in\s+front\s+of|di\s+depan|di"
+    match = pattern.match("di   depan pasar")
+    assert match is not None
+    assert match.group() == "di   depan"
+    assert phrase_alternatives([]) == ""
