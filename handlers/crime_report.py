@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.handling import Context
-from bot.core.place import place_said
+from bot.core.place import PlaceSaid, place_said
 from bot.core.types import (
     Button,
     Category,
@@ -17,7 +17,7 @@ from bot.core.types import (
     Outcome,
     Reply,
 )
-from bot.core.when import time_said
+from bot.core.when import TimeSaid, time_said
 from bot.core.words import words
 from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_add_to, yes_no
 
@@ -45,19 +45,18 @@ def handle(context: Context) -> Outcome:
         if not text:
             return _ask(context, "what", data, "report.need_text")
         data["what"] = text
-        return _ask_where(context, data)
+        return _ask(context, "where", data)
     if step == "where":
         where = _where(context, data)
         if where:
             data["where"] = where
         elif "latitude" not in data:
             return _ask(context, "where", data, "report.need_text")
-        data.pop("place", None)
         return _ask_when(context, data)
     if step == "when":
         if not text:
             return _ask(context, "when", data, "report.need_text")
-        day = data.pop("day", None)
+        day = _day_said(data)
         data["when"] = f"{day}, {text}" if day and day not in text.lower() else text
         return _ask(context, _after_when(context), data)
     if step == "photo":
@@ -91,36 +90,42 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
     data["what"] = context.text
     urgent = classification is not None and classification.urgent
     # Read as an emergency, but of an earlier day (Pipeline._report_instead): 110/112 first.
-    return _ask_where(context, data, "emergency.if_danger" if urgent else None)
+    return _ask(context, "where", data, "emergency.if_danger" if urgent else None)
 
 
-def _ask_where(context: Context, data: dict[str, Any], notice: str | None = None) -> Outcome:
-    """What happened may already name the place ("di jalan sudirman"): ask where exactly."""
-    place = place_said(data["what"])
-    if place is not None:
-        data["place"] = {"phrase": place.phrase, "name": place.name}
-    return _ask(context, "where", data, notice)
+def _place_said(data: Mapping[str, Any]) -> PlaceSaid | None:
+    """The place what happened names ("di jalan sudirman"): "where" asks where exactly."""
+    return place_said(data.get("what", ""))
 
 
 def _where(context: Context, data: Mapping[str, Any]) -> str:
     """The answer to "where", with the place that what happened named unless it repeats it;
     "Sudah cukup" (/lewati) keeps that place alone."""
     text = "" if context.command == SKIP else context.text
-    place = data.get("place")
-    if place is None or place["name"] in text.lower():
+    place = _place_said(data)
+    if place is None or place.name in text.lower():
         return text
-    return f"{place['phrase']}, {text}" if text else str(place["phrase"])
+    return f"{place.phrase}, {text}" if text else place.phrase
+
+
+def _time_said(data: Mapping[str, Any]) -> TimeSaid | None:
+    """When what happened and where say it happened."""
+    return time_said(f"{data.get('what', '')}\n{data.get('where', '')}")
+
+
+def _day_said(data: Mapping[str, Any]) -> str | None:
+    """The day alone said so far ("kemarin sore"): "when" asks only the hour."""
+    said = _time_said(data)
+    return said.phrase if said is not None and not said.exact else None
 
 
 def _ask_when(context: Context, data: dict[str, Any]) -> Outcome:
     """What happened and where may already say when: to the hour ("tadi malam jam 11") needs
     no question, a day alone ("kemarin sore") only asks the hour."""
-    said = time_said(f"{data.get('what', '')}\n{data.get('where', '')}")
+    said = _time_said(data)
     if said is not None and said.exact:
         data["when"] = said.phrase
         return _ask(context, _after_when(context), data)
-    if said is not None:
-        data["day"] = said.phrase
     return _ask(context, "when", data)
 
 
@@ -166,10 +171,10 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
     """Ask for a step, after a notice (e.g. "please type it in words") when there is one."""
     if step == "confirm":
         prompt = context.t("report.confirm", **_summary_fields(context, data))
-    elif step == "when" and data.get("day"):
-        prompt = context.t("report.ask_hour", day=data["day"])
-    elif step == "where" and data.get("place"):
-        prompt = context.t("report.ask_where_exactly", place=data["place"]["phrase"])
+    elif step == "when" and (day := _day_said(data)):
+        prompt = context.t("report.ask_hour", day=day)
+    elif step == "where" and (place := _place_said(data)):
+        prompt = context.t("report.ask_where_exactly", place=place.phrase)
     elif step == "where" and ONLINE_WORDS.intersection(words(data.get("what", ""))):
         prompt = context.t("report.ask_where_online")
     else:
@@ -197,7 +202,7 @@ def _step_buttons(context: Context, step: str, data: Mapping[str, Any]) -> tuple
             Button(context.t("button.accept"), "/ya"),
             Button(context.t("button.decline"), "/tidak"),
         )
-    if step == "where" and data.get("place"):
+    if step == "where" and _place_said(data) is not None:
         return (Button(context.t("button.enough"), SKIP),)
     return ()
 
@@ -213,7 +218,7 @@ def _place(context: Context, data: Mapping[str, Any]) -> str:
     return "; ".join(parts) or "-"
 
 
-def _photo_count(context: Context, data: Mapping[str, Any]) -> str:
+def _photo_line(context: Context, data: Mapping[str, Any]) -> str:
     """The summary's photo line, on channels that can send photos."""
     if not context.accepts_media:
         return ""
@@ -226,7 +231,7 @@ def _summary_fields(context: Context, data: Mapping[str, Any]) -> dict[str, obje
         "what": data.get("what", "-"),
         "where": _place(context, data),
         "when": data.get("when", "-"),
-        "photos": _photo_count(context, data),
+        "photos": _photo_line(context, data),
         "identity": context.t(identity),
     }
 

@@ -110,10 +110,7 @@ def test_a_place_already_named_asks_where_exactly(
 
 
 def test_enough_keeps_the_place_named(make_context: MakeContext) -> None:
-    data = {
-        "what": "dicopet di pasar baru",
-        "place": {"phrase": "di pasar baru", "name": "pasar baru"},
-    }
+    data = {"what": "dicopet di pasar baru"}  # names the place: "di pasar baru"
     state = DialogState("crime_report", "where", data)
 
     outcome = crime_report.handle(make_context("/lewati", state=state, command="/lewati"))
@@ -122,10 +119,7 @@ def test_enough_keeps_the_place_named(make_context: MakeContext) -> None:
 
 
 def test_a_shared_location_joins_the_place_named(make_context: MakeContext) -> None:
-    data = {
-        "what": "dicopet di pasar baru",
-        "place": {"phrase": "di pasar baru", "name": "pasar baru"},
-    }
+    data = {"what": "dicopet di pasar baru"}  # names the place: "di pasar baru"
     state = DialogState("crime_report", "where", data)
 
     outcome = crime_report.handle(make_context("", state=state, location=Location(-6.5, 106.75)))
@@ -257,7 +251,7 @@ def test_a_day_already_said_asks_only_the_hour(make_context: MakeContext, conten
 
 
 def test_an_hour_answer_that_repeats_the_day_is_kept_as_written(make_context: MakeContext) -> None:
-    data = {"what": "dijambret tadi pagi", "where": "pasar", "day": "tadi pagi"}
+    data = {"what": "dijambret tadi pagi", "where": "pasar"}  # the day: "tadi pagi"
 
     outcome = crime_report.handle(
         make_context("tadi pagi jam 7an", state=DialogState("crime_report", "when", data))
