@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.handling import Context
 from bot.core.types import Category, Outcome
-from bot.core.words import words
+from bot.core.words import phrases
 from handlers.common import add_to_ticket, text_ticket, ticket_to_add_to
 
 DIALOG = "feedback"
@@ -33,6 +33,5 @@ def handle(context: Context) -> Outcome:
 
 def is_praise(text: str) -> bool:
     """Whether a text thanks or praises and asks for nothing."""
-    found = words(text)
-    phrases = {" ".join(found[i : i + n]) for n in (1, 2) for i in range(len(found) - n + 1)}
-    return bool(phrases & PRAISE) and not phrases & COMPLAINT
+    said = phrases(text, 2)
+    return bool(said & PRAISE) and not said & COMPLAINT

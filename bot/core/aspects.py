@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from bot.core.words import words
+from bot.core.words import ENDINGS, undoubled_words
 
-# A word also asks with these endings: "biayanya", "syaratnya", "bayarlah", "bukakah".
-SUFFIXES = ("nya", "kah", "lah")
 # A short question led by these asks of another service what the question before it asked
 # ("berapa biaya SKCK?" … "kalau SIM?"): it carries that question's aspects over.
 CARRY_OVER_LEADS = tuple(
@@ -21,7 +18,6 @@ CARRY_OVER_LEADS = tuple(
     )
 )  # fmt: skip
 CARRY_OVER_WORDS = 4  # at most, leads included: "kalau perpanjang SIM gimana?"
-_DOUBLED = re.compile(rf"(?<=[^\W\d_])2(?=(?:{'|'.join(SUFFIXES)})?$)")
 
 
 class AspectWords:
@@ -35,8 +31,8 @@ class AspectWords:
         self._by_last_word: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for aspect, phrases in words.items():
             for phrase in phrases:
-                *head, last = _words(phrase)
-                for form in (last, *(last + suffix for suffix in SUFFIXES)):
+                *head, last = undoubled_words(phrase)
+                for form in (last, *(last + suffix for suffix in ENDINGS)):
                     self._by_last_word.setdefault(form, []).append((aspect, tuple(head)))
 
     def asked(self, text: str, earlier: Sequence[str] = ()) -> frozenset[str]:
@@ -50,7 +46,7 @@ class AspectWords:
         return frozenset()
 
     def _named(self, text: str) -> frozenset[str]:
-        words = _words(text)
+        words = undoubled_words(text)
         return frozenset(
             aspect
             for end, word in enumerate(words)
@@ -61,12 +57,7 @@ class AspectWords:
 
 def carries_over(text: str) -> bool:
     """Whether a text is a short question led by "kalau", "how about"… (CARRY_OVER_LEADS)."""
-    words = _words(text)
+    words = undoubled_words(text)
     return len(words) <= CARRY_OVER_WORDS and any(
         tuple(words[: len(lead)]) == lead and len(words) > len(lead) for lead in CARRY_OVER_LEADS
     )
-
-
-def _words(text: str) -> list[str]:
-    """Lowercase words, a doubled word written with a 2 as one ("syarat2" → "syarat")."""
-    return [_DOUBLED.sub("", word) for word in words(text)]

@@ -6,6 +6,11 @@ import re
 from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W_]+")
+# Endings a word takes in chats: "biayanya", "bukakah", "bayarlah".
+ENDINGS = ("nya", "kah", "lah")
+# A word doubled with a 2, as chats write it, maybe with an ending: "pulang2", "syarat2nya"
+# (two letters at least: "B2" is a licence class).
+_DOUBLED = re.compile(rf"(?<=[^\W\d_]{{2}})2(?=(?:{'|'.join(ENDINGS)})?$)")
 
 
 def phrase_alternatives(phrases: Iterable[str]) -> str:
@@ -18,3 +23,19 @@ def phrase_alternatives(phrases: Iterable[str]) -> str:
 def words(text: str) -> list[str]:
     """Lowercase runs of letters and digits: "Brp biaya SKCK-nya??" → brp, biaya, skck, nya."""
     return _WORD.findall(text.lower())
+
+
+def undoubled_words(text: str) -> list[str]:
+    """`words`, a word doubled with a 2 written once: "pulang2" → "pulang", "syarat2nya" →
+    "syaratnya"."""
+    return [_DOUBLED.sub("", word) for word in words(text)]
+
+
+def phrases(text: str, longest: int) -> set[str]:
+    """Every run of 1 to `longest` words of the text (undoubled), each joined by one space."""
+    found = undoubled_words(text)
+    return {
+        " ".join(found[start : start + size])
+        for size in range(1, longest + 1)
+        for start in range(len(found) - size + 1)
+    }

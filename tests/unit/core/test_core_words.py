@@ -1,6 +1,6 @@
 import re
 
-from bot.core.words import phrase_alternatives, words
+from bot.core.words import phrase_alternatives, phrases, undoubled_words, words
 
 
 def test_words_are_lowercase_runs_of_letters_and_digits() -> None:
@@ -23,3 +23,14 @@ def test_phrase_alternatives_put_the_longest_first_and_take_any_spacing() -> Non
     assert match is not None
     assert match.group() == "di   depan"
     assert phrase_alternatives([]) == ""
+
+
+def test_a_word_doubled_with_a_2_is_written_once() -> None:
+    assert undoubled_words("ga pulang2, syarat2nya apa? 2x b2") == [
+        "ga", "pulang", "syaratnya", "apa", "2x", "b2",
+    ]  # fmt: skip
+
+
+def test_phrases_are_the_runs_of_words_up_to_a_length() -> None:
+    assert phrases("Ga pulang2!", 2) == {"ga", "pulang", "ga pulang"}
+    assert phrases("", 3) == set()
