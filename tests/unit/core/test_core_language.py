@@ -12,6 +12,9 @@ from bot.core.language import detect_language
         "What are the opening hours of the police office?",
         "nearest shelter?",
         "renew driving licence",
+        # no word of the office's matters: the everyday words of a report
+        "my daughter hasn't come home since last night",
+        "a black iphone 13, the guy ran towards the market",
     ],
 )
 def test_clear_english_is_english(text: str) -> None:
@@ -30,6 +33,8 @@ def test_clear_english_is_english(text: str) -> None:
         "shelter pengungsian terdekat di mana ya",
         "jam buka satpas",  # no "yang" or "saya", still clearly Indonesian
         "hp dicopet di angkot",
+        "anak sy blm pulang dari kemarin",
+        "td pagi hp sy dicopet pas di bus, the guy pake jaket item",
     ],
 )
 def test_slang_and_formal_indonesian_is_indonesian(text: str) -> None:
