@@ -57,6 +57,7 @@ class EmergencyKeywords:
 
 
 def _whole_words(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """Any of the phrases as whole words, any spacing (longest first); None for none."""
+    """Any of the phrases as whole words, any spacing (longest first), the last word also
+    doubled with a 2 ("ga pulang2"); None for none."""
     alternatives = phrase_alternatives(phrases)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if alternatives else None
+    return re.compile(rf"(?<!\w)(?:{alternatives})2?(?!\w)") if alternatives else None

@@ -48,6 +48,9 @@ async def test_an_earlier_days_crime_starts_a_report(
         "tolong pak, kemarin saya dipukuli preman",  # a call for help
         "anak saya diculik kemarin sore",  # danger that lasts
         "adik saya belum pulang dari 2 hari lalu",
+        "anak sy ga pulang2 dari kemarin",  # a doubled word, as chats write it
+        "adik sy ga ada kabar dari semalam",
+        "my daughter hasn't come home since last night",
         "suami saya memukul saya semalam",
         "rumah saya dirampok tadi pagi",  # today: not an earlier day
         "ada perampokan di pasar",  # no day at all
