@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.core.content import Content
 from bot.core.handling import Context
@@ -83,3 +84,40 @@ def test_follow_ups_stop_after_the_limit(make_context: MakeContext) -> None:
 
     assert last.ticket_update is not None
     assert last.state is None
+
+
+def test_a_missing_person_is_asked_who_they_are(
+    make_context: MakeContext, content: Content
+) -> None:
+    text = "anak sy ga pulang2 dari semalam, hp nya mati"
+    outcome = emergency.handle(make_context(text, intent="emergency"))  # photos accepted
+
+    [reply] = outcome.replies
+    code = "PL-7K3M-Q9XD"
+    assert reply.text == "\n".join(
+        (
+            content.texts.get("id", "emergency.missing", code=code),
+            content.texts.get("id", "emergency.missing_photo"),
+        )
+    )
+    assert "110" in reply.text
+    assert outcome.ticket is not None
+    assert outcome.ticket.urgent
+
+
+def test_a_missing_person_on_a_channel_without_photos_is_not_asked_for_one(
+    make_context: MakeContext, content: Content
+) -> None:
+    text = "my daughter is lost in the crowd at the night market"
+    context = make_context(text, language="en", intent="emergency")
+    outcome = emergency.handle(replace(context, accepts_media=False))
+
+    code = "PL-7K3M-Q9XD"
+    assert outcome.replies[0].text == content.texts.get("en", "emergency.missing", code=code)
+
+
+def test_a_lost_thing_is_no_missing_person() -> None:
+    assert emergency.is_missing_person("adik saya hilang di pasar")
+    assert emergency.is_missing_person("my son hasn't come home")
+    assert not emergency.is_missing_person("tolong, tas saya hilang dijambret")  # no person
+    assert not emergency.is_missing_person("anak saya dipukuli orang")  # not gone
