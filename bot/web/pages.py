@@ -61,6 +61,7 @@ ASPECT_NAMES = {
     "online": "online",
     "validity": "masa berlaku",
     "duration": "lama waktu",
+    "proxy": "diwakilkan",
     "village_letters": "surat dari kelurahan",
 }
 
