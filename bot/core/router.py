@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.handling import FAQ, REPORT
+from bot.core.tickets import is_ticket_code
 from bot.core.types import Classification
 from bot.core.words import words
 
@@ -55,11 +56,14 @@ ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iy
 
 
 def parse_command(text: str) -> str | None:
-    """'/lapor@PolresBot extra' → '/lapor'; 'batal' → '/batal', 'Tips?' → '/tips'; else None."""
+    """'/lapor@PolresBot extra' → '/lapor'; 'batal' → '/batal', 'Tips?' → '/tips'; a ticket
+    code alone ('PL-7K3M-Q9XD') → '/status' (the NLU takes it for a phone number); else None."""
     stripped = text.strip()
     word = COMMAND_WORDS.get(stripped.lower().rstrip(".!?"))
     if word is not None:
         return word
+    if is_ticket_code(stripped):
+        return "/status"
     if not stripped.startswith("/"):
         return None
     return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()

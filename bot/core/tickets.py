@@ -36,6 +36,16 @@ def find_ticket_code(text: str) -> str | None:
     return None
 
 
+def is_ticket_code(text: str) -> bool:
+    """Whether a whole message is one ticket code ("pl-7k3m-q9xd", "PL 7K3M Q9XD.")."""
+    code = find_ticket_code(text)
+    return code is not None and _letters_and_digits(text) == _letters_and_digits(code)
+
+
+def _letters_and_digits(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
+
+
 def ticket_priority(category: Category, urgent: bool, priorities: Mapping[str, int]) -> int:
     """Lower is more urgent. `priorities` comes from config.yml (escalation.priority)."""
     return priorities["urgent"] if urgent else priorities[category.value]

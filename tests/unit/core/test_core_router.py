@@ -31,6 +31,8 @@ RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3, dialog_emerg
         ("berlangganan!", "/langganan"),
         ("BERHENTI", "/berhenti"),
         ("unsubscribe.", "/berhenti"),
+        ("PL-7K3M-Q9XD", "/status"),  # a ticket code alone
+        (" pl 7k3m q9xd. ", "/status"),
     ],
 )
 def test_parse_command(text: str, command: str) -> None:
@@ -45,7 +47,7 @@ def test_parse_command(text: str, command: str) -> None:
         "   ",
         "saya mau batal laporan kemarin",
         "lapor",
-        "PL-7K3M-Q9XD",
+        "cek PL-7K3M-Q9XD dong",  # the NLU reads a sentence around a code
         "a/b",
         "berhenti merokok gimana caranya",
     ],

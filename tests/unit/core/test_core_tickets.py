@@ -5,6 +5,7 @@ import pytest
 from bot.core.tickets import (
     CODE_ALPHABET,
     find_ticket_code,
+    is_ticket_code,
     new_ticket_code,
     ticket_priority,
 )
@@ -53,6 +54,14 @@ def test_a_new_code_is_found_again_in_text() -> None:
 )
 def test_find_ticket_code_normalises_how_citizens_type_it(text: str) -> None:
     assert find_ticket_code(text) == "PL-7K3M-Q9XD"
+
+
+def test_a_message_that_is_only_a_code() -> None:
+    assert is_ticket_code("PL7K3MQ9XD")
+    assert is_ticket_code(" pl-7k3m-q9xd! ")
+    assert not is_ticket_code("kode saya PL-7K3M-Q9XD")
+    assert not is_ticket_code("PLEASESEND")  # no digit, no separator: no code
+    assert not is_ticket_code("")
 
 
 def test_find_ticket_code_returns_the_first_code() -> None:
