@@ -158,6 +158,11 @@ def _photos(context: Context) -> tuple[Media, ...]:
     return tuple(media for media in context.message.media if media.is_photo)
 
 
+# The citizen's words for themselves, and the bot's for the citizen.
+_YOURS: Mapping[str, str] = {
+    **dict.fromkeys(("saya", "sy", "aku", "gue", "gw", "gua", "kami"), "Anda"),
+    **dict.fromkeys(("my", "our"), "your"),
+}
 _PROMPTS: Mapping[str, str] = {
     "what": "report.ask_what",
     "where": "report.ask_where",
@@ -174,12 +179,17 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
     elif step == "when" and (day := _day_said(data)):
         prompt = context.t("report.ask_hour", day=day)
     elif step == "where" and (place := _place_said(data)):
-        prompt = context.t("report.ask_where_exactly", place=place.phrase)
+        prompt = context.t("report.ask_where_exactly", place=_said_back(place.phrase))
     elif step == "where" and ONLINE_WORDS.intersection(words(data.get("what", ""))):
         prompt = context.t("report.ask_where_online")
     else:
         prompt = context.t(_PROMPTS[step])
     return _reply(context, step, data, f"{context.t(notice)}\n{prompt}" if notice else prompt)
+
+
+def _said_back(phrase: str) -> str:
+    """A phrase of the citizen's as the bot says it back: "di rumah sy" → "di rumah Anda"."""
+    return " ".join(_YOURS.get(word, word) for word in phrase.split())
 
 
 def _reply(context: Context, step: str, data: dict[str, Any], text: str) -> Outcome:

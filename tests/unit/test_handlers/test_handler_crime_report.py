@@ -85,6 +85,23 @@ def test_what_step_moves_to_where(make_context: MakeContext) -> None:
     assert step(outcome) == ("crime_report", "where", {"what": "dompet dicopet"})
 
 
+@pytest.mark.parametrize(
+    ("what", "language", "place"),
+    [
+        ("ada yg jualan miras oplosan di kampung sy", "id", "di kampung Anda"),
+        ("someone stole the bike from our house", "en", "from your house"),
+    ],
+)
+def test_a_place_is_said_back_as_the_citizens(
+    make_context: MakeContext, content: Content, what: str, language: str, place: str
+) -> None:
+    context = make_context(what, language=language, intent="crime_report", confidence=0.9)
+
+    asked = crime_report.handle(context)
+
+    assert text_of(asked) == content.texts.get(language, "report.ask_where_exactly", place=place)
+
+
 def test_a_place_already_named_asks_where_exactly(
     make_context: MakeContext, content: Content
 ) -> None:
