@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.core.handling import FAQ, FOLLOW_UP, REPORT, Handler
+from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, REPORT, STATUS, Handler
 from bot.core.handoff import OFFICER_DIALOG, RATING_DIALOG
 from handlers import (
     cancel,
@@ -26,7 +26,7 @@ from handlers import (
 
 HANDLERS: Mapping[str, Handler] = {
     "cancel": cancel.handle,
-    "clarify": clarify.handle,
+    CLARIFY: clarify.handle,
     REPORT: crime_report.handle,
     "education": education.handle,
     "emergency": emergency.handle,
@@ -39,7 +39,7 @@ HANDLERS: Mapping[str, Handler] = {
     OFFICER_DIALOG: officer.handle,
     RATING_DIALOG: rating.handle,
     "smalltalk": smalltalk.handle,
-    "status": status.handle,
+    STATUS: status.handle,
     "subscribe": subscription.subscribe,
     "unsubscribe": subscription.unsubscribe,
 }

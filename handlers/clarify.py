@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.handling import FAQ, FOLLOW_UP, Context, Handler
+from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, Context, Handler
 from bot.core.types import (
     Button,
     Category,
@@ -16,7 +16,7 @@ from bot.core.types import (
 )
 from handlers import crime_report, escalate, faq, feedback, status
 
-DIALOG = "clarify"
+DIALOG = CLARIFY
 CHOICE_WORDS = {
     Category.QUESTION: frozenset({"pertanyaan", "tanya", "bertanya", "question", "ask"}),
     Category.CRIME_REPORT: frozenset({"laporan", "lapor", "melapor", "report", "kejadian"}),

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
+from bot.core.missing import is_missing_person
 from bot.core.safety import EMERGENCY_DIALOG
 from bot.core.types import Category, DialogState, Outcome, Reply, TicketUpdate
-from bot.core.words import phrases
 from handlers.common import new_ticket
 
 DIALOG = EMERGENCY_DIALOG
 # Later messages (address, location, photos) are added to the ticket this many times.
 MAX_FOLLOW_UPS = 3
-# Someone gone missing ("anak sy blm pulang dari semalam"): officers search with who they are
-# and where they were last seen, not with the citizen's own address.
-PEOPLE = frozenset(
-    "anak anakku adik adikku adek adk kakak kakakku ibu ibuku mama mamah emak bapak bapakku ayah "
-    "papa suami suamiku istri istriku nenek kakek keponakan ponakan cucu putri putriku putra "
-    "putraku teman temen pacar son daughter child kid boy girl wife husband mother mom mum "
-    "father dad brother sister grandmother grandma grandfather grandpa friend nephew niece".split()
-)
-GONE = frozenset(
-    "hilang|ilang|belum pulang|blm pulang|tidak pulang|ga pulang|gak pulang|gk pulang|"
-    "nggak pulang|belum balik|blm balik|ga balik|gak balik|tidak kembali|belum kembali|"
-    "belum ketemu|blm ketemu|tidak ada kabar|gak ada kabar|ga ada kabar|kabur dari rumah|"
-    "missing|lost|come home|disappeared|wandered off".split("|")
-)
 
 
 def handle(context: Context) -> Outcome:
@@ -39,12 +25,6 @@ def handle(context: Context) -> Outcome:
     else:
         text = context.t("emergency.now", code=context.ticket_code)
     return Outcome(replies=(Reply(text),), ticket=ticket, state=state)
-
-
-def is_missing_person(text: str) -> bool:
-    """Whether the text tells of a person (PEOPLE) gone missing (GONE)."""
-    said = phrases(text, 3)
-    return bool(said & PEOPLE) and bool(said & GONE)
 
 
 def _follow_up(context: Context) -> Outcome:

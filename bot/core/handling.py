@@ -55,5 +55,9 @@ FAQ = "faq"
 REPORT = "crime_report"
 # The handler of a question that names no topic (data/intents.yml): it answers the last one.
 FOLLOW_UP = "follow_up"
+# The handler of a question about the citizen's own reports (data/intents.yml, /status).
+STATUS = "status"
+# The handler that asks the citizen what an unsure classification meant (router).
+CLARIFY = "clarify"
 # The intent of a greeting, also of a message that only calls for attention (router.SALUTATIONS).
 GREET = "greet"

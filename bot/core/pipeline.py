@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 from bot.core.aspects import carries_over
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
-from bot.core.handling import FAQ, FOLLOW_UP, GREET, REPORT, Context, Handler
+from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, GREET, REPORT, STATUS, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
+from bot.core.missing import has_not_come_home
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
 from bot.core.router import (
     COMMAND_HANDLERS,
@@ -49,6 +50,9 @@ CARRY_OVER_DEPTH = 3
 # Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
+# Where a calm reading of someone who has not come home would send it (Pipeline.decide): a
+# report, a question about one's reports, or a question back. Danger now instead.
+MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY})
 
 
 class Classifier:
@@ -233,6 +237,9 @@ class Pipeline:
             overruled = classification is not None and self._report_instead(classification, ticket)
             if overruled:
                 name = REPORT
+            elif name in MISSING_READ_CALMLY and has_not_come_home(message.text):
+                # "anak sy blm pulang dari kemarin", which the NLU reads as a status question
+                name, overruled = EMERGENCY_DIALOG, True
             context = replace(context, state=None, command=command, classification=classification)
             if name == FOLLOW_UP:
                 # The ticket hides the questions before it; a question after it, the ticket.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core.handling import FAQ, REPORT
+from bot.core.handling import CLARIFY, FAQ, REPORT, STATUS
 from bot.core.tickets import is_ticket_code
 from bot.core.types import Classification
 from bot.core.words import words
@@ -16,7 +16,7 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/help": "smalltalk",
     "/menu": "smalltalk",
     "/lapor": REPORT,
-    "/status": "status",
+    "/status": STATUS,
     "/petugas": "escalate",
     "/saran": "feedback",
     "/batal": "cancel",
@@ -110,5 +110,5 @@ def handler_for_classification(
     if classification.urgent and classification.confidence >= rules.emergency_threshold:
         return handler
     if classification.confidence < rules.confidence_threshold:
-        return "clarify"
+        return CLARIFY
     return handler

@@ -114,10 +114,3 @@ def test_a_missing_person_on_a_channel_without_photos_is_not_asked_for_one(
 
     code = "PL-7K3M-Q9XD"
     assert outcome.replies[0].text == content.texts.get("en", "emergency.missing", code=code)
-
-
-def test_a_lost_thing_is_no_missing_person() -> None:
-    assert emergency.is_missing_person("adik saya hilang di pasar")
-    assert emergency.is_missing_person("my son hasn't come home")
-    assert not emergency.is_missing_person("tolong, tas saya hilang dijambret")  # no person
-    assert not emergency.is_missing_person("anak saya dipukuli orang")  # not gone

@@ -1,0 +1,58 @@
+"""Someone who has not come home is danger now, however calmly the NLU reads it: it takes
+"anak sy blm pulang dari kemarin" for a question about a report."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.content import Content
+from bot.core.types import Category
+from tests.unit.core.pipeline_fakes import Chat
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("anak sy blm pulang dari kemarin, hp mati", "cek_status", 0.96),
+        ("adik sy ga pulang dari semalam", "crime_report", 0.99),
+        ("adik saya belum pulang sejak kemarin, hp nya ga aktif", "feedback", 0.3),  # unsure
+    ],
+)
+async def test_someone_not_come_home_is_an_emergency(
+    chat: Chat, content: Content, text: str, intent: str, confidence: float
+) -> None:
+    chat.nlu.says(text, intent, confidence)
+
+    decision = await chat.send(text)
+
+    ticket = decision.outcome.ticket
+    assert ticket is not None
+    assert (ticket.category, ticket.urgent) == (Category.CRIME_REPORT, True)
+    code = decision.ticket_code
+    assert decision.outcome.replies[0].text.startswith(
+        content.texts.get("id", "emergency.missing", code=code)
+    )
+    assert decision.outcome.needs_review  # the admins' review lists it as overruled
+    assert chat.state is not None
+    assert chat.state.dialog == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "handler_reply"),
+    [
+        # the procedure, asked: the FAQ answer, which says to call 110 for a child missing now
+        ("suami saya ga pulang2 udah 3 hari, lapor kemana?", "faq_orang_hilang", None),
+        ("motor anak saya hilang dicuri", "crime_report", "report.ask_where"),  # a thing
+    ],
+)
+async def test_a_question_or_a_thing_lost_stays_as_read(
+    chat: Chat, content: Content, text: str, intent: str, handler_reply: str | None
+) -> None:
+    chat.nlu.says(text, intent, 0.95)
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None
+    assert not decision.outcome.needs_review
+    if handler_reply is not None:
+        assert decision.outcome.replies[0].text == content.texts.get("id", handler_reply)
