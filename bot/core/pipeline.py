@@ -177,7 +177,7 @@ class Pipeline:
         message = turn.message
         command = parse_command(message.text)
         language = message.citizen.language
-        if command is None:
+        if not message.text.lstrip().startswith("/"):  # typed, not a button's command
             language = detect_language(message.text) or language
         since = datetime.now(UTC) - FOLLOW_UP_WINDOW
         context = Context(

@@ -41,6 +41,21 @@ COMMAND_WORDS: Mapping[str, str] = {
     **dict.fromkeys(("langganan", "berlangganan", "subscribe"), "/langganan"),
     **dict.fromkeys(("berhenti", "unsubscribe"), "/berhenti"),
     **dict.fromkeys(("menu", "bantuan"), "/menu"),
+    # wanting to report or to give feedback, saying nothing yet (the NLU takes "mau lapor" for
+    # the question how to report, "mau kasih saran" for anything)
+    **dict.fromkeys(
+        "lapor|mau lapor|saya mau lapor|sy mau lapor|aku mau lapor|mau melapor|saya mau melapor|"
+        "ingin melapor|saya ingin melapor|mau bikin laporan|mau buat laporan|"
+        "saya mau buat laporan|report|i want to report|i want to report something|"
+        "i want to make a report".split("|"),
+        "/lapor",
+    ),
+    **dict.fromkeys(
+        "saran|kritik dan saran|mau kasih saran|saya mau kasih saran|mau memberi saran|"
+        "saya ingin memberi saran|mau komplain|saya mau komplain|komplain|mau ngadu|"
+        "saya mau ngadu|feedback|i want to complain|i want to give feedback".split("|"),
+        "/saran",
+    ),
 }
 # Whole messages that only call for attention: a greeting, answered with the welcome and the
 # menu (alone the NLU takes "pak" or "p" for thanks). Inside a dialog they stay its text, so
@@ -56,17 +71,28 @@ ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iy
 
 
 def parse_command(text: str) -> str | None:
-    """'/lapor@PolresBot extra' → '/lapor'; 'batal' → '/batal', 'Tips?' → '/tips'; a ticket
-    code alone ('PL-7K3M-Q9XD') → '/status' (the NLU takes it for a phone number); else None."""
+    """'/lapor@PolresBot extra' → '/lapor'; 'batal' → '/batal', 'Tips?' → '/tips', 'pak, saya
+    mau lapor' → '/lapor'; a ticket code alone ('PL-7K3M-Q9XD') → '/status' (the NLU takes it
+    for a phone number); else None."""
     stripped = text.strip()
-    word = COMMAND_WORDS.get(stripped.lower().rstrip(".!?"))
-    if word is not None:
+    word = COMMAND_WORDS.get(_without_salutations(stripped))
+    if word is not None and not stripped.startswith("/"):
         return word
     if is_ticket_code(stripped):
         return "/status"
     if not stripped.startswith("/"):
         return None
     return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()
+
+
+def _without_salutations(text: str) -> str:
+    """The words of a text without the calls for attention around them ("pak", "min")."""
+    said = words(text)
+    while said and _single_letters(said[0]) in _SALUTATIONS:
+        said.pop(0)
+    while said and _single_letters(said[-1]) in _SALUTATIONS:
+        said.pop()
+    return " ".join(said)
 
 
 def is_salutation(text: str) -> bool:

@@ -140,6 +140,23 @@ async def test_the_language_of_a_clear_message_is_remembered(chat: Chat, content
     assert only_text(decision) == content.texts.get("en", "cancel.nothing")
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "reply"),
+    [
+        ("I want to complain", "en", "feedback.ask"),  # a command typed in words
+        ("pak, saya mau lapor", "id", "report.ask_what"),
+    ],
+)
+async def test_a_command_typed_in_words_is_answered_in_their_language(
+    english_chat: Chat, content: Content, text: str, language: str, reply: str
+) -> None:
+    decision = await english_chat.send(text)
+
+    assert english_chat.nlu.calls == []
+    assert decision.language == language
+    assert content.texts.get(language, reply) in only_text(decision)
+
+
 async def test_an_unclear_message_keeps_the_language(english_chat: Chat, content: Content) -> None:
     english_chat.nlu.says("ok", "thanks", 0.9)
 

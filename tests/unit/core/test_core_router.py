@@ -33,6 +33,10 @@ RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3, dialog_emerg
         ("unsubscribe.", "/berhenti"),
         ("PL-7K3M-Q9XD", "/status"),  # a ticket code alone
         (" pl 7k3m q9xd. ", "/status"),
+        ("lapor", "/lapor"),  # wanting to report, saying nothing yet
+        ("Pak, saya mau lapor!", "/lapor"),
+        ("mau kasih saran min", "/saran"),
+        ("I want to complain", "/saran"),
     ],
 )
 def test_parse_command(text: str, command: str) -> None:
@@ -46,7 +50,8 @@ def test_parse_command(text: str, command: str) -> None:
         "",
         "   ",
         "saya mau batal laporan kemarin",
-        "lapor",
+        "saya mau lapor penipuan",  # the NLU reads what follows
+        "pak",
         "cek PL-7K3M-Q9XD dong",  # the NLU reads a sentence around a code
         "a/b",
         "berhenti merokok gimana caranya",
