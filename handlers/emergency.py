@@ -17,27 +17,26 @@ def handle(context: Context) -> Outcome:
     if context.state is not None:
         return _follow_up(context)
     ticket = new_ticket(context, Category.CRIME_REPORT, {"what": context.text}, urgent=True)
-    state = DialogState(DIALOG, "follow_up", {"code": context.ticket_code, "count": 0})
+    data: dict[str, object] = {"code": context.ticket_code, "count": 0}
     if is_missing_person(context.text):
+        data["missing"] = True  # the follow-ups describe the person, not the citizen's danger
         text = context.t("emergency.missing", code=context.ticket_code)
         if context.accepts_media:
             text = f"{text}\n{context.t('emergency.missing_photo')}"
     else:
         text = context.t("emergency.now", code=context.ticket_code)
+    state = DialogState(DIALOG, "follow_up", data)
     return Outcome(replies=(Reply(text),), ticket=ticket, state=state)
 
 
 def _follow_up(context: Context) -> Outcome:
     assert context.state is not None
-    code = str(context.state.data["code"])
-    count = int(context.state.data.get("count", 0)) + 1
+    data = dict(context.state.data)
+    code = str(data["code"])
+    count = data["count"] = int(data.get("count", 0)) + 1
     update = TicketUpdate(
         code=code, note=context.text, location=context.message.location, media=context.message.media
     )
-    state = (
-        DialogState(DIALOG, "follow_up", {"code": code, "count": count})
-        if count < MAX_FOLLOW_UPS
-        else None
-    )
-    reply = Reply(context.t("emergency.followup", code=code))
-    return Outcome(replies=(reply,), ticket_update=update, state=state)
+    state = DialogState(DIALOG, "follow_up", data) if count < MAX_FOLLOW_UPS else None
+    key = "emergency.missing_followup" if data.get("missing") else "emergency.followup"
+    return Outcome(replies=(Reply(context.t(key, code=code)),), ticket_update=update, state=state)

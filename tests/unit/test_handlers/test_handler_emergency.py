@@ -114,3 +114,25 @@ def test_a_missing_person_on_a_channel_without_photos_is_not_asked_for_one(
 
     code = "PL-7K3M-Q9XD"
     assert outcome.replies[0].text == content.texts.get("en", "emergency.missing", code=code)
+
+
+def test_a_missing_persons_description_is_thanked_as_such(
+    make_context: MakeContext, content: Content
+) -> None:
+    first = emergency.handle(make_context("adik saya hilang di pasar", intent="emergency"))
+    assert first.state is not None
+    assert first.state.data["missing"] is True
+
+    described = emergency.handle(
+        make_context(
+            "namanya Rina, 7 tahun, baju kuning, terakhir di dekat tukang es", state=first.state
+        )
+    )
+
+    code = "PL-7K3M-Q9XD"
+    assert [r.text for r in described.replies] == [
+        content.texts.get("id", "emergency.missing_followup", code=code)
+    ]
+    assert described.ticket_update is not None
+    assert described.state is not None
+    assert described.state.data == {"code": code, "count": 1, "missing": True}
