@@ -25,6 +25,7 @@ def test_a_person_gone_missing(text: str) -> None:
         "tolong, tas saya hilang dijambret",  # no person
         "anak saya dipukuli orang",  # not gone
         "sy blm pulang kerja",  # the citizen themself
+        "tolong, hp anak saya hilang dirampas",  # the child's phone
     ],
 )
 def test_no_person_gone_missing(text: str) -> None:
