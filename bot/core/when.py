@@ -63,8 +63,14 @@ _EARLIER = _any(
     rf"(?:(?:tanggal|tgl){_SPACE})?\d{{1,2}}{_SPACE}{_MONTH}", rf"{_MONTH}{_SPACE}\d{{1,2}}",
     rf"(?:tanggal|tgl){_SPACE}\d{{1,2}}", r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})",
 )  # fmt: skip
+# Since some days: an earlier day, and for something that lasts as exact as it will be said.
+_SINCE = (
+    rf"(?:dari|sejak|udah|udh|sudah|sdh|selama|for){_SPACE}(?:{_NUMBER}|beberapa|a few)"
+    rf"{_SPACE}(?:hari|hr|minggu|mgg|bulan|bln|days|weeks|months)"
+)
 _TIME = re.compile(
-    rf"(?<![\w.:/-])(?:(?P<exact>{_EXACT})|(?P<earlier>{_EARLIER})|{_TODAY})(?![\w:/-]|[.]\d)"
+    rf"(?<![\w.:/-])(?:(?P<exact>{_EXACT})|(?P<since>{_SINCE})|(?P<earlier>{_EARLIER})|{_TODAY})"
+    r"(?![\w:/-]|[.]\d)"
 )
 
 
@@ -82,6 +88,6 @@ def time_said(text: str) -> TimeSaid | None:
     phrase = " ".join(" ".join(match.group().split()) for match in found)
     return TimeSaid(
         phrase,
-        exact=any(match.group("exact") for match in found),
-        earlier=any(match.group("earlier") for match in found),
+        exact=any(match.group("exact") or match.group("since") for match in found),
+        earlier=any(match.group("earlier") or match.group("since") for match in found),
     )

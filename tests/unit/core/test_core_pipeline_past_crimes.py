@@ -17,6 +17,7 @@ from tests.unit.core.pipeline_fakes import Chat, DownNlu, only_text
         ("rumah sy kebobolan maling di perum griya asri semalam", "di perum griya asri"),
         ("kemarin motor saya dibegal di jalan raya bogor", "di jalan raya bogor"),
         ("my house was robbed at home 2 days ago", "at home"),
+        ("ada mobil parkir sembarangan depan rumah sy dari 3 hari", "depan rumah Anda"),
     ],
 )
 async def test_an_earlier_days_crime_starts_a_report(

@@ -21,6 +21,10 @@ from bot.core.when import TimeSaid, time_said
         ("my bag was snatched last night at 11pm", "last night 11pm", True),
         ("it happened at 9:30 near the market", "at 9:30", False),
         ("someone broke in 20 minutes ago", "20 minutes ago", False),
+        # since some days: something that lasts, from an earlier day
+        ("ada mobil parkir sembarangan depan rumah sy dari 3 hari", "dari 3 hari", True),
+        ("udah 2 minggu ada yg jual miras oplosan", "udah 2 minggu", True),
+        ("they have been dealing drugs there for a few weeks", "for a few weeks", True),
     ],
 )
 def test_a_time_to_the_hour_or_just_now_is_exact(text: str, phrase: str, earlier: bool) -> None:
