@@ -11,46 +11,46 @@ PEOPLE = frozenset(
     "putraku teman temen pacar son daughter child kid boy girl wife husband mother mom mum "
     "father dad brother sister grandmother grandma grandfather grandpa friend nephew niece".split()
 )
-# Things a person word may follow as their owner: "hp anak saya hilang" is no person missing.
+# Things a person word may follow as their owner ("hp anak saya"), or that a text about a thing
+# lost names ("anak saya hilang hpnya").
 THINGS = frozenset(
     "hp handphone ponsel motor mobil sepeda tas dompet laptop uang kunci ktp sim stnk perhiasan "
-    "emas kartu atm".split()
+    "emas kartu atm phone wallet bag car bike".split()
 )
-# Said of people only: not home, not back, no news.
+# Said of people only: not home, not back, no news, unreachable.
 NOT_HOME = frozenset(
     "belum pulang|blm pulang|tidak pulang|ga pulang|gak pulang|gk pulang|nggak pulang|"
     "belum balik|blm balik|ga balik|gak balik|tidak kembali|belum kembali|kabur dari rumah|"
     "tidak ada kabar|gak ada kabar|ga ada kabar|hilang kontak|ilang kontak|"
-    "tidak bisa dihubungi|gak bisa dihubungi|ga bisa dihubungi|come home|"
-    "not back|wandered off".split("|")
+    "tidak bisa dihubungi|gak bisa dihubungi|ga bisa dihubungi|come home|not back|wandered off|"
+    "cannot reach".split("|")
 )
-# Said of things too ("hp saya hilang"): missing only beside a word for a person.
-GONE = NOT_HOME | {
-    "hilang",
-    "ilang",
-    "belum ketemu",
-    "blm ketemu",
-    "missing",
-    "lost",
-    "disappeared",
-}
+# Said of things too: a person missing only in a text that names no thing.
+LOST = frozenset(
+    "hilang|ilang|belum ketemu|blm ketemu|belum ditemukan|missing|lost|disappeared".split("|")
+)
 _LONGEST = 3  # words in the longest phrase above
+# The FAQ topic that answers how to report a missing person (data/faq/orang_hilang.yml).
+PROCEDURE_TOPIC = "orang_hilang"
 
 
 def is_missing_person(text: str) -> bool:
-    """Whether the text tells of a person (PEOPLE) gone missing (GONE)."""
-    return _names_a_person(text) and bool(phrases(text, _LONGEST) & GONE)
-
-
-def has_not_come_home(text: str) -> bool:
-    """Whether the text tells of a person who has not come home or cannot be reached
-    (NOT_HOME): never of a thing."""
-    return _names_a_person(text) and bool(phrases(text, _LONGEST) & NOT_HOME)
-
-
-def _names_a_person(text: str) -> bool:
-    """A word of PEOPLE, not as a thing's owner ("hp anak saya")."""
+    """Whether the text tells of a person (PEOPLE) gone missing: not come home or unreachable
+    (NOT_HOME), or lost (LOST) in a text that names no thing."""
     said = undoubled_words(text)
+    if not _names_a_person(said):
+        return False
+    runs = phrases(text, _LONGEST)
+    return bool(runs & NOT_HOME) or (bool(runs & LOST) and not _names_a_thing(said))
+
+
+def _names_a_person(said: list[str]) -> bool:
+    """A word of PEOPLE, not as a thing's owner ("hp anak saya")."""
     return any(
         word in PEOPLE and (n == 0 or said[n - 1] not in THINGS) for n, word in enumerate(said)
     )
+
+
+def _names_a_thing(said: list[str]) -> bool:
+    """A word of THINGS, maybe with -nya ("hpnya")."""
+    return any(word in THINGS or word.removesuffix("nya") in THINGS for word in said)

@@ -17,7 +17,7 @@ from bot.core.errors import NluUnavailable
 from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, GREET, REPORT, STATUS, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
-from bot.core.missing import has_not_come_home
+from bot.core.missing import PROCEDURE_TOPIC, is_missing_person
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
 from bot.core.router import (
     COMMAND_HANDLERS,
@@ -50,9 +50,10 @@ CARRY_OVER_DEPTH = 3
 # Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
-# Where a calm reading of someone who has not come home would send it (Pipeline.decide): a
-# report, a question about one's reports, or a question back. Danger now instead.
-MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY})
+# Where a calm reading of someone gone missing would send it (Pipeline.decide): a report, a
+# question about one's reports, a question back, an FAQ answer other than how to report a
+# missing person (PROCEDURE_TOPIC). Danger now instead.
+MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ})
 
 
 class Classifier:
@@ -237,8 +238,9 @@ class Pipeline:
             overruled = classification is not None and self._report_instead(classification, ticket)
             if overruled:
                 name = REPORT
-            elif name in MISSING_READ_CALMLY and has_not_come_home(message.text):
-                # "anak sy blm pulang dari kemarin", which the NLU reads as a status question
+            elif self._missing_read_calmly(name, classification):
+                # "anak sy blm pulang dari kemarin", read as a status question; "anak saya
+                # hilang di pasar", as the loss letter's FAQ
                 name, overruled = EMERGENCY_DIALOG, True
             context = replace(context, state=None, command=command, classification=classification)
             if name == FOLLOW_UP:
@@ -283,6 +285,16 @@ class Pipeline:
             and ticket.waiting
             and ticket.category is Category.CRIME_REPORT
             and not self.classifier.danger_in_dialog(found, self.rules.emergency_threshold)
+        )
+
+    @staticmethod
+    def _missing_read_calmly(handler: str, found: Classification | None) -> bool:
+        """Whether a calm reading (MISSING_READ_CALMLY) tells of someone gone missing."""
+        return (
+            found is not None
+            and handler in MISSING_READ_CALMLY
+            and found.faq_topic != PROCEDURE_TOPIC
+            and is_missing_person(found.text)
         )
 
 

@@ -7,6 +7,7 @@ import yaml
 
 from bot.content import load_content, load_emergency_keywords, load_intents
 from bot.core.content import missing_figures
+from bot.core.missing import PROCEDURE_TOPIC
 from bot.core.types import Category
 from handlers import HANDLERS
 
@@ -116,3 +117,10 @@ def test_the_emergency_safety_net_names_an_urgent_intent_with_its_handler() -> N
     assert net.emergency.urgent
     assert net.emergency.handler in HANDLERS
     assert net.match("ada perampok di rumah saya") is not None
+
+
+def test_the_missing_person_procedure_is_an_faq_topic() -> None:
+    """Pipeline's missing-person rule leaves this topic's answer as it is (bot/core/missing.py)."""
+    topics = {spec.faq_topic for spec in load_intents(ROOT / "data").specs.values()}
+    assert PROCEDURE_TOPIC in topics
+    assert PROCEDURE_TOPIC in load_content(ROOT / "data", LANGUAGES).faq

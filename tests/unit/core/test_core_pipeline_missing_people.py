@@ -1,5 +1,6 @@
-"""Someone who has not come home is danger now, however calmly the NLU reads it: it takes
-"anak sy blm pulang dari kemarin" for a question about a report."""
+"""Someone gone missing is danger now, however calmly the NLU reads it: it takes "anak sy blm
+pulang dari kemarin" for a question about a report, "anak saya hilang di pasar" for the loss
+letter."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from tests.unit.core.pipeline_fakes import Chat
         ("anak sy blm pulang dari kemarin, hp mati", "cek_status", 0.96),
         ("adik sy ga pulang dari semalam", "crime_report", 0.99),
         ("adik saya belum pulang sejak kemarin, hp nya ga aktif", "feedback", 0.3),  # unsure
+        ("anak saya hilang di pasar", "faq_surat_kehilangan", 0.9),  # a letter for a thing lost
+        ("ANAK SAYA HILANG", "emergency", 0.2),  # urgent, unsure
     ],
 )
 async def test_someone_not_come_home_is_an_emergency(
