@@ -177,6 +177,16 @@ async def test_an_earlier_days_crime_starts_a_report_without_an_urgent_ticket(
     assert "Sekitar jam berapa kejadiannya, semalam?" in reply["text"]
 
 
+async def test_a_child_lost_is_an_emergency_whatever_the_model_reads(server: Server) -> None:
+    before = len(tickets(server))
+    # The model reads these as the loss letter's question and as a question about a report.
+    for text in ("anak saya hilang di pasar", "anak sy blm pulang dari kemarin, hp mati"):
+        [reply] = await say(server, new_session(), text)
+        assert reply["text"].startswith("🚨 DARURAT")
+        assert "Bantu petugas mencarinya" in reply["text"]
+    assert len(tickets(server)) == before + 2
+
+
 async def test_danger_now_inside_a_report_gets_110_at_once(server: Server) -> None:
     session = new_session()
     await say(server, session, "/lapor")
