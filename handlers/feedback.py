@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.handling import Context
 from bot.core.types import Category, Outcome
-from bot.core.words import phrases
+from bot.core.words import phrases, undoubled_words
 from handlers.common import add_to_ticket, text_ticket, ticket_to_add_to
 
 DIALOG = "feedback"
@@ -33,5 +33,5 @@ def handle(context: Context) -> Outcome:
 
 def is_praise(text: str) -> bool:
     """Whether a text thanks or praises and asks for nothing."""
-    said = phrases(text, 2)
+    said = phrases(undoubled_words(text), 2)
     return bool(said & PRAISE) and not said & COMPLAINT

@@ -40,7 +40,7 @@ def is_missing_person(text: str) -> bool:
     said = undoubled_words(text)
     if not _names_a_person(said):
         return False
-    runs = phrases(text, _LONGEST)
+    runs = phrases(said, _LONGEST)
     return bool(runs & NOT_HOME) or (bool(runs & LOST) and not _names_a_thing(said))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _WORD = re.compile(r"[^\W_]+")
 # Endings a word takes in chats: "biayanya", "bukakah", "bayarlah".
@@ -31,11 +31,10 @@ def undoubled_words(text: str) -> list[str]:
     return [_DOUBLED.sub("", word) for word in words(text)]
 
 
-def phrases(text: str, longest: int) -> set[str]:
-    """Every run of 1 to `longest` words of the text (undoubled), each joined by one space."""
-    found = undoubled_words(text)
+def phrases(said: Sequence[str], longest: int) -> set[str]:
+    """Every run of 1 to `longest` of the words, each joined by one space."""
     return {
-        " ".join(found[start : start + size])
+        " ".join(said[start : start + size])
         for size in range(1, longest + 1)
-        for start in range(len(found) - size + 1)
+        for start in range(len(said) - size + 1)
     }

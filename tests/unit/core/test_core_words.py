@@ -32,5 +32,5 @@ def test_a_word_doubled_with_a_2_is_written_once() -> None:
 
 
 def test_phrases_are_the_runs_of_words_up_to_a_length() -> None:
-    assert phrases("Ga pulang2!", 2) == {"ga", "pulang", "ga pulang"}
-    assert phrases("", 3) == set()
+    assert phrases(undoubled_words("Ga pulang2!"), 2) == {"ga", "pulang", "ga pulang"}
+    assert phrases([], 3) == set()
