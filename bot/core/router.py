@@ -75,14 +75,11 @@ def parse_command(text: str) -> str | None:
     mau lapor' → '/lapor'; a ticket code alone ('PL-7K3M-Q9XD') → '/status' (the NLU takes it
     for a phone number); else None."""
     stripped = text.strip()
-    word = COMMAND_WORDS.get(_without_salutations(stripped))
-    if word is not None and not stripped.startswith("/"):
-        return word
     if is_ticket_code(stripped):
         return "/status"
-    if not stripped.startswith("/"):
-        return None
-    return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()
+    if stripped.startswith("/"):
+        return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()
+    return COMMAND_WORDS.get(_without_salutations(stripped))
 
 
 def _without_salutations(text: str) -> str:
