@@ -23,17 +23,23 @@ _PLACES = (
     "kelurahan", "kecamatan", "kampung", "dusun", "lapangan", "taman", "pantai", "spbu", "pom",
     "atm", "bank", "jembatan", "perempatan", "pertigaan", "simpang", "bundaran", "tol",
     "angkot", "bus", "kereta", "krl", "hotel", "rs", "puskesmas", "klinik", "apotek", "bengkel",
-    "sawah", "kebun", "gudang", "pabrik",
+    "sawah", "kebun", "gudang", "pabrik", "polsek", "polres", "pos", "gedung", "ruko",
+    "bandara", "pelabuhan", "dermaga", "sungai", "makam", "kuburan", "cafe", "kafe", "restoran",
     # English
     "street", "road", "st", "avenue", "market", "station", "stop", "parking", "park", "school",
     "mosque", "church", "shop", "store", "house", "home", "office", "bridge", "beach",
     "village", "hospital", "train",
 )  # fmt: skip
-# Words that end a place: the time, the next clause, a form of address ("pak", "min").
+# Words that end a place: the time, the next clause or what it is like ("mati dari pagi"), a
+# form of address ("pak", "min").
 _ENDS = frozenset(
     "tadi td kemarin kemaren kmrn semalam smlm jam pukul pkl barusan pagi siang sore malam "
     "hari tanggal tgl waktu wktu pas saat ketika sekitar sktr yang yg dan terus trus lalu "
-    "oleh sama pak bu min tolong tlg last yesterday today this around when while and by".split()
+    "oleh sama pak bu min tolong tlg dari dr sejak sampai udah udh sudah sdh masih lagi ada "
+    "mati rusak macet bahaya gelap sepi rame ramai dicuri dicopet dijambret dibegal dirampok "
+    "dipukul dipukuli dibobol diperbaiki dibenerin ditambal ditindak last yesterday today this "
+    "around when while "
+    "and by since until".split()
 )
 _MORE_WORDS = 4  # after the kind of place: "jalan raya bogor km 30", "rumah saya"
 _ABBREVIATION = 3  # a word this short may end in a dot: "no.", "jl.", "rt."

@@ -34,6 +34,14 @@ from bot.core.place import PlaceSaid, place_said
         ("robbed at home 2 days ago", "at home", "home"),
         ("I was mugged in front of my house", "in front of my house", "house"),
         ("dicopet di pasar 10 menit yang lalu", "di pasar", "pasar"),
+        # what it is like, or what was done there, ends it
+        (
+            "lampu merah di perempatan pasar mati dari pagi",
+            "di perempatan pasar",
+            "perempatan pasar",
+        ),
+        ("tolong lampu jalan di depan polsek diperbaiki", "di depan polsek", "polsek"),
+        ("ada yg mabuk di pos ronda masih rame", "di pos ronda", "pos ronda"),
     ],
 )
 def test_the_first_place_named_from_its_lead(text: str, phrase: str, name: str) -> None:
