@@ -19,6 +19,7 @@ from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.missing import PROCEDURE_TOPIC, is_missing_person
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
+from bot.core.public_works import asks_to_mend_public_works
 from bot.core.router import (
     COMMAND_HANDLERS,
     NluRules,
@@ -118,6 +119,12 @@ class Classifier:
         """Whether an urgent reading tells of an earlier day's crime, not danger now
         (EmergencyKeywords.in_the_past)."""
         return self.safety_net is not None and self.safety_net.in_the_past(found.text)
+
+    def mends_public_works(self, found: Classification) -> bool:
+        """Whether an urgent reading asks to mend public works ("tolong lampu jalan
+        diperbaiki") with no danger-now word of the safety net."""
+        danger = self.safety_net is not None and self.safety_net.match(found.text) is not None
+        return not danger and asks_to_mend_public_works(found.text)
 
     async def classify_if_reachable(self, text: str) -> Classification | None:
         """`classify`, or None while the NLU is unreachable (and the safety net finds nothing)."""
@@ -274,11 +281,16 @@ class Pipeline:
           inside a dialog, danger now needs words of now here (from the usual threshold:
           "tolong ada maling lagi" is still an emergency);
         - a crime of an earlier day ("rumah sy kebobolan maling semalam") with no word of now
-          or of lasting danger (`Classifier.in_the_past`), which starts a report."""
+          or of lasting danger (`Classifier.in_the_past`), which starts a report;
+        - a request to mend public works ("tolong lampu jalan diperbaiki", "jalan berlubang
+          depan sekolah") naming no harm (`Classifier.mends_public_works`): a report, which the
+          office passes on."""
         if not found.urgent:
             return False
         acted_on = found.confidence >= self.rules.emergency_threshold  # else clarify decides
-        if acted_on and self.classifier.in_the_past(found):
+        if acted_on and (
+            self.classifier.in_the_past(found) or self.classifier.mends_public_works(found)
+        ):
             return True
         return (
             ticket is not None

@@ -1,0 +1,34 @@
+"""A request to mend public works, told apart from harm beside it."""
+
+import pytest
+
+from bot.core.public_works import asks_to_mend_public_works
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tolong lampu jalan di depan polsek diperbaiki",
+        "jalan berlubang depan sekolah bahaya buat motor, tolong ditindak",
+        "LAMPU MERAH PEREMPATAN PASAR MATI DARI PAGI",
+        "got mampet depan rumah, air naik ke jalan",
+        "the traffic light at the junction is broken",
+        "pju di gang 3 mati2 terus",  # a doubled word
+    ],
+)
+def test_public_works_to_mend(text: str) -> None:
+    assert asks_to_mend_public_works(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jalan berlubang, barusan ada kecelakaan motor, orangnya luka",  # someone hurt
+        "lampu jalan mati, ada orang mencurigakan mondar mandir",  # danger beside it
+        "tolong lampu jalan di depan polsek",  # nothing broken or to mend
+        "motor saya rusak ditabrak mobil",  # no public works
+        "hp saya mati, tolong",
+    ],
+)
+def test_no_mere_repair(text: str) -> None:
+    assert not asks_to_mend_public_works(text)
