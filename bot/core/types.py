@@ -214,7 +214,8 @@ class Outcome:
     ticket: NewTicket | None = None
     ticket_update: TicketUpdate | None = None
     # The bot's rules overruled the NLU's reading of the message (an emergency read where
-    # there is none, Pipeline._report_instead; a calm reading of someone gone missing,
+    # there is none: a description, an earlier day's crime, a request to mend public works,
+    # Pipeline._report_instead; a calm reading of someone gone missing,
     # Pipeline._missing_read_calmly): the admins' review lists it.
     needs_review: bool = False
     # Set by a dialog that does not understand the message: the pipeline drops the
