@@ -38,8 +38,7 @@ _ENDS = frozenset(
     "oleh sama pak bu min tolong tlg dari dr sejak sampai udah udh sudah sdh masih lagi ada "
     "mati rusak macet bahaya gelap sepi rame ramai dicuri dicopet dijambret dibegal dirampok "
     "dipukul dipukuli dibobol diperbaiki dibenerin ditambal ditindak last yesterday today this "
-    "around when while "
-    "and by since until".split()
+    "around when while and by since until".split()
 )
 _MORE_WORDS = 4  # after the kind of place: "jalan raya bogor km 30", "rumah saya"
 _ABBREVIATION = 3  # a word this short may end in a dot: "no.", "jl.", "rt."
