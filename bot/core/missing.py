@@ -3,7 +3,7 @@ semalam", "my daughter is lost in the crowd")."""
 
 from __future__ import annotations
 
-from bot.core.words import phrases, undoubled_words
+from bot.core.words import phrases, undoubled_words, words
 
 PEOPLE = frozenset(
     "anak anakku adik adikku adek adk kakak kakakku ibu ibuku mama mamah emak bapak bapakku ayah "
@@ -32,6 +32,13 @@ LOST = frozenset(
 _LONGEST = 3  # words in the longest phrase above
 # The FAQ topic that answers how to report a missing person (data/faq/orang_hilang.yml).
 PROCEDURE_TOPIC = "orang_hilang"
+# Words that ask how, where, what or whether, or put a case: the procedure asked
+# ("lapornya kemana?", "kalau lansia hilang gimana"), not someone gone now.
+ASKING = frozenset(
+    "gimana gmn gmna bagaimana bgmn cara prosedur prosedr langkah apa ap apakah berapa brp "
+    "kemana kmn dimana dmn harus hrs perlu syarat bisa bs kalau kalo klo klu misal how what "
+    "where which can could should if procedure".split()
+)
 
 
 def is_missing_person(text: str) -> bool:
@@ -42,6 +49,12 @@ def is_missing_person(text: str) -> bool:
         return False
     runs = phrases(said, _LONGEST)
     return bool(runs & NOT_HOME) or (bool(runs & LOST) and not _names_a_thing(said))
+
+
+def asks_the_procedure(text: str) -> bool:
+    """Whether the text asks (a question mark or a word of ASKING, maybe with -nya:
+    "caranya")."""
+    return "?" in text or any(word.removesuffix("nya") in ASKING for word in words(text))
 
 
 def _names_a_person(said: list[str]) -> bool:

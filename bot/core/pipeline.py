@@ -17,7 +17,7 @@ from bot.core.errors import NluUnavailable
 from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, GREET, REPORT, STATUS, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
-from bot.core.missing import PROCEDURE_TOPIC, is_missing_person
+from bot.core.missing import PROCEDURE_TOPIC, asks_the_procedure, is_missing_person
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
 from bot.core.public_works import asks_to_mend_public_works
 from bot.core.router import (
@@ -52,8 +52,8 @@ CARRY_OVER_DEPTH = 3
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
 # Where a calm reading of someone gone missing would send it (Pipeline.decide): a report, a
-# question about one's reports, a question back, an FAQ answer other than how to report a
-# missing person (PROCEDURE_TOPIC). Danger now instead.
+# question about one's reports, a question back, an FAQ answer (how to report a missing person,
+# PROCEDURE_TOPIC, only when asked in no words of now). Danger now instead.
 MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ})
 
 
@@ -108,12 +108,11 @@ class Classifier:
     def danger_in_dialog(self, found: Classification, threshold: float) -> bool:
         """Whether a dialog's answer is danger now: urgent from `threshold` and in words of
         "now" (alone, the NLU takes a report's place or past weapon for an emergency)."""
-        return (
-            found.urgent
-            and found.confidence >= threshold
-            and self.safety_net is not None
-            and self.safety_net.says_now(found.text)
-        )
+        return found.urgent and found.confidence >= threshold and self.says_now(found)
+
+    def says_now(self, found: Classification) -> bool:
+        """Whether the text holds a word of now or of a call for help (the safety net's)."""
+        return self.safety_net is not None and self.safety_net.says_now(found.text)
 
     def in_the_past(self, found: Classification) -> bool:
         """Whether an urgent reading tells of an earlier day's crime, not danger now
@@ -299,15 +298,13 @@ class Pipeline:
             and not self.classifier.danger_in_dialog(found, self.rules.emergency_threshold)
         )
 
-    @staticmethod
-    def _missing_read_calmly(handler: str, found: Classification | None) -> bool:
-        """Whether a calm reading (MISSING_READ_CALMLY) tells of someone gone missing."""
-        return (
-            found is not None
-            and handler in MISSING_READ_CALMLY
-            and found.faq_topic != PROCEDURE_TOPIC
-            and is_missing_person(found.text)
-        )
+    def _missing_read_calmly(self, handler: str, found: Classification | None) -> bool:
+        """Whether a calm reading (MISSING_READ_CALMLY) tells of someone gone missing, other
+        than the procedure asked in no words of now ("kalau anak hilang lapornya kemana?")."""
+        if found is None or handler not in MISSING_READ_CALMLY or not is_missing_person(found.text):
+            return False
+        asked = found.faq_topic == PROCEDURE_TOPIC and asks_the_procedure(found.text)
+        return not asked or self.classifier.says_now(found)
 
 
 def _retrieve_error(task: asyncio.Task[Parse]) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.missing import is_missing_person
+from bot.core.missing import asks_the_procedure, is_missing_person
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,17 @@ def test_not_come_home_and_unreachable_are_missing_too() -> None:
     assert is_missing_person("my husband didn't come home last night")
     assert not is_missing_person("motor anak saya hilang dicuri")  # a thing
     assert not is_missing_person("hp ibu saya hilang")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("suami saya ga pulang 3 hari, lapor kemana?", True),
+        ("kalau lansia hilang caranya lapor gimana", True),  # "caranya": a word and -nya
+        ("what should I do if my son goes missing", True),
+        ("anak saya hilang di pasar", False),
+        ("adik sy ga pulang dari semalam", False),
+    ],
+)
+def test_the_procedure_asked(text: str, asks: bool) -> None:
+    assert asks_the_procedure(text) is asks

@@ -18,6 +18,8 @@ from tests.unit.core.pipeline_fakes import Chat
         ("adik sy ga pulang dari semalam", "crime_report", 0.99),
         ("adik saya belum pulang sejak kemarin, hp nya ga aktif", "feedback", 0.3),  # unsure
         ("anak saya hilang di pasar", "faq_surat_kehilangan", 0.9),  # a letter for a thing lost
+        ("anak saya hilang di pasar", "faq_orang_hilang", 0.8),  # the procedure, not asked
+        ("tolong anak saya hilang, gimana ini", "faq_orang_hilang", 0.8),  # asked, but now
         ("ANAK SAYA HILANG", "emergency", 0.2),  # urgent, unsure
     ],
 )
@@ -45,6 +47,7 @@ async def test_someone_not_come_home_is_an_emergency(
     [
         # the procedure, asked: the FAQ answer, which says to call 110 for a child missing now
         ("suami saya ga pulang2 udah 3 hari, lapor kemana?", "faq_orang_hilang", None),
+        ("kalau lansia hilang caranya lapor gimana", "faq_orang_hilang", None),
         ("motor anak saya hilang dicuri", "crime_report", "report.ask_where"),  # a thing
     ],
 )
