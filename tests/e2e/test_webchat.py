@@ -177,9 +177,29 @@ async def test_an_earlier_days_crime_starts_a_report_without_an_urgent_ticket(
     assert "Sekitar jam berapa kejadiannya, semalam?" in reply["text"]
 
 
+async def test_a_request_to_mend_a_street_light_is_a_report_not_an_emergency(
+    server: Server,
+) -> None:
+    before = len(tickets(server))
+    # The model of 94c0431677ec read it as an emergency (0.99).
+    text = "tolong lampu jalan di depan polsek diperbaiki"
+    [reply] = await say(server, new_session(), text)
+    assert "Di mana tepatnya kejadian di depan polsek?" in reply["text"]
+    assert len(tickets(server)) == before  # no urgent ticket: the report is being made
+
+
+async def test_joining_the_police_is_answered_free_of_charge(server: Server) -> None:
+    [reply] = await say(server, new_session(), "daftar polisi bayar gak pak?")
+    assert "GRATIS" in reply["text"]
+    assert "penerimaan.polri.go.id" in reply["text"] or "/info rekrutmen_polri" in [
+        b["payload"] for b in reply["buttons"]
+    ]
+
+
 async def test_a_child_lost_is_an_emergency_whatever_the_model_reads(server: Server) -> None:
     before = len(tickets(server))
-    # The model reads these as the loss letter's question and as a question about a report.
+    # Models read the first as the loss letter's or the missing-person procedure's question, the
+    # second as a question about a report.
     for text in ("anak saya hilang di pasar", "anak sy blm pulang dari kemarin, hp mati"):
         [reply] = await say(server, new_session(), text)
         assert reply["text"].startswith("🚨 DARURAT")

@@ -51,6 +51,24 @@ def test_a_question_about_one_part_gets_the_short_answer_to_it(
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("daftar polisi bayar gak pak?", "id", "GRATIS"),
+        ("kapan pendaftaran bintara dibuka?", "id", "setahun sekali"),
+        ("where do I register to join the police?", "en", "penerimaan.polri.go.id"),
+    ],
+)
+def test_joining_the_police_is_answered_free_and_where_to_register(
+    make_context: MakeContext, text: str, language: str, expected: str
+) -> None:
+    context = make_context(text, language=language, intent="faq_rekrutmen_polri")
+
+    [reply] = faq.handle(context).replies
+    assert expected in reply.text
+    assert "/info rekrutmen_polri" in [b.payload for b in reply.buttons]  # a short answer
+
+
 def test_a_letter_the_village_office_issues_is_sent_there_before_the_loss_letter(
     make_context: MakeContext, content: Content
 ) -> None:
@@ -170,7 +188,7 @@ def test_every_faq_intent_has_an_answer_in_both_languages(
         for name, spec in make_context().intents.specs.items()
         if spec.handler == "faq"
     }
-    assert len(topics) == 14
+    assert len(topics) == 15
     for intent, topic in topics.items():
         assert topic is not None
         for language in ("id", "en"):
