@@ -1,6 +1,7 @@
 """A crime of an earlier day is a report, not danger now: the NLU reads many such reports
 ("rumah sy kebobolan maling semalam") as emergencies. Words of now, of a call for help or of
-danger that lasts (data/emergency_keywords.yml) keep them emergencies."""
+danger that lasts (data/emergency_keywords.yml) keep them emergencies. So is a request to mend
+public works ("tolong lampu jalan diperbaiki") that names no harm."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from tests.unit.core.pipeline_fakes import Chat, DownNlu, only_text
         ("kemarin motor saya dibegal di jalan raya bogor", "di jalan raya bogor"),
         ("my house was robbed at home 2 days ago", "at home"),
         ("ada mobil parkir sembarangan depan rumah sy dari 3 hari", "depan rumah Anda"),
+        ("tolong lampu jalan di depan polsek diperbaiki", "di depan polsek"),  # public works
+        ("jalan berlubang depan sekolah bahaya, tolong ditindak", "depan sekolah"),
     ],
 )
-async def test_an_earlier_days_crime_starts_a_report(
+async def test_an_earlier_days_crime_or_a_repair_starts_a_report(
     chat: Chat, content: Content, text: str, place: str
 ) -> None:
     chat.nlu.says(text, "emergency", 0.96)
@@ -55,6 +58,8 @@ async def test_an_earlier_days_crime_starts_a_report(
         "suami saya memukul saya semalam",
         "rumah saya dirampok tadi pagi",  # today: not an earlier day
         "ada perampokan di pasar",  # no day at all
+        "jalan berlubang depan sekolah, barusan ada kecelakaan, orangnya luka",  # a repair, harm
+        "lampu jalan mati, ada begal di gang",  # a repair, a word of the safety net
     ],
 )
 async def test_now_help_lasting_danger_or_today_stay_emergencies(chat: Chat, text: str) -> None:
