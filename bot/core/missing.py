@@ -54,7 +54,7 @@ def is_missing_person(text: str) -> bool:
 def asks_the_procedure(text: str) -> bool:
     """Whether the text asks (a question mark or a word of ASKING, maybe with -nya:
     "caranya")."""
-    return "?" in text or any(word.removesuffix("nya") in ASKING for word in words(text))
+    return "?" in text or _holds(words(text), ASKING)
 
 
 def _names_a_person(said: list[str]) -> bool:
@@ -66,4 +66,9 @@ def _names_a_person(said: list[str]) -> bool:
 
 def _names_a_thing(said: list[str]) -> bool:
     """A word of THINGS, maybe with -nya ("hpnya")."""
-    return any(word in THINGS or word.removesuffix("nya") in THINGS for word in said)
+    return _holds(said, THINGS)
+
+
+def _holds(said: list[str], vocabulary: frozenset[str]) -> bool:
+    """Whether a word of the vocabulary is said, maybe with -nya."""
+    return any(word.removesuffix("nya") in vocabulary for word in said)
