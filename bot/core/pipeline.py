@@ -51,9 +51,9 @@ CARRY_OVER_DEPTH = 3
 # Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
-# Where a calm reading of someone gone missing would send it (Pipeline.decide): a report, a
-# question about one's reports, a question back, an FAQ answer (how to report a missing person,
-# PROCEDURE_TOPIC, only when asked in no words of now). Danger now instead.
+# Where a calm reading of someone gone missing would send it (Pipeline._missing_person): a
+# report, a question about one's reports, a question back, an FAQ answer. Danger now instead,
+# unless the procedure (PROCEDURE_TOPIC) is asked in no words of now.
 MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ})
 
 
@@ -242,13 +242,15 @@ class Pipeline:
                 name = handler_for_classification(classification, spec.handler, self.rules)
             ticket = context.recent_ticket
             overruled = classification is not None and self._report_instead(classification, ticket)
+            read = classification  # as the handler sees it
             if overruled:
                 name = REPORT
-            elif self._missing_read_calmly(name, classification):
-                # "anak sy blm pulang dari kemarin", read as a status question; "anak saya
-                # hilang di pasar", as the loss letter's FAQ
-                name, overruled = EMERGENCY_DIALOG, True
-            context = replace(context, state=None, command=command, classification=classification)
+            elif (instead := self._missing_person(name, classification)) is not None:
+                # "anak sy blm pulang dari kemarin", read as a status question: danger now;
+                # "kalo anak remaja kabur dari rumah, prosedur lapornya gmn?", read as how to
+                # make a police report: how to report a missing person
+                (name, read), overruled = instead, True
+            context = replace(context, state=None, command=command, classification=read)
             if name == FOLLOW_UP:
                 # The ticket hides the questions before it; a question after it, the ticket.
                 after = ticket.created_at if ticket is not None else since
@@ -298,13 +300,22 @@ class Pipeline:
             and not self.classifier.danger_in_dialog(found, self.rules.emergency_threshold)
         )
 
-    def _missing_read_calmly(self, handler: str, found: Classification | None) -> bool:
-        """Whether a calm reading (MISSING_READ_CALMLY) tells of someone gone missing, other
-        than the procedure asked in no words of now ("kalau anak hilang lapornya kemana?")."""
+    def _missing_person(
+        self, handler: str, found: Classification | None
+    ) -> tuple[str, Classification] | None:
+        """Where a calm reading (MISSING_READ_CALMLY) of someone gone missing goes instead,
+        with the reading its handler sees: danger now (EMERGENCY_DIALOG), unless the procedure
+        is asked in no words of now ("kalau anak hilang lapornya kemana?"). Read as the
+        procedure, that stays as read; read as another question (an FAQ topic, or unsure), it
+        gets the procedure's answer (PROCEDURE_TOPIC)."""
         if found is None or handler not in MISSING_READ_CALMLY or not is_missing_person(found.text):
-            return False
-        asked = found.faq_topic == PROCEDURE_TOPIC and asks_the_procedure(found.text)
-        return not asked or self.classifier.says_now(found)
+            return None
+        if asks_the_procedure(found.text) and not self.classifier.says_now(found):
+            if found.faq_topic == PROCEDURE_TOPIC:
+                return None
+            if handler in (FAQ, CLARIFY):
+                return FAQ, replace(found, faq_topic=PROCEDURE_TOPIC)
+        return EMERGENCY_DIALOG, found
 
 
 def _retrieve_error(task: asyncio.Task[Parse]) -> None:

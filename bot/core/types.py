@@ -215,8 +215,9 @@ class Outcome:
     ticket_update: TicketUpdate | None = None
     # The bot's rules overruled the NLU's reading of the message (an emergency read where
     # there is none: a description, an earlier day's crime, a request to mend public works,
-    # Pipeline._report_instead; a calm reading of someone gone missing,
-    # Pipeline._missing_read_calmly): the admins' review lists it.
+    # Pipeline._report_instead; a calm reading of someone gone missing, or their procedure
+    # asked and read as another question, Pipeline._missing_person): the admins' review
+    # lists it.
     needs_review: bool = False
     # Set by a dialog that does not understand the message: the pipeline drops the
     # dialog state and routes the message as a fresh one.

@@ -1,6 +1,6 @@
 """Someone gone missing is danger now, however calmly the NLU reads it: it takes "anak sy blm
 pulang dari kemarin" for a question about a report, "anak saya hilang di pasar" for the loss
-letter."""
+letter. The procedure asked in no words of now gets its answer, whatever question it is read as."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tests.unit.core.pipeline_fakes import Chat
         ("anak saya hilang di pasar", "faq_orang_hilang", 0.8),  # the procedure, not asked
         ("tolong anak saya hilang, gimana ini", "faq_orang_hilang", 0.8),  # asked, but now
         ("ANAK SAYA HILANG", "emergency", 0.2),  # urgent, unsure
+        ("anak sy blm pulang dari semalam, lapornya kemana?", "crime_report", 0.9),  # a report
     ],
 )
 async def test_someone_not_come_home_is_an_emergency(
@@ -62,3 +63,26 @@ async def test_a_question_or_a_thing_lost_stays_as_read(
     assert not decision.outcome.needs_review
     if handler_reply is not None:
         assert decision.outcome.replies[0].text == content.texts.get("id", handler_reply)
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence"),
+    [
+        ("faq_prosedur_laporan", 0.9),  # how to make a police report
+        ("faq_prosedur_laporan", 0.32),  # unsure: a question back
+    ],
+)
+async def test_the_procedure_asked_but_read_as_another_question_gets_its_answer(
+    chat: Chat, content: Content, intent: str, confidence: float
+) -> None:
+    text = "kalo misal anak remaja kabur dari rumah, prosedur lapornya gmn?"
+    chat.nlu.says(text, intent, confidence)
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None
+    reply = decision.outcome.replies[0].text
+    assert reply.startswith(content.faq_answer("orang_hilang", "id").strip())
+    assert decision.outcome.needs_review  # the admins' review lists it as overruled
+    assert decision.classification is not None
+    assert decision.classification.intent == intent  # stored as the NLU read it
