@@ -120,10 +120,18 @@ def load_emergency_keywords(data_dir: Path, intents: IntentTable) -> EmergencyKe
     intent = str(raw.get("intent"))
     if intent not in intents.specs or not intents.specs[intent].urgent:
         raise ContentError(f"{path}: intent must be an urgent intent of data/intents.yml")
-    keywords, now_words, lasting_words = (
-        _words(path, raw, name) for name in ("keywords", "now_words", "lasting_words")
+    words = {
+        name: _words(path, raw, name)
+        for name in ("keywords", "now_words", "help_words", "lasting_words", "over_words")
+    }
+    return EmergencyKeywords(
+        words["keywords"],
+        intents.specs[intent],
+        now_words=words["now_words"],
+        help_words=words["help_words"],
+        lasting_words=words["lasting_words"],
+        over_words=words["over_words"],
     )
-    return EmergencyKeywords(keywords, intents.specs[intent], now_words, lasting_words)
 
 
 def _words(path: Path, raw: dict[str, Any], name: str) -> list[str]:

@@ -55,6 +55,9 @@ TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
 # report, a question about one's reports, a question back, an FAQ answer. Danger now instead,
 # unless the procedure (PROCEDURE_TOPIC) is asked in no words of now.
 MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ})
+# Where a calm reading of danger said of now (a safety-net word and one of now) would send it:
+# a report to make, a question back. Danger now instead (Pipeline._danger_instead).
+DANGER_READ_CALMLY = frozenset({REPORT, CLARIFY})
 
 
 class Classifier:
@@ -118,6 +121,11 @@ class Classifier:
         """Whether an urgent reading tells of an earlier day's crime, not danger now
         (EmergencyKeywords.in_the_past)."""
         return self.safety_net is not None and self.safety_net.in_the_past(found.text)
+
+    def names_danger_present(self, found: Classification) -> bool:
+        """Whether a text holds a danger-now word of the safety net said of now, naming no
+        earlier day and not saying it is over (EmergencyKeywords.danger_present)."""
+        return self.safety_net is not None and self.safety_net.danger_present(found.text)
 
     def mends_public_works(self, found: Classification) -> bool:
         """Whether an urgent reading asks to mend public works ("tolong lampu jalan
@@ -245,6 +253,10 @@ class Pipeline:
             read = classification  # as the handler sees it
             if overruled:
                 name = REPORT
+            elif self._danger_instead(name, classification):
+                # "ada yg lempar molotov ke rumah warga, pelakunya masih di ujung gang", read as
+                # a report to make
+                name, overruled = EMERGENCY_DIALOG, True
             elif (instead := self._missing_person(name, classification)) is not None:
                 # "anak sy blm pulang dari kemarin", read as a status question: danger now;
                 # "kalo anak remaja kabur dari rumah, prosedur lapornya gmn?", read as how to
@@ -298,6 +310,15 @@ class Pipeline:
             and ticket.waiting
             and ticket.category is Category.CRIME_REPORT
             and not self.classifier.danger_in_dialog(found, self.rules.emergency_threshold)
+        )
+
+    def _danger_instead(self, handler: str, found: Classification | None) -> bool:
+        """Whether a report read calmly, or unsurely (DANGER_READ_CALMLY), names danger now
+        (`Classifier.names_danger_present`)."""
+        return (
+            found is not None
+            and handler in DANGER_READ_CALMLY
+            and self.classifier.names_danger_present(found)
         )
 
     def _missing_person(

@@ -1,7 +1,8 @@
 """The emergency safety net: while the NLU server cannot be reached, danger-now words in a
 message still make it an emergency (110/112 at once, an urgent ticket); anything else waits.
 Inside a dialog, words of "now" confirm the NLU's urgent answer (`says_now`); a crime of an
-earlier day is no danger now unless it lasts (`in_the_past`)."""
+earlier day is no danger now unless it lasts (`in_the_past`); a danger word said of the present
+moment is danger now, however calmly the NLU reads it (`danger_present`)."""
 
 from __future__ import annotations
 
@@ -21,17 +22,22 @@ class EmergencyKeywords:
         self,
         phrases: Iterable[str],
         emergency: IntentSpec,
+        *,
         now_words: Iterable[str],
+        help_words: Iterable[str],
         lasting_words: Iterable[str],
+        over_words: Iterable[str],
     ) -> None:
         self._pattern = _whole_words(phrases)
         self._now = _whole_words(now_words)
+        self._help = _whole_words(help_words)
         self._lasting = _whole_words(lasting_words)
+        self._over = _whole_words(over_words)
         self.emergency = emergency
 
     def match(self, text: str) -> Classification | None:
         """An emergency classification when the text holds a danger-now word, else None."""
-        if self._pattern is None or not self._pattern.search(text.lower()):
+        if not _holds(self._pattern, text):
             return None
         spec = self.emergency
         return Classification(
@@ -46,14 +52,30 @@ class EmergencyKeywords:
 
     def says_now(self, text: str) -> bool:
         """Whether the text holds a word of "now" or of a call for help."""
-        return self._now is not None and self._now.search(text.lower()) is not None
+        return _holds(self._now, text) or _holds(self._help, text)
 
     def in_the_past(self, text: str) -> bool:
         """Whether the text tells of a day before today ("rumah sy kemalingan semalam") with no
         word of now, of a call for help or of danger that lasts ("anak saya diculik kemarin")."""
         said = time_said(text)
-        lasting = self._lasting is not None and self._lasting.search(text.lower()) is not None
+        lasting = _holds(self._lasting, text)
         return said is not None and said.earlier and not lasting and not self.says_now(text)
+
+    def danger_present(self, text: str) -> bool:
+        """Whether the text holds a danger-now word and a word of now (not only a call for
+        help), names no earlier day and does not say the danger is over ("ada yg lempar molotov
+        ke rumah warga, pelakunya masih di ujung gang")."""
+        said = time_said(text)
+        return (
+            _holds(self._pattern, text)
+            and _holds(self._now, text)
+            and not _holds(self._over, text)
+            and not (said is not None and said.earlier)
+        )
+
+
+def _holds(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text.lower()) is not None
 
 
 def _whole_words(phrases: Iterable[str]) -> re.Pattern[str] | None:

@@ -215,7 +215,8 @@ class Outcome:
     ticket_update: TicketUpdate | None = None
     # The bot's rules overruled the NLU's reading of the message (an emergency read where
     # there is none: a description, an earlier day's crime, a request to mend public works,
-    # Pipeline._report_instead; a calm reading of someone gone missing, or their procedure
+    # Pipeline._report_instead; a calm reading of danger said of now,
+    # Pipeline._danger_instead; a calm reading of someone gone missing, or their procedure
     # asked and read as another question, Pipeline._missing_person): the admins' review
     # lists it.
     needs_review: bool = False

@@ -2,8 +2,9 @@
 
 A message waits for review when it was classified below the review threshold, re-routed by the
 citizen through the clarification buttons, reclassified by an officer, or overruled by the bot's
-rules (an emergency reading taken for a report, a calm one of someone gone missing taken for an
-emergency: `needs_review`). A review is written
+rules (an emergency reading taken for a report, a calm one of danger said of now or of someone
+gone missing taken for an emergency, the missing-person procedure asked and read as another
+question: `needs_review`). A review is written
 once: a conditional UPDATE on `review_status IS NULL` lets one of two racing admins win.
 """
 
