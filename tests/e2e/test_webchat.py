@@ -207,6 +207,29 @@ async def test_a_child_lost_is_an_emergency_whatever_the_model_reads(server: Ser
     assert len(tickets(server)) == before + 2
 
 
+async def test_danger_said_of_now_is_an_emergency_whatever_the_model_reads(
+    server: Server,
+) -> None:
+    # The model of 39380cc16b0e read it as a report to make (0.98).
+    text = "ada yg lempar molotov ke rumah warga, api udh gede, pelakunya masih di ujung gang"
+    [reply] = await say(server, new_session(), text)
+    assert reply["text"].startswith("🚨 DARURAT")
+    code = find_ticket_code(reply["text"])
+    [ticket] = [t for t in tickets(server) if t["code"] == code]
+    assert ticket["urgent"] is True
+
+
+async def test_the_missing_person_procedure_asked_is_answered_whatever_the_model_reads(
+    server: Server,
+) -> None:
+    before = len(tickets(server))
+    # The model of acd7998fe599 read it as how to make a police report (0.32: unsure).
+    text = "kalo misal anak remaja kabur dari rumah, prosedur lapornya gmn?"
+    [reply] = await say(server, new_session(), text)
+    assert reply["text"].startswith("Laporan orang hilang tidak perlu menunggu 1x24 jam.")
+    assert len(tickets(server)) == before  # no urgent ticket
+
+
 async def test_danger_now_inside_a_report_gets_110_at_once(server: Server) -> None:
     session = new_session()
     await say(server, session, "/lapor")
