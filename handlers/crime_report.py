@@ -32,6 +32,12 @@ ONLINE_WORDS = frozenset(
     "email transfer tf rekening pinjol sms ditelpon ditelepon nelpon diretas dihack hacked "
     "app".split()
 )
+# A text made only of these says there is nothing more ("udah itu aja pak", "that's all"): no
+# detail to add to what happened.
+NOTHING_MORE = frozenset(
+    "udah sudah udh sdh itu aja saja aj doang cukup segitu dulu pak bu bang mas mbak kak min sih "
+    "deh ya kok that s thats all nothing else more enough".split()
+)
 
 
 def handle(context: Context) -> Outcome:
@@ -136,9 +142,11 @@ def _after_when(context: Context) -> str:
 def _more_details(context: Context, data: dict[str, Any]) -> bool:
     """A sentence where the dialog expects a photo, a choice or a button ("motornya Honda Beat
     plat AB 1234 XY") adds to what happened rather than being lost; a yes/no, a command or a
-    word or two ("terserah") does not."""
+    word or two ("terserah"), or nothing more ("udah itu aja"), does not."""
     text = context.text
     if len(text.split()) < DETAIL_WORDS or context.command is not None or yes_no(text) is not None:
+        return False
+    if set(words(text)) <= NOTHING_MORE:
         return False
     data["what"] = f"{data['what']}\n{text}" if data.get("what") else text
     return True

@@ -372,13 +372,17 @@ def test_the_summary_has_no_photo_line_where_photos_cannot_be_sent(
     assert "Foto" not in summary
 
 
-def test_anonymous_step_needs_a_choice(make_context: MakeContext, content: Content) -> None:
+@pytest.mark.parametrize("text", ["terserah", "udah itu aja pak", "that's all, nothing else"])
+def test_anonymous_step_needs_a_choice(
+    make_context: MakeContext, content: Content, text: str
+) -> None:
     state = DialogState("crime_report", "anonymous", {"what": "dicopet"})
 
-    outcome = crime_report.handle(make_context("terserah", state=state))
+    outcome = crime_report.handle(make_context(text, state=state))
 
     assert text_of(outcome).startswith(content.texts.get("id", "report.need_choice"))
-    assert step(outcome)[1] == "anonymous"
+    _, new_step, data = step(outcome)
+    assert (new_step, data["what"]) == ("anonymous", "dicopet")  # nothing added
 
 
 @pytest.mark.parametrize("at", ["photo", "anonymous", "confirm"])
