@@ -28,7 +28,8 @@ _PLACES = (
     # English
     "street", "road", "st", "avenue", "market", "station", "stop", "parking", "park", "school",
     "mosque", "church", "shop", "store", "house", "home", "office", "bridge", "beach",
-    "village", "hospital", "train",
+    "village", "hospital", "train", "night market", "supermarket", "airport", "villa", "bar",
+    "restaurant", "alley", "lobby", "temple",
 )  # fmt: skip
 # Words that end a place: the time, the next clause or what it is like ("mati dari pagi"), a
 # form of address ("pak", "min").

@@ -32,6 +32,12 @@ from bot.core.place import PlaceSaid, place_said
         ),
         ("someone stole my motorbike from the parking lot", "from the parking lot", "parking lot"),
         ("robbed at home 2 days ago", "at home", "home"),
+        (
+            "my bag was snatched near the night market entrance",
+            "near the night market entrance",
+            "night market entrance",
+        ),
+        ("my phone was stolen at the villa in Canggu", "at the villa in canggu", "villa in canggu"),
         ("I was mugged in front of my house", "in front of my house", "house"),
         ("dicopet di pasar 10 menit yang lalu", "di pasar", "pasar"),
         # what it is like, or what was done there, ends it
