@@ -132,6 +132,10 @@ class IntentTable:
             model_version=parse.model_version,
         )
 
+    def topic_handler(self, topic: str) -> str | None:
+        """The handler of the intent whose FAQ topic this is."""
+        return next((s.handler for s in self.specs.values() if s.faq_topic == topic), None)
+
     def best_in_category(
         self, ranking: tuple[IntentScore, ...], category: Category
     ) -> IntentSpec | None:

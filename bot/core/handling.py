@@ -31,7 +31,7 @@ class Context:
     # The citizen's newest ticket, when made within the follow-up window: a report or feedback
     # read next (by the NLU, or so chosen at its question) adds to it while it waits for an
     # officer; a FOLLOW_UP question ("how long until someone contacts me?") is about it unless
-    # an FAQ topic was asked since.
+    # an FAQ topic other than the reports' status was asked since.
     recent_ticket: TicketSummary | None = None
     # The citizen's latest questions, newest first: read for an FAQ question that may carry
     # their aspects over ("kalau SIM?" after "berapa biaya SKCK?") only.

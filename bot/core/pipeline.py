@@ -264,9 +264,12 @@ class Pipeline:
                 (name, read), overruled = instead, True
             context = replace(context, state=None, command=command, classification=read)
             if name == FOLLOW_UP:
-                # The ticket hides the questions before it; a question after it, the ticket.
+                # The ticket hides the questions before it; a question after it, the ticket,
+                # unless that question asked about the reports ("any update on my report?").
                 after = ticket.created_at if ticket is not None else since
                 topic = await self.inbox.recent_topic(message.citizen.id, after)
+                if topic is not None and self.classifier.intents.topic_handler(topic) == STATUS:
+                    topic = topic if ticket is None else None
                 ticket = ticket if topic is None else None
                 context = replace(context, recent_topic=topic, recent_ticket=ticket)
             elif name == FAQ and carries_over(message.text):

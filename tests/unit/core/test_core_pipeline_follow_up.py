@@ -166,6 +166,34 @@ async def test_a_question_asked_after_the_report_is_the_follow_ups_topic(
     assert content.faq["skck"].aspects["cost"]["id"].strip() in text
 
 
+async def test_a_follow_up_after_asking_about_the_report_is_about_the_report(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    chat.nlu.says("ada kabar laporan saya?", "cek_status", 0.95)
+    chat.nlu.says("berapa lama sampai dihubungi?", "follow_up_question", 0.9)
+    code = await report_theft(chat)
+    await chat.send("ada kabar laporan saya?")
+
+    text = only_text(await chat.send("berapa lama sampai dihubungi?"))
+
+    assert text.startswith(f"{code} — ")
+    assert content.texts.get("id", "status.next_step_waiting", code=code) in text
+
+
+async def test_a_follow_up_after_asking_about_reports_without_one_explains_the_status(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    chat.nlu.says("laporan saya gimana?", "cek_status", 0.95)
+    await chat.send("laporan saya gimana?")
+
+    text = only_text(await chat.send("brp biayanya?"))
+
+    title = content.faq["cek_status"].title["id"]
+    assert text.startswith(content.texts.get("id", "faq.about", title=title) + "\n")
+
+
 async def test_a_report_made_long_ago_is_not_assumed(chat: Chat, content: Content) -> None:
     script(chat)
     await report_theft(chat)
