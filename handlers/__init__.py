@@ -25,6 +25,7 @@ from handlers import (
 )
 
 HANDLERS: Mapping[str, Handler] = {
+    "ask_officer": escalate.ask,
     "cancel": cancel.handle,
     CLARIFY: clarify.handle,
     REPORT: crime_report.handle,

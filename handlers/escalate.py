@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
-from bot.core.types import Category, Outcome
+from bot.core.types import Category, DialogState, Outcome, Reply
 from handlers.common import text_ticket
 
 DIALOG = "escalate"
@@ -11,3 +11,9 @@ DIALOG = "escalate"
 
 def handle(context: Context) -> Outcome:
     return text_ticket(context, DIALOG, Category.QUESTION, "escalate.ask", "escalate.done")
+
+
+def ask(context: Context) -> Outcome:
+    """The citizen asks for an officer ("mau ngobrol sama petugas langsung"): as /petugas, the
+    bot asks for the question, which becomes the ticket."""
+    return Outcome(replies=(Reply(context.t("escalate.ask")),), state=DialogState(DIALOG, "text"))

@@ -56,6 +56,12 @@ COMMAND_WORDS: Mapping[str, str] = {
         "saya mau ngadu|feedback|i want to complain|i want to give feedback".split("|"),
         "/saran",
     ),
+    # an officer wanted, no question yet (the buttons' titles typed)
+    **dict.fromkeys(
+        "petugas|tanya petugas|mau tanya petugas|hubungi petugas|ask an officer|"
+        "talk to an officer".split("|"),
+        "/petugas",
+    ),
 }
 # Whole messages that only call for attention: a greeting, answered with the welcome and the
 # menu (alone the NLU takes "pak" or "p" for thanks). Inside a dialog they stay its text, so

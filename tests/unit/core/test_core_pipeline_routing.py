@@ -12,9 +12,7 @@ from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
 from bot.core.pipeline import Classifier, Pipeline
 from bot.core.router import NluRules
-from bot.core.types import (
-    Inbound,
-)
+from bot.core.types import Category, Inbound
 from bot.core.wib import format_wib
 from bot.core.workers import InboxWorker
 from handlers import HANDLERS
@@ -79,6 +77,22 @@ async def test_status_from_the_nlu_finds_the_code_in_the_text(chat: Chat) -> Non
 
 
 # --- commands and language ---------------------------------------------------------------------
+
+
+async def test_asking_for_an_officer_asks_for_the_question_that_becomes_a_ticket(
+    chat: Chat, content: Content
+) -> None:
+    chat.nlu.says("sambungin ke petugas aja, botnya ga nyambung", "ask_officer", 0.9)
+
+    asked = await chat.send("sambungin ke petugas aja, botnya ga nyambung")
+    assert asked.outcome.replies[0].text == content.texts.get("id", "escalate.ask")
+    assert asked.outcome.ticket is None
+    question = await chat.send("anak saya ditahan di polres, kapan bisa dijenguk?")
+
+    ticket = question.outcome.ticket
+    assert ticket is not None
+    assert ticket.category is Category.QUESTION
+    assert ticket.details == {"question": "anak saya ditahan di polres, kapan bisa dijenguk?"}
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,8 @@ RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3, dialog_emerg
         ("Pak, saya mau lapor!", "/lapor"),
         ("mau kasih saran min", "/saran"),
         ("I want to complain", "/saran"),
+        ("Tanya petugas", "/petugas"),  # the button's title typed
+        ("ask an officer", "/petugas"),
     ],
 )
 def test_parse_command(text: str, command: str) -> None:
@@ -55,6 +57,7 @@ def test_parse_command(text: str, command: str) -> None:
         "cek PL-7K3M-Q9XD dong",  # the NLU reads a sentence around a code
         "a/b",
         "berhenti merokok gimana caranya",
+        "petugas spkt tadi kasar banget",
     ],
 )
 def test_plain_text_is_no_command(text: str) -> None:

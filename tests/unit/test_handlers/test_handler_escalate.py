@@ -49,3 +49,14 @@ def test_an_empty_question_keeps_the_dialog(make_context: MakeContext) -> None:
 
     assert outcome.ticket is None
     assert outcome.state == state
+
+
+def test_asking_for_an_officer_asks_for_the_question(
+    make_context: MakeContext, content: Content
+) -> None:
+    text = "sambungin ke petugas aja"
+    outcome = escalate.ask(make_context(text, intent="ask_officer", confidence=0.9))
+
+    assert outcome.replies[0].text == content.texts.get("id", "escalate.ask")
+    assert outcome.state == DialogState("escalate", "text")
+    assert outcome.ticket is None  # the question to come becomes the ticket
