@@ -210,7 +210,7 @@ async def test_a_child_lost_is_an_emergency_whatever_the_model_reads(server: Ser
 async def test_danger_said_of_now_is_an_emergency_whatever_the_model_reads(
     server: Server,
 ) -> None:
-    # The model of 39380cc16b0e read it as a report to make (0.98).
+    # The models of 39380cc16b0e and 87fa805e513e read it as a report to make (0.98).
     text = "ada yg lempar molotov ke rumah warga, api udh gede, pelakunya masih di ujung gang"
     [reply] = await say(server, new_session(), text)
     assert reply["text"].startswith("🚨 DARURAT")
