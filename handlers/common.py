@@ -106,11 +106,16 @@ def text_ticket(
     A classified message skips the question: it already is the text.
     """
     if context.command is not None and context.state is None:
-        return Outcome(replies=(Reply(context.t(ask_key)),), state=DialogState(dialog, "text"))
+        return ask_for_text(context, dialog, ask_key)
     if not context.text:
         return Outcome(replies=(Reply(context.t("report.need_text")),), state=context.state)
     ticket = new_ticket(context, category, {category.value: context.text})
     return Outcome(replies=(Reply(context.t(done_key, code=context.ticket_code)),), ticket=ticket)
+
+
+def ask_for_text(context: Context, dialog: str, ask_key: str) -> Outcome:
+    """The question of `text_ticket`'s dialog; the answer becomes the ticket."""
+    return Outcome(replies=(Reply(context.t(ask_key)),), state=DialogState(dialog, "text"))
 
 
 def ticket_to_add_to(

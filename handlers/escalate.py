@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
-from bot.core.types import Category, DialogState, Outcome, Reply
-from handlers.common import text_ticket
+from bot.core.types import Category, Outcome
+from handlers.common import ask_for_text, text_ticket
 
 DIALOG = "escalate"
 
@@ -16,4 +16,4 @@ def handle(context: Context) -> Outcome:
 def ask(context: Context) -> Outcome:
     """The citizen asks for an officer ("mau ngobrol sama petugas langsung"): as /petugas, the
     bot asks for the question, which becomes the ticket."""
-    return Outcome(replies=(Reply(context.t("escalate.ask")),), state=DialogState(DIALOG, "text"))
+    return ask_for_text(context, DIALOG, "escalate.ask")
