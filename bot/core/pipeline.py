@@ -268,8 +268,11 @@ class Pipeline:
                 # unless that question asked about the reports ("any update on my report?").
                 after = ticket.created_at if ticket is not None else since
                 topic = await self.inbox.recent_topic(message.citizen.id, after)
-                if topic is not None and self.classifier.intents.topic_handler(topic) == STATUS:
-                    topic = topic if ticket is None else None
+                asked_about_reports = topic is not None and (
+                    self.classifier.intents.topic_handler(topic) == STATUS
+                )
+                if asked_about_reports and ticket is not None:
+                    topic = None
                 ticket = ticket if topic is None else None
                 context = replace(context, recent_topic=topic, recent_ticket=ticket)
             elif name == FAQ and carries_over(message.text):
