@@ -57,21 +57,25 @@ class EmergencyKeywords:
     def in_the_past(self, text: str) -> bool:
         """Whether the text tells of a day before today ("rumah sy kemalingan semalam") with no
         word of now, of a call for help or of danger that lasts ("anak saya diculik kemarin")."""
-        said = time_said(text)
         lasting = _holds(self._lasting, text)
-        return said is not None and said.earlier and not lasting and not self.says_now(text)
+        return _names_an_earlier_day(text) and not lasting and not self.says_now(text)
 
     def danger_present(self, text: str) -> bool:
         """Whether the text holds a danger-now word and a word of now (not only a call for
         help), names no earlier day and does not say the danger is over ("ada yg lempar molotov
         ke rumah warga, pelakunya masih di ujung gang")."""
-        said = time_said(text)
         return (
             _holds(self._pattern, text)
             and _holds(self._now, text)
             and not _holds(self._over, text)
-            and not (said is not None and said.earlier)
+            and not _names_an_earlier_day(text)
         )
+
+
+def _names_an_earlier_day(text: str) -> bool:
+    """Whether the text names a day before today (bot/core/when.py)."""
+    said = time_said(text)
+    return said is not None and said.earlier
 
 
 def _holds(pattern: re.Pattern[str] | None, text: str) -> bool:
