@@ -31,15 +31,16 @@ _PLACES = (
     "village", "hospital", "train", "night market", "supermarket", "airport", "villa", "bar",
     "restaurant", "alley", "lobby", "temple",
 )  # fmt: skip
-# Words that end a place: the time, the next clause or what it is like ("mati dari pagi"), a
-# form of address ("pak", "min").
+# Words that end a place: the time ("tiap malam"), the next clause ("sampe luka", "mau lapor")
+# or what it is like ("mati dari pagi"), a form of address ("pak", "min").
 _ENDS = frozenset(
     "tadi td kemarin kemaren kmrn semalam smlm jam pukul pkl barusan pagi siang sore malam "
-    "hari tanggal tgl waktu wktu pas saat ketika sekitar sktr yang yg dan terus trus lalu "
-    "oleh sama pak bu min tolong tlg dari dr sejak sampai udah udh sudah sdh masih lagi ada "
+    "hari tanggal tgl waktu wktu pas saat ketika sekitar sktr tiap setiap yang yg dan terus "
+    "trus lalu oleh sama pak bu min tolong tlg dari dr sejak sampai sampe ampe udah udh sudah "
+    "sdh masih lagi ada mau bisa kok gimana gmn "
     "mati rusak macet bahaya gelap sepi rame ramai dicuri dicopet dijambret dibegal dirampok "
     "dipukul dipukuli dibobol diperbaiki dibenerin ditambal ditindak last yesterday today this "
-    "around when while and by since until".split()
+    "around when while and by since until every each".split()
 )
 _MORE_WORDS = 4  # after the kind of place: "jalan raya bogor km 30", "rumah saya"
 _ABBREVIATION = 3  # a word this short may end in a dot: "no.", "jl.", "rt."

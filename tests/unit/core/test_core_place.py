@@ -48,6 +48,15 @@ from bot.core.place import PlaceSaid, place_said
         ),
         ("tolong lampu jalan di depan polsek diperbaiki", "di depan polsek", "polsek"),
         ("ada yg mabuk di pos ronda masih rame", "di pos ronda", "pos ronda"),
+        # the time or the next clause ends it
+        (
+            "ada transaksi narkoba di kos sebelah tiap malam",
+            "di kos sebelah",
+            "kos sebelah",
+        ),
+        ("anak sy kena bully di sekolah sampe luka, mau lapor", "di sekolah", "sekolah"),
+        ("ada yg mabuk di pos ronda mau lapor bisa?", "di pos ronda", "pos ronda"),
+        ("drugs sold at the park every night", "at the park", "park"),
     ],
 )
 def test_the_first_place_named_from_its_lead(text: str, phrase: str, name: str) -> None:
