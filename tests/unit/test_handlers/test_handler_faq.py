@@ -100,11 +100,35 @@ def test_a_question_about_two_parts_gets_both_in_the_topics_order(
 def test_a_part_the_topic_has_no_short_answer_for_gets_the_whole_answer(
     make_context: MakeContext, content: Content
 ) -> None:
-    assert "hours" not in content.faq["skck"].aspects
-    [reply] = faq.handle(make_context("skck buka jam berapa", intent="faq_skck")).replies
+    assert "hours" not in content.faq["penipuan_online"].aspects
+    context = make_context("lapor penipuan online bisa jam berapa", intent="faq_penipuan_online")
 
-    assert reply.text.startswith(content.faq_answer("skck", "id").strip())
-    assert [b.payload for b in reply.buttons] == ["/petugas", "/menu"]
+    [reply] = faq.handle(context).replies
+
+    assert reply.text.startswith(content.faq_answer("penipuan_online", "id").strip())
+    assert "/info penipuan_online" not in [b.payload for b in reply.buttons]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("jam brp pelayanan sim dibuka hari sabtu", "faq_sim", "Sabtu pagi"),
+        ("skck buka jam berapa", "faq_skck", "Senin–Jumat"),
+        ("bikin surat kehilangan hari minggu bisa?", "faq_surat_kehilangan", "24 jam"),
+        ("samsat buka jam brp", "faq_stnk_bpkb", "SIGNAL"),
+        ("ambil sim yg ditilang di kejaksaan jam berapa", "faq_tilang", "jam kerja"),
+    ],
+)
+def test_a_services_hours_are_its_short_answer(
+    make_context: MakeContext, content: Content, text: str, intent: str, expected: str
+) -> None:
+    topic = intent.removeprefix("faq_")
+
+    [reply] = faq.handle(make_context(text, intent=intent)).replies
+
+    assert reply.text.startswith(content.faq[topic].aspects["hours"]["id"].strip())
+    assert expected in reply.text
+    assert reply.buttons[0].payload == f"/info {topic}"
 
 
 def test_of_the_parts_asked_those_the_topic_has_a_short_answer_for(
