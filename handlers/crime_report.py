@@ -24,12 +24,21 @@ from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_ad
 DIALOG = "crime_report"
 DETAIL_WORDS = 3  # a text this long at a choice is more about what happened
 SKIP = "/lewati"  # no photo; at "where exactly", the place named is enough
+# Apps a crime done online names, as the bot says them back: the report asks for the culprit's
+# account or number there ("di grup wa" → "Lewat WhatsApp: …").
+APPS: Mapping[str, str] = {
+    **dict.fromkeys(("whatsapp", "wa", "whatsap", "wasap", "watsap"), "WhatsApp"),
+    **dict.fromkeys(("facebook", "fb"), "Facebook"),
+    **dict.fromkeys(("instagram", "ig"), "Instagram"),
+    **dict.fromkeys(("tokopedia", "tokped"), "Tokopedia"),
+    **{"telegram": "Telegram", "tiktok": "TikTok", "shopee": "Shopee", "lazada": "Lazada"},
+    **{"michat": "MiChat", "twitter": "Twitter/X", "sms": "SMS", "email": "email"},
+}
 # Words of a crime done online or by phone: it asks "through what" (the app, the culprit's
 # account, number or bank account) instead of an address.
-ONLINE_WORDS = frozenset(
-    "online onlen olshop daring internet medsos sosmed facebook fb instagram ig whatsapp wa "
-    "telegram tiktok shopee tokopedia lazada marketplace website situs web link aplikasi apk "
-    "email transfer tf rekening pinjol sms ditelpon ditelepon nelpon diretas dihack hacked "
+ONLINE_WORDS = frozenset(APPS) | frozenset(
+    "online onlen olshop daring internet medsos sosmed marketplace website situs web link "
+    "aplikasi apk transfer tf rekening pinjol ditelpon ditelepon nelpon diretas dihack hacked "
     "app".split()
 )
 # A text made only of these says there is nothing more ("udah itu aja pak", "that's all"): no
@@ -104,14 +113,27 @@ def _place_said(data: Mapping[str, Any]) -> PlaceSaid | None:
     return place_said(data.get("what", ""))
 
 
+def _apps_said(data: Mapping[str, Any]) -> str:
+    """The apps what happened names, in its order ("ketemu di fb, lalu chat lewat wa" →
+    "Facebook, WhatsApp"); "" for none."""
+    names = (APPS[word] for word in words(data.get("what", "")) if word in APPS)
+    return ", ".join(dict.fromkeys(names))
+
+
 def _where(context: Context, data: Mapping[str, Any]) -> str:
-    """The answer to "where", with the place that what happened named unless it repeats it;
-    "Sudah cukup" (/lewati) keeps that place alone."""
+    """The answer to "where", with the place or the apps that what happened named unless it
+    repeats them; "Sudah cukup" (/lewati) keeps those alone."""
     text = "" if context.command == SKIP else context.text
-    place = _place_said(data)
-    if place is None or place.name in text.lower():
+    place, apps = _place_said(data), _apps_said(data)
+    if place is not None:
+        said, repeated = place.phrase, place.name in text.lower()
+    elif apps:
+        said, repeated = apps, not APPS.keys().isdisjoint(words(text))
+    else:
         return text
-    return f"{place.phrase}, {text}" if text else place.phrase
+    if repeated:
+        return text
+    return f"{said}, {text}" if text else said
 
 
 def _time_said(data: Mapping[str, Any]) -> TimeSaid | None:
@@ -188,7 +210,9 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
         prompt = context.t("report.ask_hour", day=day)
     elif step == "where" and (place := _place_said(data)):
         prompt = context.t("report.ask_where_exactly", place=_said_back(place.phrase))
-    elif step == "where" and ONLINE_WORDS.intersection(words(data.get("what", ""))):
+    elif step == "where" and (apps := _apps_said(data)):
+        prompt = context.t("report.ask_where_online_named", apps=apps)
+    elif step == "where" and not ONLINE_WORDS.isdisjoint(words(data.get("what", ""))):
         prompt = context.t("report.ask_where_online")
     else:
         prompt = context.t(_PROMPTS[step])
@@ -220,7 +244,7 @@ def _step_buttons(context: Context, step: str, data: Mapping[str, Any]) -> tuple
             Button(context.t("button.accept"), "/ya"),
             Button(context.t("button.decline"), "/tidak"),
         )
-    if step == "where" and _place_said(data) is not None:
+    if step == "where" and (_place_said(data) is not None or _apps_said(data)):
         return (Button(context.t("button.enough"), SKIP),)
     return ()
 

@@ -49,7 +49,7 @@ def test_a_classified_report_already_says_what_happened(
     "what",
     [
         "saya ditipu jual beli online, uang sudah transfer 2 juta",
-        "akun FB saya diretas, orang minta pulsa ke teman2",
+        "akun saya diretas, orang minta pulsa ke teman2",
         "I was scammed on an app",
     ],
 )
@@ -62,6 +62,39 @@ def test_a_crime_done_online_asks_through_what_instead_of_where(
     assert step(outcome)[1] == "where"
     answered = crime_report.handle(make_context("shopee, rek BCA 123456", state=outcome.state))
     assert step(answered)[2]["where"] == "shopee, rek BCA 123456"
+
+
+@pytest.mark.parametrize(
+    ("what", "apps"),
+    [
+        ("ada yg nyebarin foto pribadi saya di grup wa", "WhatsApp"),
+        ("akun FB saya diretas, orang minta pulsa ke teman2", "Facebook"),
+        ("kenalan di ig terus chat lewat WA, lalu diperas", "Instagram, WhatsApp"),
+        ("dapet sms menang undian, udah transfer 1 juta", "SMS"),
+    ],
+)
+def test_a_crime_done_on_an_app_it_names_asks_only_for_the_culprits_account(
+    make_context: MakeContext, content: Content, what: str, apps: str
+) -> None:
+    outcome = crime_report.handle(make_context(what, intent="crime_report", confidence=0.9))
+
+    assert text_of(outcome) == content.texts.get("id", "report.ask_where_online_named", apps=apps)
+    assert [b.payload for b in outcome.replies[0].buttons] == ["/lewati"]
+    enough = crime_report.handle(make_context("/lewati", command="/lewati", state=outcome.state))
+    assert step(enough)[2]["where"] == apps
+    account = crime_report.handle(make_context("nomornya 0812 3456 7890", state=outcome.state))
+    assert step(account)[2]["where"] == f"{apps}, nomornya 0812 3456 7890"
+
+
+def test_an_account_that_names_the_app_again_is_kept_as_written(
+    make_context: MakeContext,
+) -> None:
+    what = "ada yg nyebarin foto pribadi saya di grup wa"
+    outcome = crime_report.handle(make_context(what, intent="crime_report", confidence=0.9))
+
+    answered = crime_report.handle(make_context("grup wa alumni, admin 0812", state=outcome.state))
+
+    assert step(answered)[2]["where"] == "grup wa alumni, admin 0812"
 
 
 def test_what_step_needs_words(make_context: MakeContext, content: Content) -> None:
