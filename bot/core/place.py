@@ -50,6 +50,11 @@ _LEAD = phrase_alternatives(_LEADS)
 _KIND = phrase_alternatives(_PLACES)
 _PLACE = re.compile(rf"(?<!\w)(?:{_LEAD})\s+(?:(?:the|a|my|our)\s+)?(?P<kind>{_KIND})\.?(?!\w)")
 _NEXT_WORD = re.compile(r"\s+([\w/-]+(?:\.(?=\s|$))?)")
+# How long or how often, which ends a place: "di depan rumah saya 3 hari gak dipindah".
+_COUNT = re.compile(
+    r"\s+\d+\s*(?:hari|hr|minggu|mgg|bulan|bln|tahun|thn|jam|menit|mnt|kali|x|days?|weeks?|"
+    r"months?|years?|hours?|minutes?|times)(?!\w)"
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ def place_said(text: str) -> PlaceSaid | None:
     for _ in range(_MORE_WORDS):
         word = _NEXT_WORD.match(lowered, end)
         if word is None or word.group(1).rstrip(".") in _ENDS or word.start(1) == time:
+            break
+        if _COUNT.match(lowered, end):
             break
         end = word.end()
         if word.group(1).endswith(".") and len(word.group(1)) > _ABBREVIATION + 1:

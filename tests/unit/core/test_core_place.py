@@ -57,6 +57,12 @@ from bot.core.place import PlaceSaid, place_said
         ("anak sy kena bully di sekolah sampe luka, mau lapor", "di sekolah", "sekolah"),
         ("ada yg mabuk di pos ronda mau lapor bisa?", "di pos ronda", "pos ronda"),
         ("drugs sold at the park every night", "at the park", "park"),
+        (
+            "ada mobil parkir di depan rumah saya 3 hari gak dipindah",
+            "di depan rumah saya",
+            "rumah saya",
+        ),
+        ("dibegal di jalan raya km 30 2x bulan ini", "di jalan raya km 30", "jalan raya km 30"),
     ],
 )
 def test_the_first_place_named_from_its_lead(text: str, phrase: str, name: str) -> None:
