@@ -38,8 +38,8 @@ APPS: Mapping[str, str] = {
 # account, number or bank account) instead of an address.
 ONLINE_WORDS = frozenset(APPS) | frozenset(
     "online onlen olshop daring internet medsos sosmed marketplace website situs web link "
-    "aplikasi apk transfer tf rekening pinjol ditelpon ditelepon nelpon diretas dihack hacked "
-    "app".split()
+    "aplikasi apk transfer tf rekening akun saldo otp mbanking pinjol ditelpon ditelepon nelpon "
+    "diretas dihack hacked app account".split()
 )
 # A text made only of these says there is nothing more ("udah itu aja pak", "that's all"): no
 # detail to add to what happened.

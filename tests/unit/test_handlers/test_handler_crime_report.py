@@ -51,6 +51,7 @@ def test_a_classified_report_already_says_what_happened(
         "saya ditipu jual beli online, uang sudah transfer 2 juta",
         "akun saya diretas, orang minta pulsa ke teman2",
         "I was scammed on an app",
+        "akun bank saya dibobol orang, saldo 10 juta hilang semua",
     ],
 )
 def test_a_crime_done_online_asks_through_what_instead_of_where(
