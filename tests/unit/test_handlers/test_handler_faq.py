@@ -113,7 +113,7 @@ def test_a_part_the_topic_has_no_short_answer_for_gets_the_whole_answer(
     ("text", "intent", "expected"),
     [
         ("jam brp pelayanan sim dibuka hari sabtu", "faq_sim", "Sabtu pagi"),
-        ("skck buka jam berapa", "faq_skck", "Senin–Jumat"),
+        ("skck buka jam berapa", "faq_skck", "skck.polri.go.id"),
         ("bikin surat kehilangan hari minggu bisa?", "faq_surat_kehilangan", "24 jam"),
         ("samsat buka jam brp", "faq_stnk_bpkb", "SIGNAL"),
         ("ambil sim yg ditilang di kejaksaan jam berapa", "faq_tilang", "jam kerja"),
