@@ -51,6 +51,16 @@ def test_a_question_about_one_part_gets_the_short_answer_to_it(
     ]
 
 
+def test_a_fine_asked_about_is_the_cost(make_context: MakeContext, content: Content) -> None:
+    context = make_context(
+        "what's the fine for not wearing a helmet", language="en", intent="faq_tilang"
+    )
+
+    [reply] = faq.handle(context).replies
+
+    assert reply.text.startswith(content.faq["tilang"].aspects["cost"]["en"].strip())
+
+
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
     [
