@@ -54,6 +54,7 @@ async def test_an_earlier_days_crime_or_a_repair_starts_a_report(
         "adik saya belum pulang dari 2 hari lalu",
         "anak sy ga pulang2 dari kemarin",  # a doubled word, as chats write it
         "adik sy ga ada kabar dari semalam",
+        "gimana cara melaporkan anak yang kabur dari rumah udah 3 hari",
         "my daughter hasn't come home since last night",
         "suami saya memukul saya semalam",
         "rumah saya dirampok tadi pagi",  # today: not an earlier day
