@@ -120,17 +120,11 @@ def load_emergency_keywords(data_dir: Path, intents: IntentTable) -> EmergencyKe
     intent = str(raw.get("intent"))
     if intent not in intents.specs or not intents.specs[intent].urgent:
         raise ContentError(f"{path}: intent must be an urgent intent of data/intents.yml")
-    words = {
-        name: _words(path, raw, name)
-        for name in ("keywords", "now_words", "help_words", "lasting_words", "over_words")
-    }
+    lists = ("now", "help", "lasting", "over", "accident", "harm", "tended", "case")
     return EmergencyKeywords(
-        words["keywords"],
+        _words(path, raw, "keywords"),
         intents.specs[intent],
-        now_words=words["now_words"],
-        help_words=words["help_words"],
-        lasting_words=words["lasting_words"],
-        over_words=words["over_words"],
+        **{f"{name}_words": _words(path, raw, f"{name}_words") for name in lists},
     )
 
 

@@ -58,6 +58,9 @@ MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ})
 # Where a calm reading of danger said of now (a safety-net word and one of now) would send it:
 # a report to make, a question back. Danger now instead (Pipeline._danger_instead).
 DANGER_READ_CALMLY = frozenset({REPORT, CLARIFY})
+# Where a calm reading of people hurt in an accident would send it: a report, a question (to an
+# officer or answered), feedback, a question back. Danger now instead (Pipeline._danger_instead).
+HARM_READ_CALMLY = frozenset({REPORT, FAQ, "escalate", "feedback", CLARIFY})
 
 
 class Classifier:
@@ -126,6 +129,10 @@ class Classifier:
         """Whether a text holds a danger-now word of the safety net said of now, naming no
         earlier day and not saying it is over (EmergencyKeywords.danger_present)."""
         return self.safety_net is not None and self.safety_net.danger_present(found.text)
+
+    def names_harm_present(self, found: Classification) -> bool:
+        """Whether a text tells of people hurt in an accident, now (the safety net's words)."""
+        return self.safety_net is not None and self.safety_net.harm_present(found.text)
 
     def mends_public_works(self, found: Classification) -> bool:
         """Whether an urgent reading asks to mend public works ("tolong lampu jalan
@@ -255,7 +262,8 @@ class Pipeline:
                 name = REPORT
             elif self._danger_instead(name, classification):
                 # "ada yg lempar molotov ke rumah warga, pelakunya masih di ujung gang", read as
-                # a report to make
+                # a report to make; "ada kecelakaan beruntun di tol, banyak korban", read as the
+                # question which numbers to call
                 name, overruled = EMERGENCY_DIALOG, True
             elif (instead := self._missing_person(name, classification)) is not None:
                 # "anak sy blm pulang dari kemarin", read as a status question: danger now;
@@ -320,11 +328,12 @@ class Pipeline:
 
     def _danger_instead(self, handler: str, found: Classification | None) -> bool:
         """Whether a report read calmly, or unsurely (DANGER_READ_CALMLY), names danger now
-        (`Classifier.names_danger_present`)."""
-        return (
-            found is not None
-            and handler in DANGER_READ_CALMLY
-            and self.classifier.names_danger_present(found)
+        (`Classifier.names_danger_present`), or a calm reading (HARM_READ_CALMLY) tells of people
+        hurt in an accident (`Classifier.names_harm_present`)."""
+        if found is None:
+            return False
+        return (handler in DANGER_READ_CALMLY and self.classifier.names_danger_present(found)) or (
+            handler in HARM_READ_CALMLY and self.classifier.names_harm_present(found)
         )
 
     def _missing_person(

@@ -2,7 +2,8 @@
 message still make it an emergency (110/112 at once, an urgent ticket); anything else waits.
 Inside a dialog, words of "now" confirm the NLU's urgent answer (`says_now`); a crime of an
 earlier day is no danger now unless it lasts (`in_the_past`); a danger word said of the present
-moment is danger now, however calmly the NLU reads it (`danger_present`)."""
+moment is danger now, however calmly the NLU reads it (`danger_present`), and so are people hurt
+in an accident (`harm_present`)."""
 
 from __future__ import annotations
 
@@ -27,12 +28,20 @@ class EmergencyKeywords:
         help_words: Iterable[str],
         lasting_words: Iterable[str],
         over_words: Iterable[str],
+        accident_words: Iterable[str],
+        harm_words: Iterable[str],
+        tended_words: Iterable[str],
+        case_words: Iterable[str],
     ) -> None:
         self._pattern = _whole_words(phrases)
         self._now = _whole_words(now_words)
         self._help = _whole_words(help_words)
         self._lasting = _whole_words(lasting_words)
         self._over = _whole_words(over_words)
+        self._accident = _whole_words(accident_words)
+        self._harm = _whole_words(harm_words)
+        self._tended = _whole_words(tended_words)
+        self._case = _whole_words(case_words)
         self.emergency = emergency
 
     def match(self, text: str) -> Classification | None:
@@ -68,6 +77,19 @@ class EmergencyKeywords:
             _holds(self._pattern, text)
             and _holds(self._now, text)
             and not _holds(self._over, text)
+            and not _names_an_earlier_day(text)
+        )
+
+    def harm_present(self, text: str) -> bool:
+        """Whether the text tells of people hurt in an accident, now: a word of an accident and
+        one of harm ("ada kecelakaan beruntun di tol, banyak korban"), naming no earlier day, no
+        care already given ("korbannya sudah dibawa ke rs") and no case put or paperwork asked
+        about ("kalau ada kecelakaan dan korban luka, telpon mana?")."""
+        return (
+            _holds(self._accident, text)
+            and _holds(self._harm, text)
+            and not _holds(self._tended, text)
+            and not _holds(self._case, text)
             and not _names_an_earlier_day(text)
         )
 
