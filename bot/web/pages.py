@@ -63,6 +63,7 @@ ASPECT_NAMES = {
     "duration": "lama waktu",
     "proxy": "diwakilkan",
     "village_letters": "surat dari kelurahan",
+    "accident_letter": "surat keterangan kecelakaan",
 }
 
 

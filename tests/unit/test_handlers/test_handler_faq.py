@@ -94,6 +94,19 @@ def test_a_letter_the_village_office_issues_is_sent_there_before_the_loss_letter
     assert "kelurahan atau desa" in reply.text
 
 
+def test_an_accident_letter_is_sent_to_the_traffic_unit_not_the_spkt(
+    make_context: MakeContext, content: Content
+) -> None:
+    # The NLU reads "surat keterangan kecelakaan" as the loss report letter.
+    text = "ada tabrakan tadi pagi, mau minta surat keterangan kecelakaan buat asuransi"
+
+    [reply] = faq.handle(make_context(text, intent="faq_surat_kehilangan")).replies
+
+    accident_letter = content.faq["surat_kehilangan"].aspects["accident_letter"]["id"].strip()
+    assert reply.text.startswith(f"{accident_letter}\n\n")
+    assert "Laka Lantas" in reply.text
+
+
 def test_a_question_about_two_parts_gets_both_in_the_topics_order(
     make_context: MakeContext, content: Content
 ) -> None:
