@@ -17,7 +17,7 @@ from bot.core.types import (
     Outcome,
     Reply,
 )
-from bot.core.when import TimeSaid, time_said
+from bot.core.when import TimeSaid, only_time, time_said
 from bot.core.words import words
 from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_add_to, yes_no
 
@@ -62,17 +62,18 @@ def handle(context: Context) -> Outcome:
         data["what"] = text
         return _ask(context, "where", data)
     if step == "where":
+        if only_time(text):  # "sekitar jam 2 pagi": when, not where
+            _set_when(data, text)
         where = _where(context, data)
         if where:
             data["where"] = where
         elif "latitude" not in data:
-            return _ask(context, "where", data, "report.need_text")
+            return _ask(context, "where", data, None if "when" in data else "report.need_text")
         return _ask_when(context, data)
     if step == "when":
         if not text:
             return _ask(context, "when", data, "report.need_text")
-        day = _day_said(data)
-        data["when"] = f"{day}, {text}" if day and day not in text.lower() else text
+        _set_when(data, text)
         return _ask(context, _after_when(context), data)
     if step == "photo":
         if _photos(context) and not text:
@@ -122,8 +123,8 @@ def _apps_said(data: Mapping[str, Any]) -> str:
 
 def _where(context: Context, data: Mapping[str, Any]) -> str:
     """The answer to "where", with the place or the apps that what happened named unless it
-    repeats them; "Sudah cukup" (/lewati) keeps those alone."""
-    text = "" if context.command == SKIP else context.text
+    repeats them; "Sudah cukup" (/lewati), or a time alone, keeps those alone."""
+    text = "" if context.command == SKIP or only_time(context.text) else context.text
     place, apps = _place_said(data), _apps_said(data)
     if place is not None:
         said, repeated = place.phrase, place.name in text.lower()
@@ -147,9 +148,18 @@ def _day_said(data: Mapping[str, Any]) -> str | None:
     return said.phrase if said is not None and not said.exact else None
 
 
+def _set_when(data: dict[str, Any], text: str) -> None:
+    """The answer to "when", after the day said so far unless it repeats it."""
+    day = _day_said(data)
+    data["when"] = f"{day}, {text}" if day and day not in text.lower() else text
+
+
 def _ask_when(context: Context, data: dict[str, Any]) -> Outcome:
     """What happened and where may already say when: to the hour ("tadi malam jam 11") needs
-    no question, a day alone ("kemarin sore") only asks the hour."""
+    no question, a day alone ("kemarin sore") only asks the hour; a time given for "where"
+    is the answer."""
+    if "when" in data:
+        return _ask(context, _after_when(context), data)
     said = _time_said(data)
     if said is not None and said.exact:
         data["when"] = said.phrase

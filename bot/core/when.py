@@ -35,8 +35,9 @@ _AGO_ID = _any("yang lalu", "yg lalu", "lalu", "tadi", "kemarin")
 _ABOUT = _any("sekitar", "sktr", "skitar", "kira2", "kira-kira", "kurang lebih", "kurleb", "around")
 
 _EXACT = _any(
-    # an hour: "jam 11", "pukul 23.15 wib", "sekitar jam 9 malam", "11.30", "11pm", "at 9"
-    rf"(?:{_ABOUT}{_SPACE})?(?:jam|jm|pukul|pkl)\s*\d{{1,2}}(?:[.:]\d{{2}})?"
+    # an hour: "jam 11", "jam 4an", "pukul 23.15 wib", "sekitar jam 9 malam", "11.30", "11pm",
+    # "at 9"
+    rf"(?:{_ABOUT}{_SPACE})?(?:jam|jm|pukul|pkl)\s*\d{{1,2}}(?:[.:]\d{{2}}|an)?"
     rf"(?:{_SPACE}(?:{_PART_ID}|wib|wita|wit))?",
     r"\d{1,2}[.:]\d{2}(?:\s*(?:wib|wita|wit|am|pm))?",
     r"\d{1,2}\s*(?:am|pm)",
@@ -68,6 +69,11 @@ _SINCE = (
     rf"(?:dari|sejak|udah|udh|sudah|sdh|selama|for){_SPACE}(?:{_NUMBER}|beberapa|a few)"
     rf"{_SPACE}(?:hari|hr|minggu|mgg|bulan|bln|days|weeks|months)"
 )
+# Words beside a time that add nothing to it ("kira2 jam 9 pak").
+_FILLER = frozenset(
+    "kira kira2 kurang lebih an pak bu mas mbak kak min sih ya deh kayaknya kyknya mungkin "
+    "about approximately roughly maybe".split()
+)
 _TIME = re.compile(
     rf"(?<![\w.:/-])(?:(?P<exact>{_EXACT})|(?P<since>{_SINCE})|(?P<earlier>{_EARLIER})|{_TODAY})"
     r"(?![\w:/-]|[.]\d)"
@@ -78,6 +84,14 @@ def time_start(text: str, start: int = 0) -> int | None:
     """Where the first time words from `start` of a lowercase text begin; None for none."""
     match = _TIME.search(text, start)
     return match.start() if match else None
+
+
+def only_time(text: str) -> bool:
+    """Whether a text says when and nothing more ("sekitar jam 2 pagi", "tadi malam pak")."""
+    lowered = text.lower()
+    if _TIME.search(lowered) is None:
+        return False
+    return set(re.findall(r"\w+", _TIME.sub(" ", lowered))) <= _FILLER
 
 
 def time_said(text: str) -> TimeSaid | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.when import TimeSaid, time_said
+from bot.core.when import TimeSaid, only_time, time_said
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,20 @@ def test_a_day_alone_is_not_exact(text: str, phrase: str, earlier: bool) -> None
 )
 def test_no_time_words_is_none(text: str) -> None:
     assert time_said(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [
+        ("sekitar jam 2 pagi", True),
+        ("tadi malam pak", True),
+        ("kira2 jam 5an", True),
+        ("Kemarin sore.", True),
+        ("di parkiran jam 2", False),  # a place too
+        ("parkiran pasar", False),
+        ("jam tangan saya", False),
+        ("", False),
+    ],
+)
+def test_a_text_that_says_only_when(text: str, only: bool) -> None:
+    assert only_time(text) is only

@@ -279,6 +279,35 @@ def test_a_time_said_with_the_place_is_not_asked(make_context: MakeContext) -> N
     )  # fmt: skip
 
 
+def test_a_time_given_for_where_is_when_and_the_place_said_is_kept(
+    make_context: MakeContext,
+) -> None:
+    state = DialogState(
+        "crime_report", "where", {"what": "motor saya dicuri semalam di parkiran kos"}
+    )
+
+    outcome = crime_report.handle(make_context("sekitar jam 2 pagi", state=state))
+
+    _, name, data = step(outcome)
+    assert name == "photo"
+    assert (data["where"], data["when"]) == ("di parkiran kos", "semalam, sekitar jam 2 pagi")
+
+
+def test_a_time_given_for_where_with_no_place_asks_where_again_and_not_when(
+    make_context: MakeContext, content: Content
+) -> None:
+    state = DialogState("crime_report", "where", {"what": "hp saya dicuri"})
+
+    again = crime_report.handle(make_context("tadi pagi jam 7an", state=state))
+
+    assert text_of(again) == content.texts.get("id", "report.ask_where")
+    _, name, data = step(again)
+    assert (name, data["when"]) == ("where", "tadi pagi jam 7an")
+    answered = crime_report.handle(make_context("pasar minggu", state=again.state))
+    assert step(answered)[1] == "photo"
+    assert step(answered)[2]["where"] == "pasar minggu"
+
+
 def test_a_day_already_said_asks_only_the_hour(make_context: MakeContext, content: Content) -> None:
     state = DialogState("crime_report", "where", {"what": "rumah kemalingan kemarin sore"})
 
