@@ -62,9 +62,11 @@ def handle(context: Context) -> Outcome:
         data["what"] = text
         return _ask(context, "where", data)
     if step == "where":
-        if only_time(text):  # "sekitar jam 2 pagi": when, not where
-            _set_when(data, text)
-        where = _where(context, data)
+        answer = "" if context.command == SKIP else text
+        if only_time(answer):  # "sekitar jam 2 pagi": when, not where
+            _set_when(data, answer)
+            answer = ""
+        where = _where(answer, data)
         if where:
             data["where"] = where
         elif "latitude" not in data:
@@ -121,10 +123,9 @@ def _apps_said(data: Mapping[str, Any]) -> str:
     return ", ".join(dict.fromkeys(names))
 
 
-def _where(context: Context, data: Mapping[str, Any]) -> str:
+def _where(text: str, data: Mapping[str, Any]) -> str:
     """The answer to "where", with the place or the apps that what happened named unless it
-    repeats them; "Sudah cukup" (/lewati), or a time alone, keeps those alone."""
-    text = "" if context.command == SKIP or only_time(context.text) else context.text
+    repeats them; no answer ("Sudah cukup", or a time alone) keeps those alone."""
     place, apps = _place_said(data), _apps_said(data)
     if place is not None:
         said, repeated = place.phrase, place.name in text.lower()
