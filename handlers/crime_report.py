@@ -62,11 +62,11 @@ def handle(context: Context) -> Outcome:
         data["what"] = text
         return _ask(context, "where", data)
     if step == "where":
-        answer = "" if context.command == SKIP else text
-        if only_time(answer):  # "sekitar jam 2 pagi": when, not where
-            _set_when(data, answer)
-            answer = ""
-        where = _where(answer, data)
+        given = "" if context.command == SKIP else text
+        if only_time(given):  # "sekitar jam 2 pagi": when, not where
+            _set_when(data, given)
+            given = ""
+        where = _where(given, data)
         if where:
             data["where"] = where
         elif "latitude" not in data:
