@@ -261,6 +261,12 @@ async def report_theft(chat: Chat) -> str:
     return sent.ticket_code
 
 
+def opens_an_urgent_report(decision: Decision) -> bool:
+    """Whether the decision opens an urgent crime-report ticket."""
+    ticket = decision.outcome.ticket
+    return ticket is not None and (ticket.category, ticket.urgent) == (Category.CRIME_REPORT, True)
+
+
 def only_text(decision: Decision) -> str:
     [reply] = decision.outcome.replies
     return reply.text

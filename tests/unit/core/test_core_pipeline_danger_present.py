@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.content import Content
-from bot.core.types import Category
-from tests.unit.core.pipeline_fakes import Chat
+from tests.unit.core.pipeline_fakes import Chat, opens_an_urgent_report
 
 
 @pytest.mark.parametrize(
@@ -25,9 +24,7 @@ async def test_danger_said_of_now_read_as_a_report_is_an_emergency(
 
     decision = await chat.send(text)
 
-    ticket = decision.outcome.ticket
-    assert ticket is not None
-    assert (ticket.category, ticket.urgent) == (Category.CRIME_REPORT, True)
+    assert opens_an_urgent_report(decision)
     code = decision.ticket_code
     assert decision.outcome.replies[0].text == content.texts.get(
         chat.language, "emergency.now", code=code

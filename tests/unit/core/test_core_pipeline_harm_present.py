@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.content import Content
-from bot.core.types import Category
-from tests.unit.core.pipeline_fakes import Chat
+from tests.unit.core.pipeline_fakes import Chat, opens_an_urgent_report
 
 
 @pytest.mark.parametrize(
@@ -28,9 +27,7 @@ async def test_people_hurt_in_an_accident_read_calmly_is_an_emergency(
 
     decision = await chat.send(text)
 
-    ticket = decision.outcome.ticket
-    assert ticket is not None
-    assert (ticket.category, ticket.urgent) == (Category.CRIME_REPORT, True)
+    assert opens_an_urgent_report(decision)
     assert decision.outcome.replies[0].text == content.texts.get(
         chat.language, "emergency.now", code=decision.ticket_code
     )
@@ -65,5 +62,5 @@ async def test_an_accident_with_no_one_hurt_now_is_read_as_the_nlu_reads_it(
 
     decision = await chat.send(text)
 
-    assert decision.outcome.ticket is None or not decision.outcome.ticket.urgent
+    assert not opens_an_urgent_report(decision)
     assert not decision.outcome.needs_review

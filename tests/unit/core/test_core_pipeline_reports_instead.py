@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.content import Content
-from bot.core.types import Category
-from tests.unit.core.pipeline_fakes import Chat, DownNlu, only_text
+from tests.unit.core.pipeline_fakes import Chat, DownNlu, only_text, opens_an_urgent_report
 
 
 @pytest.mark.parametrize(
@@ -68,9 +67,7 @@ async def test_now_help_lasting_danger_or_today_stay_emergencies(chat: Chat, tex
 
     decision = await chat.send(text)
 
-    ticket = decision.outcome.ticket
-    assert ticket is not None
-    assert (ticket.category, ticket.urgent) == (Category.CRIME_REPORT, True)
+    assert opens_an_urgent_report(decision)
     assert "110" in decision.outcome.replies[0].text
     assert not decision.outcome.needs_review
 
