@@ -16,6 +16,7 @@ from tests.unit.core.pipeline_fakes import Chat, opens_an_urgent_report
         ("ada kecelakaan beruntun di tol km 12 banyak korban", "faq_nomor_darurat", 0.9),
         ("ada pohon tumbang nimpa mobil di jalan raya, ada orang kejepit", "crime_report", 0.95),
         ("truk nabrak warung, ada yang tertimbun", "feedback", 0.7),
+        ("bapak saya korban tabrak lari, lukanya parah, pelakunya kabur", "feedback", 0.8),
         ("motor nabrak pejalan kaki di depan pasar, korbannya pingsan", "question_other", 0.6),
         ("there's been a crash on the bypass, a man is bleeding", "crime_report", 0.4),  # unsure
     ],
