@@ -14,6 +14,7 @@ import yaml
 
 from bot.core.types import Classification
 from bot.nlu.dataset import read_examples
+from bot.nlu.metrics import label_scores
 
 CATEGORIES = ("question", "crime_report", "feedback", "other")
 
@@ -72,13 +73,6 @@ def holdout_figures(predictions: Predictions) -> HoldoutFigures:
 
 
 def category_macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
-    """Macro-F1 over CATEGORIES of (gold, predicted) pairs."""
-    scores = []
-    for label in CATEGORIES:
-        tp = sum(g == p == label for g, p in pairs)
-        fp = sum(p == label != g for g, p in pairs)
-        fn = sum(g == label != p for g, p in pairs)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return sum(scores) / len(scores)
+    """Macro-F1 over CATEGORIES of (gold, predicted) pairs; a category never seen counts 0."""
+    scores = label_scores(pairs)
+    return sum(scores[c].f1 if c in scores else 0.0 for c in CATEGORIES) / len(CATEGORIES)
