@@ -88,10 +88,8 @@ def time_start(text: str, start: int = 0) -> int | None:
 
 def only_time(text: str) -> bool:
     """Whether a text says when and nothing more ("sekitar jam 2 pagi", "tadi malam pak")."""
-    lowered = text.lower()
-    if _TIME.search(lowered) is None:
-        return False
-    return set(re.findall(r"\w+", _TIME.sub(" ", lowered))) <= _FILLER
+    rest, times = _TIME.subn(" ", text.lower())
+    return times > 0 and set(re.findall(r"\w+", rest)) <= _FILLER
 
 
 def time_said(text: str) -> TimeSaid | None:
