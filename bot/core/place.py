@@ -13,6 +13,8 @@ _LEADS = (
     "di depan", "di dpn", "di belakang", "di samping", "di dekat", "di dalam", "di dlm", "di",
     "depan", "dpn", "dekat", "dkt", "samping", "belakang", "in front of", "outside", "near",
     "at", "in", "on", "from",
+    # Javanese
+    "neng ngarep", "nang ngarep", "ning ngarep", "neng", "nang", "ning", "ngarep",
 )  # fmt: skip
 _PLACES = (
     # Indonesian
@@ -25,6 +27,8 @@ _PLACES = (
     "angkot", "bus", "kereta", "krl", "hotel", "rs", "puskesmas", "klinik", "apotek", "bengkel",
     "sawah", "kebun", "gudang", "pabrik", "polsek", "polres", "pos", "gedung", "ruko",
     "bandara", "pelabuhan", "dermaga", "sungai", "makam", "kuburan", "cafe", "kafe", "restoran",
+    # Javanese
+    "omah", "omahku", "dalan", "balai desa",
     # English
     "street", "road", "st", "avenue", "market", "station", "stop", "parking", "park", "school",
     "mosque", "church", "shop", "store", "house", "home", "office", "bridge", "beach",
@@ -37,10 +41,11 @@ _ENDS = frozenset(
     "tadi td kemarin kemaren kmrn semalam smlm jam pukul pkl barusan pagi siang sore malam "
     "hari tanggal tgl waktu wktu pas saat ketika sekitar sktr tiap setiap yang yg dan terus "
     "trus lalu oleh sama pak bu min tolong tlg dari dr sejak sampai sampe ampe udah udh sudah "
-    "sdh masih lagi ada mau bisa kok gimana gmn "
+    "sdh masih lagi ada mau bisa kok gimana gmn tanpa tapi tp padahal karena krn soalnya "
     "mati rusak macet bahaya gelap sepi rame ramai dicuri dicopet dijambret dibegal dirampok "
     "dipukul dipukuli dibobol diperbaiki dibenerin ditambal ditindak last yesterday today this "
-    "around when while and by since until every each".split()
+    "around when while and by since until every each without but because wingi saiki bengi "
+    "esuk".split()
 )
 _MORE_WORDS = 4  # after the kind of place: "jalan raya bogor km 30", "rumah saya"
 _ABBREVIATION = 3  # a word this short may end in a dot: "no.", "jl.", "rt."

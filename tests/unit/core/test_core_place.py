@@ -40,6 +40,9 @@ from bot.core.place import PlaceSaid, place_said
         ("my phone was stolen at the villa in Canggu", "at the villa in canggu", "villa in canggu"),
         ("I was mugged in front of my house", "in front of my house", "house"),
         ("dicopet di pasar 10 menit yang lalu", "di pasar", "pasar"),
+        # Javanese
+        ("lur, motorku ilang neng parkiran pasar", "neng parkiran pasar", "parkiran pasar"),
+        ("motorku dicolong wong nang ngarep omah wingi", "nang ngarep omah", "omah"),
         # what it is like, or what was done there, ends it
         (
             "lampu merah di perempatan pasar mati dari pagi",
@@ -57,6 +60,8 @@ from bot.core.place import PlaceSaid, place_said
         ("anak sy kena bully di sekolah sampe luka, mau lapor", "di sekolah", "sekolah"),
         ("ada yg mabuk di pos ronda mau lapor bisa?", "di pos ronda", "pos ronda"),
         ("drugs sold at the park every night", "at the park", "park"),
+        ("motor ditarik leasing di jalan tanpa surat", "di jalan", "jalan"),
+        ("robbed at the station but nobody helped", "at the station", "station"),
         (
             "ada mobil parkir di depan rumah saya 3 hari gak dipindah",
             "di depan rumah saya",
