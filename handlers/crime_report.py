@@ -39,7 +39,8 @@ APPS: Mapping[str, str] = {
 ONLINE_WORDS = frozenset(APPS) | frozenset(
     "online onlen olshop daring internet medsos sosmed marketplace website situs web link "
     "aplikasi apk transfer tf rekening akun saldo otp mbanking pinjol ditelpon ditelepon nelpon "
-    "diretas dihack hacked app account".split()
+    "diretas dihack hacked app account disebar disebarin disebarkan nyebarin diposting "
+    "diupload diviralkan".split()
 )
 # A text made only of these says there is nothing more ("udah itu aja pak", "that's all"): no
 # detail to add to what happened.
@@ -199,10 +200,11 @@ def _photos(context: Context) -> tuple[Media, ...]:
     return tuple(media for media in context.message.media if media.is_photo)
 
 
-# The citizen's words for themselves, and the bot's for the citizen.
-_YOURS: Mapping[str, str] = {
+# The bot's words for the citizen's own: "saya" is "Anda" to the bot, a Javanese "neng" "di".
+_SAID_BACK: Mapping[str, str] = {
     **dict.fromkeys(("saya", "sy", "aku", "gue", "gw", "gua", "kami"), "Anda"),
     **dict.fromkeys(("my", "our"), "your"),
+    **dict.fromkeys(("neng", "nang", "ning"), "di"),
 }
 _PROMPTS: Mapping[str, str] = {
     "what": "report.ask_what",
@@ -232,7 +234,7 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
 
 def _said_back(phrase: str) -> str:
     """A phrase of the citizen's as the bot says it back: "di rumah sy" → "di rumah Anda"."""
-    return " ".join(_YOURS.get(word, word) for word in phrase.split())
+    return " ".join(_SAID_BACK.get(word, word) for word in phrase.split())
 
 
 def _reply(context: Context, step: str, data: dict[str, Any], text: str) -> Outcome:

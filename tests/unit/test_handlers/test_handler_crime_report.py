@@ -52,6 +52,7 @@ def test_a_classified_report_already_says_what_happened(
         "akun saya diretas, orang minta pulsa ke teman2",
         "I was scammed on an app",
         "akun bank saya dibobol orang, saldo 10 juta hilang semua",
+        "ada video porno saya disebar mantan",
     ],
 )
 def test_a_crime_done_online_asks_through_what_instead_of_where(
@@ -124,6 +125,7 @@ def test_what_step_moves_to_where(make_context: MakeContext) -> None:
     [
         ("ada yg jualan miras oplosan di kampung sy", "id", "di kampung Anda"),
         ("someone stole the bike from our house", "en", "from your house"),
+        ("lur, motorku ilang neng parkiran pasar", "id", "di parkiran pasar"),
     ],
 )
 def test_a_place_is_said_back_as_the_citizens(
