@@ -21,7 +21,7 @@ def _any(*alternatives: str) -> str:
 
 
 _SPACE = r"\s+"
-_PART_ID = _any("pagi", "siang", "sore", "malam", "malem", "subuh", "dini hari")
+_PART_ID = _any("pagi", "pgi", "siang", "sore", "malam", "malem", "mlm", "subuh", "dini hari")
 _MONTH = _any(
     "januari", "jan", "februari", "pebruari", "feb", "maret", "mar", "april", "apr", "mei",
     "may", "juni", "june", "jun", "juli", "july", "jul", "agustus", "agus", "agu", "agt",
@@ -52,7 +52,7 @@ _TODAY = _any(
     rf"{_PART_ID}{_SPACE}(?:ini|tadi)", r"this\s+(?:morning|afternoon|evening)",
 )  # fmt: skip
 _EARLIER = _any(
-    rf"(?:tadi|td|tdi){_SPACE}(?:malam|malem)", rf"(?:malam|malem){_SPACE}tadi",
+    rf"(?:tadi|td|tdi){_SPACE}(?:malam|malem|mlm)", rf"(?:malam|malem|mlm){_SPACE}tadi",
     rf"(?:kemarin|kemaren|kmrn|kmarin|kmren|kemrin|yesterday)(?:{_SPACE}(?:{_PART_ID}|morning|afternoon|evening|night))?",
     "semalam", "semalem", "smlm", "smalam", "semlm", "last night",
     rf"{_NUMBER}{_SPACE}(?:hari|hr|minggu|mgg|bulan|bln){_SPACE}{_AGO_ID}",

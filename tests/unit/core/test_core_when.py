@@ -35,6 +35,7 @@ def test_a_time_to_the_hour_or_just_now_is_exact(text: str, phrase: str, earlier
     ("text", "phrase", "earlier"),
     [
         ("rumah saya kemalingan semalam", "semalam", True),
+        ("bro, motor gw kena begal td mlm di flyover", "td mlm", True),
         ("motor dicuri kmrn sore di parkiran", "kmrn sore", True),
         ("Tadi pagi dompet saya dicopet", "tadi pagi", False),
         ("hp dijambret hari ini di pasar", "hari ini", False),
