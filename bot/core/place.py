@@ -10,8 +10,10 @@ from bot.core.when import time_start
 from bot.core.words import phrase_alternatives
 
 _LEADS = (
-    "di depan", "di dpn", "di belakang", "di samping", "di dekat", "di dalam", "di dlm", "di",
-    "depan", "dpn", "dekat", "dkt", "samping", "belakang", "in front of", "outside", "near",
+    "di depan", "di dpn", "di belakang", "di samping", "di dekat", "di dalam", "di dlm",
+    "di seberang", "di sebelah", "di pinggir", "di ujung", "di sekitar", "di", "depan", "dpn",
+    "dekat", "dkt", "deket", "samping", "belakang", "seberang", "sebelah", "pinggir",
+    "in front of", "outside", "near",
     "at", "in", "on", "from",
     # Javanese
     "neng ngarep", "nang ngarep", "ning ngarep", "neng", "nang", "ning", "ngarep",
@@ -27,6 +29,7 @@ _PLACES = (
     "angkot", "bus", "kereta", "krl", "hotel", "rs", "puskesmas", "klinik", "apotek", "bengkel",
     "sawah", "kebun", "gudang", "pabrik", "polsek", "polres", "pos", "gedung", "ruko",
     "bandara", "pelabuhan", "dermaga", "sungai", "makam", "kuburan", "cafe", "kafe", "restoran",
+    "flyover", "underpass", "tikungan", "lampu merah", "rel", "trotoar",
     # Javanese
     "omah", "omahku", "dalan", "balai desa",
     # English

@@ -40,6 +40,8 @@ from bot.core.place import PlaceSaid, place_said
         ("my phone was stolen at the villa in Canggu", "at the villa in canggu", "villa in canggu"),
         ("I was mugged in front of my house", "in front of my house", "house"),
         ("dicopet di pasar 10 menit yang lalu", "di pasar", "pasar"),
+        ("dijambret di pinggir jalan raya", "di pinggir jalan raya", "jalan raya"),
+        ("bro, motor gw kena begal td mlm di flyover", "di flyover", "flyover"),
         # Javanese
         ("lur, motorku ilang neng parkiran pasar", "neng parkiran pasar", "parkiran pasar"),
         ("motorku dicolong wong nang ngarep omah wingi", "nang ngarep omah", "omah"),
