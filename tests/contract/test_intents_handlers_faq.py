@@ -91,6 +91,13 @@ def test_message_catalogues_have_the_same_keys_in_every_language() -> None:
     assert keys(texts["id"]) == keys(texts["en"])
 
 
+def test_no_line_of_a_text_ends_in_a_space() -> None:
+    """A space at a line's end in a YAML block is part of the text the citizen is sent."""
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            assert line == line.rstrip(), f"{path.relative_to(ROOT)}:{number}"
+
+
 # Texts shown as buttons: WhatsApp cuts a reply button's title at 20 characters.
 BUTTON_TEXTS = {
     "clarify": ("question", "report", "feedback"),
