@@ -20,9 +20,11 @@ from bot.core.types import (
 )
 
 YES_WORDS = frozenset(
-    "/ya ya iya iyaa y yes yup yep ok oke okay okey benar betul boleh mau setuju kirim /kirim "
-    "send sure".split()
+    "/ya ya iya iyaa y yes yup yep ok oke okay okey benar betul boleh mau setuju sure".split()
 )
+# Yes to sending a report: its button ("Kirim laporan") typed. Asked anything else, "kirim" is
+# no answer ("send" to "anonymous?" is not "yes, keep me anonymous").
+SEND_WORDS = YES_WORDS | {"kirim", "/kirim", "send"}
 NO_WORDS = frozenset(
     "/tidak tidak tdk gak ga gk nggak enggak engga ngga no nope jangan ndak tak".split()
 )
@@ -62,12 +64,12 @@ def command_argument(context: Context) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def yes_no(text: str) -> bool | None:
-    """True for yes, False for no, None when the answer is neither."""
+def yes_no(text: str, yes: frozenset[str] = YES_WORDS) -> bool | None:
+    """True for yes (a word of `yes` first), False for no, None when the answer is neither."""
     words = text.strip().lower().rstrip(".!").split()
     if not words:
         return None
-    if words[0] in YES_WORDS:
+    if words[0] in yes:
         return True
     if words[0] in NO_WORDS:
         return False

@@ -19,7 +19,15 @@ from bot.core.types import (
 )
 from bot.core.when import TimeSaid, only_time, time_said
 from bot.core.words import words
-from handlers.common import add_to_ticket, menu_buttons, summarize, ticket_to_add_to, yes_no
+from handlers.common import (
+    SEND_WORDS,
+    YES_WORDS,
+    add_to_ticket,
+    menu_buttons,
+    summarize,
+    ticket_to_add_to,
+    yes_no,
+)
 
 DIALOG = "crime_report"
 DETAIL_WORDS = 3  # a text this long at a choice is more about what happened
@@ -83,7 +91,7 @@ def handle(context: Context) -> Outcome:
             return _reply(context, "photo", data, context.t("report.photo_received"))
         notice = "report.added" if _more_details(context, data) else None
         return _ask(context, "anonymous", data, notice)
-    answer = yes_no(text)
+    answer = yes_no(text, SEND_WORDS if step == "confirm" else YES_WORDS)
     if answer is None:
         notice = "report.added" if _more_details(context, data) else "report.need_choice"
         return _ask(context, step, data, notice)

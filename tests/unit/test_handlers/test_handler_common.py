@@ -1,11 +1,18 @@
 import pytest
 
-from handlers.common import SUMMARY_LIMIT, summarize, yes_no
+from handlers.common import SEND_WORDS, SUMMARY_LIMIT, summarize, yes_no
 
 
-@pytest.mark.parametrize("text", ["/ya", "ya", "Iya!", "yes please", "OK.", "/kirim", "boleh"])
+@pytest.mark.parametrize("text", ["/ya", "ya", "Iya!", "yes please", "OK.", "boleh"])
 def test_yes(text: str) -> None:
     assert yes_no(text) is True
+    assert yes_no(text, SEND_WORDS) is True
+
+
+@pytest.mark.parametrize("text", ["/kirim", "kirim", "send"])
+def test_send_is_yes_only_to_sending(text: str) -> None:
+    assert yes_no(text, SEND_WORDS) is True
+    assert yes_no(text) is None
 
 
 @pytest.mark.parametrize("text", ["/tidak", "tidak", "gak usah", "No.", "jangan"])

@@ -437,7 +437,9 @@ def test_the_summary_has_no_photo_line_where_photos_cannot_be_sent(
     assert "Foto" not in summary
 
 
-@pytest.mark.parametrize("text", ["terserah", "udah itu aja pak", "that's all, nothing else"])
+@pytest.mark.parametrize(
+    "text", ["terserah", "udah itu aja pak", "that's all, nothing else", "send"]
+)
 def test_anonymous_step_needs_a_choice(
     make_context: MakeContext, content: Content, text: str
 ) -> None:
