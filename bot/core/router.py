@@ -71,6 +71,9 @@ SALUTATIONS = frozenset(
     "hello permisi punten".split()
 ) | {"pak pol", "pak polisi", "bu pol"}
 
+# Words that only colour a message said around a command word: "eh gak jadi deh", "lapor dong".
+PARTICLES = frozenset("eh deh dong sih ya yah aja aj lah kok nih tuh ah".split())
+
 # Words of a message that only acknowledges an answer ("ok", "siap pak"): the NLU takes it for
 # thanks, which "Sama-sama" would answer.
 ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iya".split())
@@ -85,15 +88,16 @@ def parse_command(text: str) -> str | None:
         return "/status"
     if stripped.startswith("/"):
         return stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()
-    return COMMAND_WORDS.get(_without_salutations(stripped))
+    return COMMAND_WORDS.get(_bare(stripped))
 
 
-def _without_salutations(text: str) -> str:
-    """The words of a text without the calls for attention around them ("pak", "min")."""
+def _bare(text: str) -> str:
+    """The words of a text without the calls for attention ("pak", "min") and the particles
+    ("eh", "deh", "aja") around them."""
     said = words(text)
-    while said and _single_letters(said[0]) in _SALUTATIONS:
+    while said and _single_letters(said[0]) in _AROUND:
         said.pop(0)
-    while said and _single_letters(said[-1]) in _SALUTATIONS:
+    while said and _single_letters(said[-1]) in _AROUND:
         said.pop()
     return " ".join(said)
 
@@ -119,6 +123,7 @@ def _single_letters(word: str) -> str:
 _SALUTATIONS = frozenset(
     " ".join(_single_letters(word) for word in phrase.split()) for phrase in SALUTATIONS
 )
+_AROUND = _SALUTATIONS | PARTICLES
 
 
 @dataclass(frozen=True)
