@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.handling import Context
 from bot.core.missing import is_missing_person
 from bot.core.safety import EMERGENCY_DIALOG
+from bot.core.self_harm import of_oneself
 from bot.core.types import Category, DialogState, Outcome, Reply, TicketUpdate
 from handlers.common import new_ticket
 
@@ -18,7 +19,10 @@ def handle(context: Context) -> Outcome:
         return _follow_up(context)
     ticket = new_ticket(context, Category.CRIME_REPORT, {"what": context.text}, urgent=True)
     data: dict[str, object] = {"code": context.ticket_code, "count": 0}
-    if is_missing_person(context.text):
+    if of_oneself(context.text):
+        data["self_harm"] = True  # the follow-ups are the citizen's own words, not an address
+        text = context.t("emergency.self_harm", code=context.ticket_code)
+    elif is_missing_person(context.text):
         data["missing"] = True  # the follow-ups describe the person, not the citizen's danger
         text = context.t("emergency.missing", code=context.ticket_code)
         if context.accepts_media:
@@ -38,5 +42,9 @@ def _follow_up(context: Context) -> Outcome:
         code=code, note=context.text, location=context.message.location, media=context.message.media
     )
     state = DialogState(DIALOG, "follow_up", data) if count < MAX_FOLLOW_UPS else None
-    key = "emergency.missing_followup" if data.get("missing") else "emergency.followup"
+    key = "emergency.followup"
+    if data.get("missing"):
+        key = "emergency.missing_followup"
+    elif data.get("self_harm"):
+        key = "emergency.self_harm_followup"
     return Outcome(replies=(Reply(context.t(key, code=code)),), ticket_update=update, state=state)

@@ -28,6 +28,7 @@ from bot.core.router import (
     parse_command,
 )
 from bot.core.safety import EMERGENCY_DIALOG, EmergencyKeywords
+from bot.core.self_harm import tells_of_self_harm
 from bot.core.tickets import new_ticket_code, ticket_priority
 from bot.core.types import (
     Category,
@@ -232,7 +233,7 @@ class Pipeline:
             if handoff and not cancel and outcome.state is None:
                 # …but after /status, /help… the officer keeps the conversation.
                 outcome = replace(outcome, state=turn.state)
-        elif turn.state is not None:
+        elif turn.state is not None and not self._self_harm_breaks_in(turn, command):
             dialog = turn.state.dialog
             if message.text.strip() and command is None:
                 # The dialog takes the text as its answer (never waiting for the NLU); the NLU
@@ -251,15 +252,27 @@ class Pipeline:
             outcome = Outcome(reroute=True)
         if outcome.reroute:
             name = "fallback"
+            self_harm = command is None and tells_of_self_harm(message.text)
             if message.text.strip() and command is None:
-                classification = seen or await self.classifier.classify(message.text)
-                spec = self.classifier.intents.spec(classification.intent)
-                name = handler_for_classification(classification, spec.handler, self.rules)
+                if self_harm:  # needs no reading: does not wait for an NLU out of reach
+                    classification = seen or await self.classifier.classify_if_reachable(
+                        message.text
+                    )
+                else:
+                    classification = seen or await self.classifier.classify(message.text)
+                if classification is not None:
+                    spec = self.classifier.intents.spec(classification.intent)
+                    name = handler_for_classification(classification, spec.handler, self.rules)
             ticket = context.recent_ticket
-            overruled = classification is not None and self._report_instead(classification, ticket)
             read = classification  # as the handler sees it
-            if overruled:
-                name = REPORT
+            overruled = False
+            if self_harm:
+                # "capek hidup, pengen mati aja", read as a question, "saya mau bunuh diri", as
+                # a report to make: danger now
+                overruled = classification is not None and name != EMERGENCY_DIALOG
+                name = EMERGENCY_DIALOG
+            elif classification is not None and self._report_instead(classification, ticket):
+                name, overruled = REPORT, True
             elif self._danger_instead(name, classification):
                 # "ada yg lempar molotov ke rumah warga, pelakunya masih di ujung gang", read as
                 # a report to make; "ada kecelakaan beruntun di tol, banyak korban", read as the
@@ -299,6 +312,16 @@ class Pipeline:
             ticket_priority=_priority(outcome, self.priorities),
             language_changed=language != message.citizen.language,
             state_changed=outcome.state != turn.state,
+        )
+
+    def _self_harm_breaks_in(self, turn: Turn, command: str | None) -> bool:
+        """Whether a dialog's answer tells of self-harm: it breaks off the dialog as danger now
+        does, unless the dialog holds a ticket (TICKET_DIALOGS) the officers already see."""
+        assert turn.state is not None
+        return (
+            turn.state.dialog not in TICKET_DIALOGS
+            and command is None
+            and tells_of_self_harm(turn.message.text)
         )
 
     def _report_instead(self, found: Classification, ticket: TicketSummary | None) -> bool:
