@@ -14,14 +14,13 @@ SELF_HARM = frozenset(
     "lelah hidup|gak kuat hidup|ga kuat hidup|nggak kuat hidup|tidak kuat hidup|"
     "gak mau hidup|ga mau hidup|tidak mau hidup|tidak ingin hidup|mengakhiri hidup|"
     "akhiri hidup|menyakiti diri|nyakitin diri|melukai diri|sayat tangan|nyayat tangan|"
-    "kill myself|end my life|want to die|wanna die|suicide|suicidal|self harm|hurt myself".split(
-        "|"
-    )
+    "kill myself|end my life|want to die|wanna die|suicide|suicidal|self harm|hurt myself|"
+    "better off dead|no reason to live|dont want to live|don t want to live".split("|")
 )
 # Someone else a text may tell of: "teman saya mau bunuh diri" is their danger, not the
 # citizen's own.
 OTHERS = PEOPLE | frozenset("orang seseorang someone somebody dia he she".split())
-_LONGEST = 3  # words in the longest phrase above
+_LONGEST = max(len(phrase.split()) for phrase in SELF_HARM)
 
 
 def tells_of_self_harm(text: str) -> bool:

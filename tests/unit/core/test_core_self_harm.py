@@ -10,6 +10,7 @@ from bot.core.self_harm import of_oneself, tells_of_self_harm
         "aku capek hidup, pengen mati aja",
         "udh ga kuat hidup lagi pak",
         "I want to kill myself",
+        "I don't want to live anymore",
         "thinking about self-harm again",
     ],
 )
