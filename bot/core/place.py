@@ -45,6 +45,7 @@ _ENDS = frozenset(
     "hari tanggal tgl waktu wktu pas saat ketika sekitar sktr tiap setiap yang yg dan terus "
     "trus lalu oleh sama pak bu min tolong tlg dari dr sejak sampai sampe ampe udah udh sudah "
     "sdh masih lagi ada mau bisa kok gimana gmn tanpa tapi tp padahal karena krn soalnya "
+    "minta jual jualan pake pakai bawa nyuruh "
     "mati rusak macet bahaya gelap sepi rame ramai dicuri dicopet dijambret dibegal dirampok "
     "dipukul dipukuli dibobol diperbaiki dibenerin ditambal ditindak last yesterday today this "
     "around when while and by since until every each without but because wingi saiki bengi "

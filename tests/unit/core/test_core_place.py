@@ -63,6 +63,7 @@ from bot.core.place import PlaceSaid, place_said
         ("ada yg mabuk di pos ronda mau lapor bisa?", "di pos ronda", "pos ronda"),
         ("drugs sold at the park every night", "at the park", "park"),
         ("motor ditarik leasing di jalan tanpa surat", "di jalan", "jalan"),
+        ("parkir liar di depan rs minta 10rb, itu pungli kan", "di depan rs", "rs"),
         ("robbed at the station but nobody helped", "at the station", "station"),
         (
             "ada mobil parkir di depan rumah saya 3 hari gak dipindah",
