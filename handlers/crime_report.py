@@ -113,7 +113,9 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
     if classification is not None:
         data.update(intent=classification.intent, confidence=classification.confidence)
     if context.command is not None or not context.text:
-        return _ask(context, "what", data)
+        # A location or photo alone (handlers/fallback.py) starts a report with it.
+        notice = "report.attachment_received" if "latitude" in data or "photos" in data else None
+        return _ask(context, "what", data, notice)
     data["what"] = context.text
     urgent = classification is not None and classification.urgent
     # Read as an emergency, but of an earlier day (Pipeline._report_instead): 110/112 first.
@@ -235,6 +237,8 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
         prompt = context.t("report.ask_where_online_named", apps=apps)
     elif step == "where" and not ONLINE_WORDS.isdisjoint(words(data.get("what", ""))):
         prompt = context.t("report.ask_where_online")
+    elif step == "where" and "latitude" in data:
+        prompt = context.t("report.ask_where_shared")
     else:
         prompt = context.t(_PROMPTS[step])
     return _reply(context, step, data, f"{context.t(notice)}\n{prompt}" if notice else prompt)
@@ -265,7 +269,9 @@ def _step_buttons(context: Context, step: str, data: Mapping[str, Any]) -> tuple
             Button(context.t("button.accept"), "/ya"),
             Button(context.t("button.decline"), "/tidak"),
         )
-    if step == "where" and (_place_said(data) is not None or _apps_said(data)):
+    if step == "where" and (
+        _place_said(data) is not None or _apps_said(data) or "latitude" in data
+    ):
         return (Button(context.t("button.enough"), SKIP),)
     return ()
 

@@ -230,13 +230,35 @@ async def test_a_photo_or_location_without_words_joins_the_report(
     assert only_text(by_photo) == added(content, "report", code)
 
 
-async def test_a_photo_with_no_ticket_lately_gets_the_fallback(
+async def test_a_photo_with_no_ticket_lately_starts_a_report_with_it(
     chat: Chat, content: Content
 ) -> None:
+    texts = content.texts
     decision = await chat.send(media=(Media("photo", "file-1"),))
 
     assert decision.outcome.ticket_update is None
-    assert content.texts.get("id", "fallback.text") in only_text(decision)
+    assert only_text(decision) == (
+        f"{texts.get('id', 'report.attachment_received')}\n{texts.get('id', 'report.ask_what')}"
+    )
+    assert chat.state is not None
+    assert chat.state.data == {"photos": [{"kind": "photo", "ref": "file-1"}]}
+
+
+async def test_a_location_with_no_ticket_lately_starts_a_report_at_it(
+    chat: Chat, content: Content
+) -> None:
+    texts = content.texts
+    place = Location(-6.2, 106.8)
+    await chat.send(location=place)
+
+    asked = await chat.send("ada orang mabuk bikin onar")
+
+    assert only_text(asked) == texts.get("id", "report.ask_where_shared")
+    assert payloads(asked) == ["/lewati"]
+    enough = await chat.send("/lewati")
+    assert enough.outcome.replies[0].text.startswith(texts.get("id", "report.ask_when"))
+    assert chat.state is not None
+    assert (chat.state.data["latitude"], chat.state.data["longitude"]) == (-6.2, 106.8)
 
 
 async def test_an_empty_message_after_a_report_gets_the_fallback(
