@@ -219,6 +219,19 @@ async def test_danger_said_of_now_is_an_emergency_whatever_the_model_reads(
     assert ticket["urgent"] is True
 
 
+async def test_thoughts_of_suicide_get_someone_to_talk_to_whatever_the_model_reads(
+    server: Server,
+) -> None:
+    # The model of ea6a287fc6c3 reads the first as a report to make, the second unsurely.
+    for text in ("saya mau bunuh diri", "aku capek hidup, pengen mati aja"):
+        [reply] = await say(server, new_session(), text)
+        assert reply["text"].startswith("Terima kasih sudah mau bercerita. Anda tidak sendiri")
+        assert "healing119.id" in reply["text"]
+        code = find_ticket_code(reply["text"])
+        [ticket] = [t for t in tickets(server) if t["code"] == code]
+        assert ticket["urgent"] is True
+
+
 async def test_the_missing_person_procedure_asked_is_answered_whatever_the_model_reads(
     server: Server,
 ) -> None:
