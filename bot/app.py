@@ -184,11 +184,12 @@ async def open_nlu(
 
 
 async def serving_model(settings: Settings, versions: SqlModelVersions) -> Path | None:
-    """The active model version's file; the first start adopts the current data's model."""
+    """The active model version's file; the first start, or one after the active model's file
+    is gone, adopts the current data's model."""
     retraining = Retraining(settings, versions)
-    active = await versions.active()
+    active = await retraining.usable_active()
     if active is None and (existing := await retraining.version_for_current_data()):
-        await versions.activate(existing.id, "serve", "the first model")
+        await retraining.adopt_if_none_usable(existing)
         active = existing
     elif active is None and (await retraining.current_model()).is_file():
         version = await retraining.begin("serve")

@@ -67,16 +67,40 @@ class Retraining:
         except BaseException as error:
             await asyncio.shield(self.versions.fail_training(version.id, _reason(error)))
             raise
-        if await self.versions.active() is None:
-            await self.versions.activate(version.id, version.created_by, "the first model")
+        await self.adopt_if_none_usable(version)
         return await self._get(version.id)
 
     async def train(self, by: str) -> ModelVersion:
         """A version for the current data: the existing one when the data is unchanged."""
         existing = await self.version_for_current_data()
-        if existing is not None:
-            return existing if existing.metrics else await self.evaluate(existing.id)
-        return await self.run(await self.begin(by))
+        if existing is None:
+            return await self.run(await self.begin(by))
+        if existing.metrics is None:
+            existing = await self.evaluate(existing.id)
+        await self.adopt_if_none_usable(existing)
+        return await self._get(existing.id)
+
+    async def usable_active(self) -> ModelVersion | None:
+        """The active version, unless its model file is gone (deleted by hand, or a models
+        folder that was not kept)."""
+        active = await self.versions.active()
+        if (
+            active is None
+            or not active.model_file
+            or not (self.models / active.model_file).is_file()
+        ):
+            return None
+        return active
+
+    async def adopt_if_none_usable(self, version: ModelVersion) -> None:
+        """Activate a ready version when no active one can serve: the first model, or one
+        whose file is gone."""
+        active = await self.versions.active()
+        if active is None:
+            await self.versions.activate(version.id, version.created_by, "the first model")
+        elif active.id != version.id and await self.usable_active() is None:
+            reason = f"the model file of version {active.id} is gone"
+            await self.versions.activate(version.id, version.created_by, reason)
 
     async def version_for_current_data(self) -> ModelVersion | None:
         current = await self.current_model()
@@ -114,7 +138,7 @@ class Retraining:
         """The version against the active model on the same held-out examples; an active
         model evaluated on other examples (the data changed) is evaluated again first."""
         version = await self._evaluated(version_id)
-        active = await self.versions.active()
+        active = await self.usable_active()  # one whose file is gone is no baseline
         if active is not None and active.id != version.id:
             assert version.metrics is not None
             active = await self._evaluated(active.id)

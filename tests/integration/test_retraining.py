@@ -193,6 +193,20 @@ async def test_an_admin_rolls_back_from_the_dashboard(
     await _until(lambda: faq not in _sync_reply(server, ODD), within=240)  # the old behaviour
 
 
+async def test_an_active_model_whose_file_is_gone_gives_way(project: Project) -> None:
+    """Its file deleted by hand (or a models folder not kept), the active model blocks neither
+    training nor serving: the current data's model is adopted (it ran after the rollback)."""
+    [active] = [v for v in project.versions() if v["active"]]
+    assert active["version"] == 1
+    (project.folder / "models" / active["model"]).unlink()
+
+    project.polres("nlu", "train")
+
+    [adopted] = [v for v in project.versions() if v["active"]]
+    assert adopted["version"] == 2
+    assert adopted["activation_reason"] == "the model file of version 1 is gone"
+
+
 def _sync_reply(server: Server, text: str) -> str:
     """One web chat turn from a fresh session (run in a thread)."""
 
