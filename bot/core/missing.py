@@ -3,7 +3,9 @@ semalam", "my daughter is lost in the crowd")."""
 
 from __future__ import annotations
 
-from bot.core.words import phrases, undoubled_words, words
+import re
+
+from bot.core.words import phrase_alternatives, phrases, undoubled_words
 
 PEOPLE = frozenset(
     "anak anakku adik adikku adek adk kakak kakakku ibu ibuku mama mamah emak bapak bapakku ayah "
@@ -23,13 +25,15 @@ NOT_HOME = frozenset(
     "belum balik|blm balik|ga balik|gak balik|tidak kembali|belum kembali|kabur dari rumah|"
     "tidak ada kabar|gak ada kabar|ga ada kabar|hilang kontak|ilang kontak|"
     "tidak bisa dihubungi|gak bisa dihubungi|ga bisa dihubungi|come home|not back|wandered off|"
-    "cannot reach".split("|")
+    "cannot reach|dibawa orang asing|dibawa orang tak dikenal|dibawa orang tidak dikenal|"
+    "taken by a stranger".split("|")
 )
 # Said of things too: a person missing only in a text that names no thing.
 LOST = frozenset(
     "hilang|ilang|belum ketemu|blm ketemu|belum ditemukan|missing|lost|disappeared".split("|")
 )
-_LONGEST = 3  # words in the longest phrase above
+_LONGEST = max(len(phrase.split()) for phrase in NOT_HOME | LOST)
+_NOT_HOME = re.compile(rf"(?<!\w)(?:{phrase_alternatives(NOT_HOME)})(?!\w)")
 # The FAQ topic that answers how to report a missing person (data/faq/orang_hilang.yml).
 PROCEDURE_TOPIC = "orang_hilang"
 # Words that ask how, where, what or whether, or put a case: the procedure asked
@@ -53,8 +57,9 @@ def is_missing_person(text: str) -> bool:
 
 def asks_the_procedure(text: str) -> bool:
     """Whether the text asks (a question mark or a word of ASKING, maybe with -nya:
-    "caranya")."""
-    return "?" in text or _holds(words(text), ASKING)
+    "caranya"), in words other than those of not being home ("tidak bisa dihubungi")."""
+    told = _NOT_HOME.sub(" ", " ".join(undoubled_words(text)))
+    return "?" in text or _holds(told.split(), ASKING)
 
 
 def _names_a_person(said: list[str]) -> bool:

@@ -53,9 +53,10 @@ CARRY_OVER_DEPTH = 3
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
 # Where a calm reading of someone gone missing would send it (Pipeline._missing_person): a
-# report, a question about one's reports, a question back, an FAQ answer. Danger now instead,
-# unless the procedure (PROCEDURE_TOPIC) is asked in no words of now.
-MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ})
+# report, a question about one's reports, a question back, an FAQ answer, a question for an
+# officer, feedback. Danger now instead, unless the procedure (PROCEDURE_TOPIC) is asked in no
+# words of now.
+MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ, "escalate", "feedback"})
 # Where a calm reading of danger said of now (a safety-net word and one of now) would send it:
 # a report to make, a question back. Danger now instead (Pipeline._danger_instead).
 DANGER_READ_CALMLY = frozenset({REPORT, CLARIFY})
@@ -365,14 +366,14 @@ class Pipeline:
         """Where a calm reading (MISSING_READ_CALMLY) of someone gone missing goes instead,
         with the reading its handler sees: danger now (EMERGENCY_DIALOG), unless the procedure
         is asked in no words of now ("kalau anak hilang lapornya kemana?"). Read as the
-        procedure, that stays as read; read as another question (an FAQ topic, or unsure), it
-        gets the procedure's answer (PROCEDURE_TOPIC)."""
+        procedure, that stays as read; read as another question (an FAQ topic, an officer's, or
+        unsure) or as feedback, it gets the procedure's answer (PROCEDURE_TOPIC)."""
         if found is None or handler not in MISSING_READ_CALMLY or not is_missing_person(found.text):
             return None
         if asks_the_procedure(found.text) and not self.classifier.says_now(found):
             if found.faq_topic == PROCEDURE_TOPIC:
                 return None
-            if handler in (FAQ, CLARIFY):
+            if handler in (FAQ, CLARIFY, "escalate", "feedback"):
                 return FAQ, replace(found, faq_topic=PROCEDURE_TOPIC)
         return EMERGENCY_DIALOG, found
 

@@ -13,6 +13,7 @@ from bot.core.missing import asks_the_procedure, is_missing_person
         "my daughter is lost in the crowd",
         "anak sy ga pulang2 dari semalam",  # a doubled word
         "my son hasn't come home",
+        "anak saya ketinggalan di bus dan dibawa orang asing yang tidak saya kenal",
     ],
 )
 def test_a_person_gone_missing(text: str) -> None:
@@ -50,6 +51,8 @@ def test_not_come_home_and_unreachable_are_missing_too() -> None:
         ("what should I do if my son goes missing", True),
         ("anak saya hilang di pasar", False),
         ("adik sy ga pulang dari semalam", False),
+        ("anak saya tidak pulang, 6 jam tidak bisa dihubungi", False),  # "bisa" of not home
+        ("anak saya tidak bisa dihubungi, bisa lapor sekarang", True),
     ],
 )
 def test_the_procedure_asked(text: str, asks: bool) -> None:

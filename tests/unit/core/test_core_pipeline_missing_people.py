@@ -16,6 +16,12 @@ from tests.unit.core.pipeline_fakes import Chat, opens_an_urgent_report
         ("anak sy blm pulang dari kemarin, hp mati", "cek_status", 0.96),
         ("adik sy ga pulang dari semalam", "crime_report", 0.99),
         ("adik saya belum pulang sejak kemarin, hp nya ga aktif", "feedback", 0.3),  # unsure
+        (
+            "anak perempuan saya tidak pulang sejak bubaran sekolah, 6 jam tidak bisa dihubungi",
+            "feedback",
+            0.87,
+        ),
+        ("anak sy blm pulang, hpnya ga aktif, tolong dibantu", "question_other", 0.8),
         ("anak saya hilang di pasar", "faq_surat_kehilangan", 0.9),  # a letter for a thing lost
         ("anak saya hilang di pasar", "faq_orang_hilang", 0.8),  # the procedure, not asked
         ("tolong anak saya hilang, gimana ini", "faq_orang_hilang", 0.8),  # asked, but now
@@ -67,6 +73,8 @@ async def test_a_question_or_a_thing_lost_stays_as_read(
     [
         ("faq_prosedur_laporan", 0.9),  # how to make a police report
         ("faq_prosedur_laporan", 0.32),  # unsure: a question back
+        ("question_other", 0.8),  # an officer's question
+        ("feedback", 0.7),
     ],
 )
 async def test_the_procedure_asked_but_read_as_another_question_gets_its_answer(
