@@ -15,6 +15,10 @@ from tests.unit.core.pipeline_fakes import Chat, opens_an_urgent_report
         ("ada yg lempar molotov ke rumah warga, api udh gede, pelakunya masih di ujung gang", 0.98),
         ("begal lagi ngejar sy, sy di jalan raya dekat pom bensin", 0.9),
         ("there's a guy with a knife in the lobby right now", 0.3),  # unsure: a question back
+        # running amok
+        ("ada orang gila ngamuk bawa golok di pasar, orang-orang lari, satu sudah luka", 0.98),
+        # hiding from it
+        ("ada penembakan di dekat kantor kami, terdengar tembakan, kami berlindung di dalam", 0.7),
     ],
 )
 async def test_danger_said_of_now_read_as_a_report_is_an_emergency(
