@@ -200,6 +200,8 @@ class Pipeline:
     async def decide(self, turn: Turn) -> Decision:
         message = turn.message
         command = parse_command(message.text)
+        # Thoughts of self-harm: danger now, breaking off any dialog that holds no ticket yet.
+        self_harm = command is None and tells_of_self_harm(message.text)
         language = message.citizen.language
         if not message.text.lstrip().startswith("/"):  # typed, not a button's command
             language = detect_language(message.text) or language
@@ -234,7 +236,7 @@ class Pipeline:
             if handoff and not cancel and outcome.state is None:
                 # …but after /status, /help… the officer keeps the conversation.
                 outcome = replace(outcome, state=turn.state)
-        elif turn.state is not None and not self._self_harm_breaks_in(turn, command):
+        elif turn.state is not None and not (self_harm and turn.state.dialog not in TICKET_DIALOGS):
             dialog = turn.state.dialog
             if message.text.strip() and command is None:
                 # The dialog takes the text as its answer (never waiting for the NLU); the NLU
@@ -253,7 +255,6 @@ class Pipeline:
             outcome = Outcome(reroute=True)
         if outcome.reroute:
             name = "fallback"
-            self_harm = command is None and tells_of_self_harm(message.text)
             if message.text.strip() and command is None:
                 if self_harm:  # needs no reading: does not wait for an NLU out of reach
                     classification = seen or await self.classifier.classify_if_reachable(
@@ -313,16 +314,6 @@ class Pipeline:
             ticket_priority=_priority(outcome, self.priorities),
             language_changed=language != message.citizen.language,
             state_changed=outcome.state != turn.state,
-        )
-
-    def _self_harm_breaks_in(self, turn: Turn, command: str | None) -> bool:
-        """Whether a dialog's answer tells of self-harm: it breaks off the dialog as danger now
-        does, unless the dialog holds a ticket (TICKET_DIALOGS) the officers already see."""
-        assert turn.state is not None
-        return (
-            turn.state.dialog not in TICKET_DIALOGS
-            and command is None
-            and tells_of_self_harm(turn.message.text)
         )
 
     def _report_instead(self, found: Classification, ticket: TicketSummary | None) -> bool:
