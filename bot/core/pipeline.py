@@ -364,7 +364,7 @@ class Pipeline:
         if asks_the_procedure(found.text) and not self.classifier.says_now(found):
             if found.faq_topic == PROCEDURE_TOPIC:
                 return None
-            if handler in (FAQ, CLARIFY, "escalate", "feedback"):
+            if handler not in (REPORT, STATUS):  # read as another question, or feedback
                 return FAQ, replace(found, faq_topic=PROCEDURE_TOPIC)
         return EMERGENCY_DIALOG, found
 
