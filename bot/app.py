@@ -202,7 +202,7 @@ async def serving_model(settings: Settings, versions: SqlModelVersions) -> Path 
 @contextlib.asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     data = settings.path(settings.config.paths.data)
-    content = load_content(data, settings.config.languages.supported)
+    content = load_content(data, settings.config.languages.supported, settings.config.office)
     intents = load_intents(data)
     async with open_database(settings) as db:
         versions = SqlModelVersions(db)

@@ -147,6 +147,20 @@ class WhatsAppLimits:
 
 
 @dataclass(frozen=True)
+class Office:
+    """The Polres office as citizens find and reach it, told in the answers about the office and
+    its numbers (the `{office}` line of data/faq/); left empty, they point to its official
+    accounts."""
+
+    name: str = ""  # e.g. "Polres Contoh"
+    address: str = ""
+    map_url: str = ""  # a map link (https://…)
+    phone: str = ""
+    whatsapp: str = ""
+    website: str = ""  # the official website or social media account
+
+
+@dataclass(frozen=True)
 class Paths:
     rasa_project: Path = Path("rasa_project")
     models: Path = Path("rasa_project/models")
@@ -173,6 +187,7 @@ class FileConfig:
     review: Review = field(default_factory=Review)
     models: Models = field(default_factory=Models)
     broadcasts: Broadcasts = field(default_factory=Broadcasts)
+    office: Office = field(default_factory=Office)
     paths: Paths = field(default_factory=Paths)
 
 
@@ -235,6 +250,9 @@ def _check(config: FileConfig) -> None:
         raise ConfigError(f"config.yml: unknown key models.tolerance.{sorted(unknown)[0]}")
     if any(not 0.0 <= value <= 1.0 for value in config.models.tolerance.values()):
         raise ConfigError("config.yml: models.tolerance: expected numbers between 0 and 1")
+    map_url = config.office.map_url
+    if map_url and not re.fullmatch(r"https?://\S+", map_url):
+        raise ConfigError("config.yml: office.map_url: expected a link starting with https://")
     template = config.whatsapp.template
     missing = set(config.languages.supported) - set(template.languages)
     if missing:

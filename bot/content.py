@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.config_file import Office
 from bot.core.aspects import AspectWords
 from bot.core.content import FAQ_ACTIONS, Campaign, Content, FaqAnswer, IntentTable, Texts
 from bot.core.errors import ContentError
@@ -15,10 +17,16 @@ from bot.core.evacuation import EvacuationPoint
 from bot.core.safety import EmergencyKeywords
 from bot.core.types import Category, IntentSpec, Location
 
+# A line of an FAQ answer that tells the office's address and numbers (config.yml `office`).
+OFFICE_LINE = "{office}"
 
-def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
+
+def load_content(data_dir: Path, languages: Iterable[str], office: Office | None = None) -> Content:
     languages = tuple(languages)
-    texts = {lang: _flatten(_read(data_dir / "messages" / f"{lang}.yml")) for lang in languages}
+    texts = Texts(
+        {lang: _flatten(_read(data_dir / "messages" / f"{lang}.yml")) for lang in languages}
+    )
+    office_lines = functools.partial(_office_lines, office or Office(), texts)
     aspect_words = _aspect_words(data_dir)
     faq: dict[str, FaqAnswer] = {}
     for path in sorted((data_dir / "faq").glob("*.yml")):
@@ -31,7 +39,7 @@ def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
         if unknown:
             raise ContentError(f"{path}: unknown aspects {sorted(unknown)} (data/aspects.yml)")
         parts = {"title": raw.get("title"), "answer": raw.get("answer")}
-        parts |= {f"aspects.{aspect}": texts for aspect, texts in aspects.items()}
+        parts |= {f"aspects.{aspect}": variants for aspect, variants in aspects.items()}
         for part, variants in parts.items():
             missing = [lang for lang in languages if not (variants or {}).get(lang)]
             if missing:
@@ -39,14 +47,46 @@ def load_content(data_dir: Path, languages: Iterable[str]) -> Content:
         action = raw.get("action")
         if action is not None and action not in FAQ_ACTIONS:
             raise ContentError(f"{path}: action must be one of {', '.join(FAQ_ACTIONS)}")
-        faq[topic] = FaqAnswer(topic, raw["title"], raw["answer"], aspects, action)
+        answer = _with_office(raw["answer"], office_lines)
+        aspects = {name: _with_office(part, office_lines) for name, part in aspects.items()}
+        faq[topic] = FaqAnswer(topic, raw["title"], answer, aspects, action)
     return Content(
-        texts=Texts(texts),
+        texts=texts,
         faq=faq,
         evacuation_points=_evacuation_points(data_dir),
         campaigns=_campaigns(data_dir, languages),
         aspect_words=aspect_words,
     )
+
+
+def _office_lines(office: Office, texts: Texts, language: str) -> str:
+    """The office's name, address and numbers as configured, or where to find them."""
+    details = [
+        texts.get(language, f"office.{name}", value=value)
+        for name, value in (
+            ("address", office.address),
+            ("map_url", office.map_url),
+            ("phone", office.phone),
+            ("whatsapp", office.whatsapp),
+            ("website", office.website),
+        )
+        if value.strip()
+    ]
+    if not details:
+        return texts.get(language, "office.unknown")
+    heading = texts.get(language, "office.heading", name=office.name.strip() or "Polres")
+    return "\n".join([heading, *details])
+
+
+def _with_office(variants: Mapping[str, str], office_lines: Callable[[str], str]) -> dict[str, str]:
+    """An FAQ text by language, a line that is only `{office}` filled in."""
+    return {
+        language: "\n".join(
+            office_lines(language) if line.strip() == OFFICE_LINE else line
+            for line in str(text).split("\n")
+        )
+        for language, text in variants.items()
+    }
 
 
 def _aspect_words(data_dir: Path) -> AspectWords:

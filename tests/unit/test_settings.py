@@ -102,6 +102,7 @@ def test_an_unknown_top_level_key_is_named(load: Load) -> None:
         ("languages:\n  supported: [id, 2]\n", "languages.supported[1]"),
         ("paths:\n  data: ''\n", "paths.data"),
         ("nlu: 3\n", "nlu"),
+        ("office:\n  phone: 0271123456\n", "office.phone"),
     ],
 )
 def test_a_wrong_type_names_the_key(load: Load, config: str, key: str) -> None:
@@ -119,6 +120,7 @@ def test_a_wrong_type_names_the_key(load: Load, config: str, key: str) -> None:
         ("nlu:\n  classify_concurrency: 0\n", "nlu.classify_concurrency"),
         ("escalation:\n  priority:\n    urgent: 1\n", "escalation.priority"),
         ("languages:\n  default: fr\n", "languages.default"),
+        ("office:\n  map_url: Jl. Merdeka 1\n", "office.map_url"),
     ],
 )
 def test_a_bad_value_names_the_key(load: Load, config: str, key: str) -> None:
