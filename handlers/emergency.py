@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.found_body import tells_of_a_body_found
 from bot.core.handling import Context
 from bot.core.missing import is_missing_person
 from bot.core.safety import EMERGENCY_DIALOG
@@ -27,6 +28,8 @@ def handle(context: Context) -> Outcome:
         text = context.t("emergency.missing", code=context.ticket_code)
         if context.accepts_media:
             text = f"{text}\n{context.t('emergency.missing_photo')}"
+    elif tells_of_a_body_found(context.text):
+        text = context.t("emergency.body", code=context.ticket_code)
     else:
         text = context.t("emergency.now", code=context.ticket_code)
     state = DialogState(DIALOG, "follow_up", data)

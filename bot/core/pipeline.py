@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.aspects import carries_over
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
+from bot.core.found_body import tells_of_a_body_found
 from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, GREET, REPORT, STATUS, Context, Handler
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
@@ -200,8 +201,11 @@ class Pipeline:
     async def decide(self, turn: Turn) -> Decision:
         message = turn.message
         command = parse_command(message.text)
-        # Thoughts of self-harm: danger now, breaking off any dialog that holds no ticket yet.
-        self_harm = command is None and tells_of_self_harm(message.text)
+        # Thoughts of self-harm, a body found: danger now in words that need no reading,
+        # breaking off any dialog that holds no ticket yet.
+        urgent_told = command is None and (
+            tells_of_self_harm(message.text) or tells_of_a_body_found(message.text)
+        )
         language = message.citizen.language
         if not message.text.lstrip().startswith("/"):  # typed, not a button's command
             language = detect_language(message.text) or language
@@ -236,7 +240,9 @@ class Pipeline:
             if handoff and not cancel and outcome.state is None:
                 # …but after /status, /help… the officer keeps the conversation.
                 outcome = replace(outcome, state=turn.state)
-        elif turn.state is not None and not (self_harm and turn.state.dialog not in TICKET_DIALOGS):
+        elif turn.state is not None and not (
+            urgent_told and turn.state.dialog not in TICKET_DIALOGS
+        ):
             dialog = turn.state.dialog
             if message.text.strip() and command is None:
                 # The dialog takes the text as its answer (never waiting for the NLU); the NLU
@@ -256,7 +262,7 @@ class Pipeline:
         if outcome.reroute:
             name = "fallback"
             if message.text.strip() and command is None:
-                if self_harm:  # needs no reading: does not wait for an NLU out of reach
+                if urgent_told:  # needs no reading: does not wait for an NLU out of reach
                     classification = seen or await self.classifier.classify_if_reachable(
                         message.text
                     )
@@ -268,9 +274,9 @@ class Pipeline:
             ticket = context.recent_ticket
             read = classification  # as the handler sees it
             overruled = False
-            if self_harm:
-                # "capek hidup, pengen mati aja", read as a question, "saya mau bunuh diri", as
-                # a report to make: danger now
+            if urgent_told:
+                # "capek hidup, pengen mati aja", read as a question, "saya mau bunuh diri" or
+                # "ada mayat di kebun", as a report to make: danger now
                 overruled = classification is not None and name != EMERGENCY_DIALOG
                 name = EMERGENCY_DIALOG
             elif classification is not None and self._report_instead(classification, ticket):
