@@ -86,3 +86,24 @@ async def test_the_page_works_over_plain_http_from_a_lan_address(
     session = await page.evaluate("localStorage.getItem('polres-session')")
     assert re.fullmatch(r"[0-9a-f]{32}", session)
     await context.close()
+
+
+async def test_a_web_address_in_a_reply_is_a_link_and_the_citizens_text_stays_text(
+    page: Page,
+) -> None:
+    await expect(page.locator(".msg.bot").first).to_be_visible()
+    await page.get_by_label("Pesan").fill("/info skck")
+    await page.keyboard.press("Enter")
+    answer = page.locator(".msg.bot").last
+    await expect(answer).to_contain_text("skck.polri.go.id")
+
+    link = answer.locator("a", has_text=re.compile(r"^skck\.polri\.go\.id$")).first
+    await expect(link).to_have_attribute("href", "https://skck.polri.go.id")
+    await expect(link).to_have_attribute("target", "_blank")
+    await expect(link).to_have_attribute("rel", "noopener noreferrer")
+    assert "skck.polri.go.id" in await answer.inner_text()  # the text reads as before
+
+    await page.get_by_label("Pesan").fill("cek evil.example.com ya")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".msg.me").last).to_have_text("cek evil.example.com ya")
+    assert await page.locator(".msg.me a").count() == 0

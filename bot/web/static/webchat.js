@@ -29,13 +29,34 @@ function sessionId() {
   return id;
 }
 
+// A link in a reply ("https://maps.app.goo.gl/…", "skck.polri.go.id") opens in a new tab.
+const LINK = /https?:\/\/\S+|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:id|com|org|net)(?![\w-])(?:\/\S*)?/gi;
+const LINK_END = /[.,;:!?)"'»]+$/; // punctuation after a link, not part of it
+
 function bubble(kind, text) {
   const item = document.createElement("li");
   item.className = `msg ${kind}`;
-  item.textContent = text; // never innerHTML: replies may quote citizen text
+  // never innerHTML: replies may quote citizen text
+  if (kind === "bot") appendWithLinks(item, text);
+  else item.textContent = text;
   log.appendChild(item);
   log.scrollTop = log.scrollHeight;
   return item;
+}
+
+function appendWithLinks(item, text) {
+  let at = 0;
+  for (const match of text.matchAll(LINK)) {
+    const shown = match[0].replace(LINK_END, "");
+    const link = document.createElement("a");
+    link.href = /^https?:\/\//i.test(shown) ? shown : `https://${shown}`;
+    link.textContent = shown;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    item.append(text.slice(at, match.index), link);
+    at = match.index + shown.length;
+  }
+  item.append(text.slice(at));
 }
 
 function seen(id) {
