@@ -23,6 +23,7 @@ from handlers.common import (
     SEND_WORDS,
     YES_WORDS,
     add_to_ticket,
+    command_argument,
     menu_buttons,
     summarize,
     ticket_to_add_to,
@@ -32,6 +33,19 @@ from handlers.common import (
 DIALOG = "crime_report"
 DETAIL_WORDS = 3  # a text this long at a choice is more about what happened
 SKIP = "/lewati"  # no photo; at "where exactly", the place named is enough
+CHANGE = "/ubah"  # at the summary: change a part ("/ubah where"), or choose which
+# The parts of a report a citizen may change at the summary, and the words that name each.
+PART_WORDS: Mapping[str, str] = {
+    **dict.fromkeys(("what", "kejadian", "kejadiannya", "cerita", "kronologi"), "what"),
+    **dict.fromkeys(
+        ("where", "lokasi", "tempat", "alamat", "jalan", "jl", "place", "location", "address"),
+        "where",
+    ),
+    **dict.fromkeys(("when", "waktu", "jam", "tanggal", "hari", "time", "date"), "when"),
+    **dict.fromkeys(("anonymous", "identitas", "anonim", "identity"), "anonymous"),
+}
+# Words that say something in the summary is wrong ("tempatnya salah", "ralat jamnya").
+CHANGE_WORDS = frozenset("salah ralat ubah ganti koreksi keliru wrong change edit mistake".split())
 # Apps a crime done online names, as the bot says them back: the report asks for the culprit's
 # account or number there ("di grup wa" → "Lewat WhatsApp: …").
 APPS: Mapping[str, str] = {
@@ -65,14 +79,18 @@ def handle(context: Context) -> Outcome:
         return _start(context, data)
     step = context.state.step
     text = context.text
+    changing = bool(data.get("changing"))  # a part chosen at the summary: then the summary again
     if step == "what":
         if not text:
             return _ask(context, "what", data, "report.need_text")
         data["what"] = text
-        return _ask(context, "where", data)
+        return _changed(context, data) if changing else _ask(context, "where", data)
     if step == "where":
         given = "" if context.command == SKIP else text
-        if only_time(given):  # "sekitar jam 2 pagi": when, not where
+        if changing and (given or "latitude" in data):
+            data["where"] = given
+            return _changed(context, data)
+        if only_time(given) and not changing:  # "sekitar jam 2 pagi": when, not where
             _set_when(data, given)
             given = ""
         where = _where(given, data)
@@ -84,8 +102,18 @@ def handle(context: Context) -> Outcome:
     if step == "when":
         if not text:
             return _ask(context, "when", data, "report.need_text")
+        if changing:
+            data["when"] = text
+            return _changed(context, data)
         _set_when(data, text)
         return _ask(context, _after_when(context), data)
+    if step == "change":
+        named = _parts_named(command_argument(context) or text)
+        if len(named) != 1:
+            return _ask(context, "change", data, "report.need_part")
+        return _change(context, named.pop(), data)
+    if step == "confirm" and (part := _part_to_change(context)) is not None:
+        return _change(context, part, data) if part else _ask(context, "change", data)
     if step == "photo":
         if _photos(context) and not text:
             return _reply(context, "photo", data, context.t("report.photo_received"))
@@ -97,7 +125,7 @@ def handle(context: Context) -> Outcome:
         return _ask(context, step, data, notice)
     if step == "anonymous":
         data["anonymous"] = answer
-        return _ask(context, "confirm", data)
+        return _changed(context, data) if changing else _ask(context, "confirm", data)
     if not answer:
         return Outcome(replies=(Reply(context.t("cancel.done"), menu_buttons(context)),))
     return _submit(context, data)
@@ -120,6 +148,41 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
     urgent = classification is not None and classification.urgent
     # Read as an emergency, but of an earlier day (Pipeline._report_instead): 110/112 first.
     return _ask(context, "where", data, "emergency.if_danger" if urgent else None)
+
+
+def _parts_named(text: str) -> set[str]:
+    """The parts of the report a text names ("lokasi", "jamnya")."""
+    return {part for word in words(text) if (part := PART_WORDS.get(word.removesuffix("nya")))}
+
+
+def _part_to_change(context: Context) -> str | None:
+    """At the summary: the part to change (from the button, or typed with a word of change:
+    "eh tempatnya salah"), "" to ask which ("ada yang salah", "lokasi dan jamnya salah"), None
+    when the citizen asks no change ("kirim", a detail to add)."""
+    if context.command == CHANGE:
+        named = _parts_named(command_argument(context))
+        return named.pop() if len(named) == 1 else ""
+    said = {word.removesuffix("nya") for word in words(context.text)}
+    if context.command is not None or said.isdisjoint(CHANGE_WORDS):
+        return None
+    named = _parts_named(context.text)
+    if len(named) == 1:
+        return named.pop()
+    return "" if named or len(context.text.split()) <= DETAIL_WORDS else None
+
+
+def _change(context: Context, part: str, data: dict[str, Any]) -> Outcome:
+    """Ask for one part of the report again; the answer brings the summary back."""
+    data["changing"] = True
+    if part == "where":  # a new place: the location shared before may be wrong too
+        for key in ("where", "latitude", "longitude"):
+            data.pop(key, None)
+    return _ask(context, part, data)
+
+
+def _changed(context: Context, data: dict[str, Any]) -> Outcome:
+    data.pop("changing", None)
+    return _ask(context, "confirm", data, "report.changed")
 
 
 def _place_said(data: Mapping[str, Any]) -> PlaceSaid | None:
@@ -222,6 +285,7 @@ _PROMPTS: Mapping[str, str] = {
     "when": "report.ask_when",
     "photo": "report.ask_photo",
     "anonymous": "report.ask_anonymous",
+    "change": "report.ask_change",
 }
 
 
@@ -229,19 +293,28 @@ def _ask(context: Context, step: str, data: dict[str, Any], notice: str | None =
     """Ask for a step, after a notice (e.g. "please type it in words") when there is one."""
     if step == "confirm":
         prompt = context.t("report.confirm", **_summary_fields(context, data))
+    elif data.get("changing") or step == "change":
+        # asked plainly: what was said before may be wrong
+        online = step == "where" and _done_online(data)
+        prompt = context.t("report.ask_where_online" if online else _PROMPTS[step])
     elif step == "when" and (day := _day_said(data)):
         prompt = context.t("report.ask_hour", day=day)
     elif step == "where" and (place := _place_said(data)):
         prompt = context.t("report.ask_where_exactly", place=_said_back(place.phrase))
     elif step == "where" and (apps := _apps_said(data)):
         prompt = context.t("report.ask_where_online_named", apps=apps)
-    elif step == "where" and not ONLINE_WORDS.isdisjoint(words(data.get("what", ""))):
+    elif step == "where" and _done_online(data):
         prompt = context.t("report.ask_where_online")
     elif step == "where" and "latitude" in data:
         prompt = context.t("report.ask_where_shared")
     else:
         prompt = context.t(_PROMPTS[step])
     return _reply(context, step, data, f"{context.t(notice)}\n{prompt}" if notice else prompt)
+
+
+def _done_online(data: Mapping[str, Any]) -> bool:
+    """Whether what happened was done online or by phone (ONLINE_WORDS)."""
+    return not ONLINE_WORDS.isdisjoint(words(data.get("what", "")))
 
 
 def _said_back(phrase: str) -> str:
@@ -262,15 +335,23 @@ def _step_buttons(context: Context, step: str, data: Mapping[str, Any]) -> tuple
     if step == "confirm":
         return (
             Button(context.t("button.send"), "/kirim"),
+            Button(context.t("button.change"), CHANGE),
             Button(context.t("button.cancel"), "/batal"),
+        )
+    if step == "change":
+        return tuple(
+            Button(context.t(f"button.part_{part}"), f"{CHANGE} {part}")
+            for part in ("what", "where", "when", "anonymous")
         )
     if step == "anonymous":
         return (
             Button(context.t("button.accept"), "/ya"),
             Button(context.t("button.decline"), "/tidak"),
         )
-    if step == "where" and (
-        _place_said(data) is not None or _apps_said(data) or "latitude" in data
+    if (
+        step == "where"
+        and not data.get("changing")
+        and (_place_said(data) is not None or _apps_said(data) or "latitude" in data)
     ):
         return (Button(context.t("button.enough"), SKIP),)
     return ()

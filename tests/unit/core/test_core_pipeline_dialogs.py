@@ -88,7 +88,7 @@ async def test_a_crime_report_runs_the_whole_dialog(chat: Chat, content: Content
     assert "Parkiran Pasar Baru, Jl. Merdeka" in confirm
     assert "tadi malam jam 11" in confirm
     assert texts.get("id", "report.identity_anonymous") in confirm
-    assert payloads(anonymous) == ["/kirim", "/batal"]
+    assert payloads(anonymous) == ["/kirim", "/ubah", "/batal"]
     assert anonymous.outcome.ticket is None
 
     final = await chat.send("/kirim")

@@ -422,7 +422,7 @@ def test_anonymous_step_records_the_answer_and_asks_to_confirm(
         identity=content.texts.get("id", identity),
     )
     [reply] = outcome.replies
-    assert [b.payload for b in reply.buttons] == ["/kirim", "/batal"]
+    assert [b.payload for b in reply.buttons] == ["/kirim", "/ubah", "/batal"]
 
 
 def test_the_summary_has_no_photo_line_where_photos_cannot_be_sent(
