@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
+from bot.core.router import is_nudge
 from bot.core.tickets import find_ticket_code
 from bot.core.types import Outcome, Reply, TicketSummary
 from bot.core.wib import format_wib
-from handlers.common import action_button, officer_button
+from handlers.common import action_button, menu_buttons, officer_button
 
 LISTED = 5
 
 
 def handle(context: Context) -> Outcome:
     code = find_ticket_code(context.text)
+    waiting = next((ticket for ticket in context.tickets if ticket.waiting), None)
+    if code is None and waiting is not None and is_nudge(context.text):
+        return _still_waiting(context, waiting)
     if code is not None:
         ticket = next((t for t in context.tickets if t.code == code), None)
         text = _line(context, ticket) if ticket else context.t("status.not_found", code=code)
@@ -39,6 +43,14 @@ def latest(context: Context, ticket: TicketSummary) -> Outcome:
         "status.next_step_waiting" if ticket.waiting else "status.next_step", code=ticket.code
     )
     return Outcome(replies=(Reply(f"{_line(context, ticket)}\n{next_step}"),))
+
+
+def _still_waiting(context: Context, ticket: TicketSummary) -> Outcome:
+    """Asked after a reply ("kok ga dibales", "min??"): the newest waiting ticket, what comes
+    next, and the menu for anything else."""
+    next_step = context.t("status.next_step_waiting", code=ticket.code)
+    text = "\n".join((context.t("status.still_waiting"), _line(context, ticket), next_step))
+    return Outcome(replies=(Reply(text, menu_buttons(context)),))
 
 
 def _line(context: Context, ticket: TicketSummary) -> str:

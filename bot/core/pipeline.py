@@ -25,6 +25,7 @@ from bot.core.router import (
     COMMAND_HANDLERS,
     NluRules,
     handler_for_classification,
+    is_nudge,
     is_salutation,
     parse_command,
 )
@@ -206,6 +207,12 @@ class Pipeline:
         urgent_told = command is None and (
             tells_of_self_harm(message.text) or tells_of_a_body_found(message.text)
         )
+        # "min??", "kok ga dibales" while a ticket waits for an officer: asks after it.
+        nudge = (
+            command is None
+            and any(ticket.waiting for ticket in turn.tickets)
+            and is_nudge(message.text)
+        )
         language = message.citizen.language
         if not message.text.lstrip().startswith("/"):  # typed, not a button's command
             language = detect_language(message.text) or language
@@ -262,7 +269,7 @@ class Pipeline:
         if outcome.reroute:
             name = "fallback"
             if message.text.strip() and command is None:
-                if urgent_told:  # needs no reading: does not wait for an NLU out of reach
+                if urgent_told or nudge:  # need no reading: do not wait for an NLU out of reach
                     classification = seen or await self.classifier.classify_if_reachable(
                         message.text
                     )
@@ -291,6 +298,8 @@ class Pipeline:
                 # "kalo anak remaja kabur dari rumah, prosedur lapornya gmn?", read as how to
                 # make a police report: how to report a missing person
                 (name, read), overruled = instead, True
+            elif nudge and name != EMERGENCY_DIALOG:
+                name = STATUS  # the waiting ticket's status, not the menu or a question back
             context = replace(context, state=None, command=command, classification=read)
             if name == FOLLOW_UP:
                 # The ticket hides the questions before it; a question after it, the ticket,

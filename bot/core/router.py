@@ -79,6 +79,25 @@ PARTICLES = frozenset("eh deh dong sih ya yah aja aj lah kok nih tuh ah".split()
 ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iya".split())
 
 
+# A short message asking after a reply while a ticket waits ("kok ga dibales", "ada jawaban?",
+# "any update?"): a word of a reply and one of its not having come or being asked after…
+REPLY_WORDS = frozenset(
+    "bales balas jawab dibales dibalas dibalesin dibalasin dijawab direspon direspons ditanggapi "
+    "balesan balasan jawaban respon respons tanggapan reply replied answer answered response "
+    "responded update".split()
+)
+PENDING_WORDS = frozenset(
+    "kok belum blm ga gak nggak ngga tidak tdk kapan ada masih still no any why when yet".split()
+)
+NUDGE_WORDS = 10  # at most this many words
+# …or one of these alone, maybe with calls for attention and particles ("lama banget sih pak").
+IMPATIENCE = frozenset(
+    "lama|lama banget|lama bgt|lama bngt|lama amat|lama sekali|lama bener|masih lama|gimana|"
+    "gmn|jadi gimana|terus gimana|trus gmn|ada orang|ada orang gak|ada yang jaga|ada yg jaga|"
+    "masih nunggu|any news|anyone there|is anyone there|still waiting".split("|")
+)
+
+
 def parse_command(text: str) -> str | None:
     """'/lapor@PolresBot extra' → '/lapor'; 'batal' → '/batal', 'Tips?' → '/tips', 'pak, saya
     mau lapor' → '/lapor'; a ticket code alone ('PL-7K3M-Q9XD') → '/status' (the NLU takes it
@@ -105,6 +124,19 @@ def _bare(text: str) -> str:
 def is_salutation(text: str) -> bool:
     """'Pak', 'min??', 'halooo', 'pak pol': a whole message that only calls for attention."""
     return " ".join(_single_letters(word) for word in words(text)) in _SALUTATIONS
+
+
+def is_nudge(text: str) -> bool:
+    """'min??', 'kok ga dibales', 'gimana pak, ada jawaban?', 'lama banget sih', 'any update?':
+    a whole message that calls for attention or asks after a reply."""
+    if is_salutation(text) or _bare(text) in IMPATIENCE:
+        return True
+    said = words(text)
+    return (
+        len(said) <= NUDGE_WORDS
+        and not REPLY_WORDS.isdisjoint(said)
+        and not PENDING_WORDS.isdisjoint(said)
+    )
 
 
 def is_acknowledgement(text: str) -> bool:

@@ -7,6 +7,7 @@ from bot.core.router import (
     COMMAND_HANDLERS,
     NluRules,
     handler_for_classification,
+    is_nudge,
     parse_command,
 )
 from bot.core.types import Classification, Parse
@@ -126,3 +127,34 @@ def test_thresholds_come_from_the_rules(classify: Classify) -> None:
     assert handler_for_classification(classify("emergency", 0.85), "emergency", strict) == (
         "clarify"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min??",
+        "kok ga dibales",
+        "gimana pak, ada jawaban?",
+        "lama banget sih",
+        "udah ada balasan belum",
+        "pertanyaan saya dari tadi pagi kok belum dijawab ya pak",
+        "any update?",
+        "why no answer yet",
+    ],
+)
+def test_a_nudge_calls_for_attention_or_asks_after_a_reply(text: str) -> None:
+    assert is_nudge(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "berapa lama bikin skck",
+        "lama antri skck di polres",  # about the service, no reply asked after
+        "gimana cara bikin sim",
+        "saya mau lapor",
+        "sudah 3 bulan laporan saya tidak ada tanggapan dari penyidik, saya kecewa sekali pak",
+    ],
+)
+def test_other_messages_are_no_nudge(text: str) -> None:
+    assert not is_nudge(text)

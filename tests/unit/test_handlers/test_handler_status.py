@@ -1,6 +1,8 @@
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.core.content import Content
 from bot.core.handling import Context
 from bot.core.types import Category, TicketStatus, TicketSummary
@@ -96,3 +98,29 @@ def test_every_status_has_a_text(make_context: MakeContext) -> None:
         )
         assert f"status.{value.value}" not in text
         assert text.startswith("PL-2345-6789 — Incident report: ")
+
+
+@pytest.mark.parametrize("text", ["kok ga dibales", "min??", "any update?"])
+def test_asked_after_a_reply_the_waiting_ticket_with_what_comes_next(
+    make_context: MakeContext, content: Content, text: str
+) -> None:
+    outcome = status.handle(make_context(text, tickets=TICKETS))
+
+    [reply] = outcome.replies
+    texts = content.texts
+    assert reply.text.splitlines() == [
+        texts.get("id", "status.still_waiting"),
+        "PL-2345-6789 — Laporan kejadian: sedang ditangani petugas (dibuat 01/01/2026 07:00 WIB)",
+        texts.get("id", "status.next_step_waiting", code="PL-2345-6789"),
+    ]
+    assert [button.payload for button in reply.buttons][:2] == ["/lapor", "/status"]  # the menu
+
+
+def test_asked_after_a_reply_with_none_waiting_lists_the_tickets(
+    make_context: MakeContext, content: Content
+) -> None:
+    answered = (ticket("PL-2345-6789", TicketStatus.ANSWERED),)
+
+    outcome = status.handle(make_context("kok ga dibales", tickets=answered))
+
+    assert outcome.replies[0].text.splitlines()[0] == content.texts.get("id", "status.header")
