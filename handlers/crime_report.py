@@ -36,7 +36,7 @@ SKIP = "/lewati"  # no photo; at "where exactly", the place named is enough
 CHANGE = "/ubah"  # at the summary: change a part ("/ubah where"), or choose which
 # The parts of a report a citizen may change at the summary, and the words that name each.
 PART_WORDS: Mapping[str, str] = {
-    **dict.fromkeys(("what", "kejadian", "kejadiannya", "cerita", "kronologi"), "what"),
+    **dict.fromkeys(("what", "kejadian", "cerita", "kronologi"), "what"),
     **dict.fromkeys(
         ("where", "lokasi", "tempat", "alamat", "jalan", "jl", "place", "location", "address"),
         "where",
