@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.content import in_language
 from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, Context, Handler
 from bot.core.types import (
     Button,
@@ -17,6 +18,12 @@ from bot.core.types import (
 from handlers import crime_report, escalate, faq, feedback, status
 
 DIALOG = CLARIFY
+# Chosen as a question, the message gets the answer of the best-ranked FAQ topic from this
+# score; below it the guess is weak ("saya mau damai aja sama pelaku, bisa?" ranked the STNK
+# answer first at 0.19), so the citizen picks among the GUESSES best topics or an officer.
+GUESS_AT_LEAST = 0.4
+GUESSES = 2
+OFFICER = "/pilih officer"  # the button that passes the message to an officer
 CHOICE_WORDS = {
     Category.QUESTION: frozenset({"pertanyaan", "tanya", "bertanya", "question", "ask"}),
     Category.CRIME_REPORT: frozenset({"laporan", "lapor", "melapor", "report", "kejadian"}),
@@ -33,11 +40,15 @@ _QUESTION_HANDLERS: dict[str, Handler] = {
 def handle(context: Context) -> Outcome:
     if context.state is None:
         return _ask(context)
+    data = context.state.data
+    original = replace(context, message=replace(context.message, text=str(data["text"])))
+    if context.state.step == "guess":  # the FAQ topics offered, or an officer
+        if context.text.strip().lower() != OFFICER:
+            return Outcome(reroute=True)  # a new message (a topic's /info is a command)
+        return escalate.handle(replace(original, state=None, command=None, classification=None))
     choice = _choice(context)
     if choice is None:
         return Outcome(reroute=True)
-    data = context.state.data
-    original = replace(context, message=replace(context.message, text=str(data["text"])))
     ranking = tuple(IntentScore(str(name), float(score)) for name, score in data["ranking"])
     outcome = _route(original, choice, ranking)
     return replace(outcome, clarified=(int(data["message_id"]), choice))
@@ -82,6 +93,8 @@ def _route(context: Context, category: Category, ranking: tuple[IntentScore, ...
     if spec is None:
         return escalate.handle(replace(clean, classification=None))
     score = next(s.confidence for s in ranking if s.name == spec.name)
+    if spec.handler == FAQ and score < GUESS_AT_LEAST:
+        return _offer_topics(context, ranking)
     chosen = Classification(
         text=context.text,
         intent=spec.name,
@@ -94,3 +107,20 @@ def _route(context: Context, category: Category, ranking: tuple[IntentScore, ...
     return _QUESTION_HANDLERS.get(spec.handler, escalate.handle)(
         replace(clean, classification=chosen)
     )
+
+
+def _offer_topics(context: Context, ranking: tuple[IntentScore, ...]) -> Outcome:
+    """A weak guess: the best-ranked FAQ topics as buttons (each its whole answer), and one
+    that passes the message to an officer."""
+    assert context.state is not None
+    faq = context.content.faq
+    specs = (context.intents.specs.get(score.name) for score in ranking)
+    topics = [spec.faq_topic for spec in specs if spec and spec.handler == FAQ and spec.faq_topic]
+    buttons = [
+        Button(in_language(faq[topic].title, context.language), f"/info {topic}")
+        for topic in dict.fromkeys(topics)
+        if topic in faq
+    ][:GUESSES]
+    buttons.append(Button(context.t("button.officer"), OFFICER))
+    state = DialogState(DIALOG, "guess", context.state.data)
+    return Outcome(replies=(Reply(context.t("clarify.guess"), tuple(buttons)),), state=state)

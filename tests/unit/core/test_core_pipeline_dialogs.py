@@ -237,11 +237,15 @@ async def test_a_question_choice_answers_from_the_ranking(chat: Chat, content: C
     )
     await chat.send(text)
 
-    chosen = await chat.send("/pilih question")
+    chosen = await chat.send("/pilih question")  # SKCK is only a weak guess: offered
 
-    assert content.faq_answer("skck", "id").strip() in only_text(chosen)
     assert chosen.outcome.clarified is not None
     assert chosen.outcome.clarified[1] is Category.QUESTION
+    [reply] = chosen.outcome.replies
+    assert [button.payload for button in reply.buttons] == ["/info skck", "/pilih officer"]
+    answered = await chat.send("/info skck")
+    assert content.faq_answer("skck", "id").strip() in only_text(answered)
+    assert chat.state is None
 
 
 async def test_an_unrelated_message_after_clarify_is_classified_afresh(

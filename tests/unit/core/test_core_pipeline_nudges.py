@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.content import Content
-from bot.core.pipeline import Decision
+from bot.core.ports import Decision
 from tests.unit.core.pipeline_fakes import Chat, DownNlu, only_text, opens_an_urgent_report
 
 QUESTION = "bisa minta pengawalan untuk iring2an jenazah?"
