@@ -16,7 +16,10 @@ def handle(context: Context) -> Outcome:
             Button(in_language(c.title, context.language), f"/edukasi {c.key}")
             for c in campaigns.values()
         )
-        return Outcome(replies=(Reply(context.t("education.choose"), buttons),))
+        text = context.t("education.choose")
+        if receives_broadcasts(context):
+            text = f"{text} {context.t('education.can_subscribe')}"
+        return Outcome(replies=(Reply(text, buttons),))
     return Outcome(replies=(_tip(context, campaign),))
 
 

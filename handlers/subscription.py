@@ -11,7 +11,7 @@ from handlers.common import command_argument, receives_broadcasts
 
 def subscribe(context: Context) -> Outcome:
     if not receives_broadcasts(context):
-        return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
+        return _unavailable(context)
     request = read_topic(command_argument(context))
     if request.topic is None or request.topic == ALL:
         return Outcome(replies=(_choices(context, "subscribe", "/langganan", request.unknown),))
@@ -23,9 +23,16 @@ def subscribe(context: Context) -> Outcome:
     )
 
 
+def _unavailable(context: Context) -> Outcome:
+    """On a channel that cannot reach the citizen unasked (the web chat): where to subscribe,
+    and the tips to read here."""
+    tips = Button(context.t("button.tips"), "/tips")
+    return Outcome(replies=(Reply(context.t("subscribe.unavailable"), (tips,)),))
+
+
 def unsubscribe(context: Context) -> Outcome:
     if not receives_broadcasts(context):
-        return Outcome(replies=(Reply(context.t("subscribe.unavailable")),))
+        return _unavailable(context)
     request = read_topic(command_argument(context))
     if request.topic is None:
         choices = _choices(context, "unsubscribe", "/berhenti", request.unknown)

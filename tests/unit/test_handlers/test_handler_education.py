@@ -16,9 +16,22 @@ def test_tips_and_edukasi_open_the_campaign_list(
     outcome = education.handle(make_context("tips", command="/tips"))
 
     [reply] = outcome.replies
-    assert reply.text == content.texts.get("id", "education.choose")
+    assert reply.text == content.texts.get("id", "education.choose")  # the web chat: no /langganan
     assert {b.payload for b in reply.buttons} == {f"/edukasi {key}" for key in content.campaigns}
     assert "Bahaya narkoba" in [b.title for b in reply.buttons]
+
+
+def test_where_broadcasts_reach_the_citizen_the_list_offers_to_subscribe(
+    make_context: MakeContext, content: Content
+) -> None:
+    outcome = education.handle(make_context("tips", command="/tips", channel="telegram"))
+
+    texts = content.texts
+    choose, subscribe = (
+        texts.get("id", "education.choose"),
+        texts.get("id", "education.can_subscribe"),
+    )
+    assert outcome.replies[0].text == f"{choose} {subscribe}"
 
 
 def test_a_campaign_gives_a_tip_and_another_one_next_time(
