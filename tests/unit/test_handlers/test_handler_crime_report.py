@@ -53,6 +53,7 @@ def test_a_classified_report_already_says_what_happened(
         "I was scammed on an app",
         "akun bank saya dibobol orang, saldo 10 juta hilang semua",
         "ada video porno saya disebar mantan",
+        "mantan ngancam mau nyebar foto bugil saya kalau ga balikan",
     ],
 )
 def test_a_crime_done_online_asks_through_what_instead_of_where(
