@@ -23,6 +23,7 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_sender import Template, WhatsAppSender
 from bot.config_file import FileConfig
 from bot.content import load_content, load_emergency_keywords, load_intents
+from bot.core.content import Content
 from bot.core.errors import ConfigError, ServiceUnavailable
 from bot.core.pipeline import Classifier, Pipeline
 from bot.core.ports import Accepted, MediaSource, Sender
@@ -125,9 +126,7 @@ class Services:
         classifier = self.pipeline.classifier
         classifier.intents = intents
         classifier.safety_net = await asyncio.to_thread(load_emergency_keywords, data, intents)
-        self.pipeline.content = await asyncio.to_thread(
-            load_content, data, self.settings.config.languages.supported
-        )
+        self.pipeline.content = await asyncio.to_thread(content_of, self.settings)
         log.info("now serving model version %s", active.id)
         return active.id
 
@@ -199,10 +198,16 @@ async def serving_model(settings: Settings, versions: SqlModelVersions) -> Path 
     return settings.path(settings.config.paths.models) / active.model_file
 
 
+def content_of(settings: Settings) -> Content:
+    """data/'s citizen-facing text, in the configured languages, telling the configured office."""
+    config = settings.config
+    return load_content(settings.path(config.paths.data), config.languages.supported, config.office)
+
+
 @contextlib.asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     data = settings.path(settings.config.paths.data)
-    content = load_content(data, settings.config.languages.supported, settings.config.office)
+    content = content_of(settings)
     intents = load_intents(data)
     async with open_database(settings) as db:
         versions = SqlModelVersions(db)

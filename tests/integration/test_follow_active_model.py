@@ -16,6 +16,7 @@ from bot.storage.schema import upgrade
 from tests.fakes.rasa_canned import CannedRasa
 
 ROOT = Path(__file__).resolve().parents[2]
+ADDRESS = "Jl. Merdeka No. 1"  # the office's, set in config.yml
 
 
 @pytest.fixture
@@ -25,7 +26,8 @@ async def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIter
     shutil.copytree(
         ROOT / "rasa_project", tmp_path / "rasa_project", ignore=shutil.ignore_patterns("models")
     )
-    shutil.copy(ROOT / "config.yml", tmp_path / "config.yml")
+    config = (ROOT / "config.yml").read_text(encoding="utf-8")
+    (tmp_path / "config.yml").write_text(config.replace('address: ""', f'address: "{ADDRESS}"'))
     for name in ENV_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     async with CannedRasa() as rasa:
@@ -67,3 +69,4 @@ async def test_with_rasa_url_an_activation_reloads_the_intents_and_faq(
 
     assert "parkir_liar" in services.pipeline.content.faq
     assert classifier.intents.spec("faq_parkir_liar").faq_topic == "parkir_liar"
+    assert ADDRESS in services.pipeline.content.faq_answer("layanan_kantor", "id")  # still told
