@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,6 +47,11 @@ PART_WORDS: Mapping[str, str] = {
 }
 # Words that say something in the summary is wrong ("tempatnya salah", "ralat jamnya").
 CHANGE_WORDS = frozenset("salah ralat ubah ganti koreksi keliru wrong change edit mistake".split())
+# After one of these, a typed change gives the right answer ("…, yang bener di jalan pahlawan").
+RIGHT_ANSWER = re.compile(
+    r"\b(?:yang|yg) (?:bener|benar|betul)\b|\b(?:se)?harusnya\b|\bsebenarnya\b|\bshould be\b",
+    re.IGNORECASE,
+)
 # Apps a crime done online names, as the bot says them back: the report asks for the culprit's
 # account or number there ("di grup wa" → "Lewat WhatsApp: …").
 APPS: Mapping[str, str] = {
@@ -113,6 +119,9 @@ def handle(context: Context) -> Outcome:
             return _ask(context, "change", data, "report.need_part")
         return _change(context, named.pop(), data)
     if step == "confirm" and (part := _part_to_change(context)) is not None:
+        if part in ("where", "when") and (right := _right_answer(text)):
+            data[part] = right  # "eh tempatnya salah, yang bener di jalan pahlawan"
+            return _changed(context, data)
         return _change(context, part, data) if part else _ask(context, "change", data)
     if step == "photo":
         if _photos(context) and not text:
@@ -169,6 +178,12 @@ def _part_to_change(context: Context) -> str | None:
     if len(named) == 1:
         return named.pop()
     return "" if named or len(context.text.split()) <= DETAIL_WORDS else None
+
+
+def _right_answer(text: str) -> str:
+    """What a typed change says is right, after "yang bener", "harusnya"…; "" if it says none."""
+    found = list(RIGHT_ANSWER.finditer(text))
+    return text[found[-1].end() :].strip(" ,.:;-") if found else ""
 
 
 def _change(context: Context, part: str, data: dict[str, Any]) -> Outcome:

@@ -113,7 +113,7 @@ def test_a_new_place_drops_the_location_shared_before(make_context: MakeContext)
 @pytest.mark.parametrize(
     ("typed", "part"),
     [
-        ("eh tempatnya salah, yang bener di jalan pahlawan", "where"),
+        ("eh tempatnya salah", "where"),
         ("ralat jamnya pak", "when"),
         ("the time is wrong", "when"),
         ("ada yang salah", "change"),  # no part named: which one?
@@ -156,3 +156,22 @@ def test_changing_speaks_english(make_context: MakeContext, content: Content) ->
     asked = crime_report.handle(make_context("the place", language="en", state=state))
 
     assert reply_of(asked)[0] == content.texts.get("en", "report.ask_where")
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "right"),
+    [
+        ("eh tempatnya salah, yang bener di jalan pahlawan", "where", "di jalan pahlawan"),
+        ("jamnya salah, harusnya jam 6 sore", "when", "jam 6 sore"),
+        ("wrong time, it should be around 9 pm.", "when", "around 9 pm"),
+    ],
+)
+def test_a_change_typed_with_the_right_answer_takes_it_at_once(
+    make_context: MakeContext, content: Content, typed: str, key: str, right: str
+) -> None:
+    outcome = crime_report.handle(make_context(typed, state=at_summary()))
+
+    new_step, data = step_of(outcome)
+    assert (new_step, data) == ("confirm", {**REPORT, key: right})
+    expected = f"{content.texts.get('id', 'report.changed')}\n{summary(content, data)}"
+    assert reply_of(outcome)[0] == expected
