@@ -53,6 +53,8 @@ FAQ = "faq"
 # The handler of a crime report (data/intents.yml): a description read as an emergency right
 # after a report adds to it (Pipeline.decide).
 REPORT = "crime_report"
+# The handler of praise, complaints and suggestions (data/intents.yml).
+FEEDBACK = "feedback"
 # The handler of a question that names no topic (data/intents.yml): it answers the last one.
 FOLLOW_UP = "follow_up"
 # The handler of a question about the citizen's own reports (data/intents.yml, /status).

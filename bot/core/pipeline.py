@@ -15,7 +15,17 @@ from bot.core.aspects import carries_over
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
 from bot.core.found_body import tells_of_a_body_found
-from bot.core.handling import CLARIFY, FAQ, FOLLOW_UP, GREET, REPORT, STATUS, Context, Handler
+from bot.core.handling import (
+    CLARIFY,
+    FAQ,
+    FEEDBACK,
+    FOLLOW_UP,
+    GREET,
+    REPORT,
+    STATUS,
+    Context,
+    Handler,
+)
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
 from bot.core.missing import PROCEDURE_TOPIC, asks_the_procedure, is_missing_person
@@ -42,6 +52,7 @@ from bot.core.types import (
     Reply,
     TicketSummary,
 )
+from bot.core.victims import tells_of_a_crime_suffered
 
 SALUTATION = "salutation"  # stored as such a message's model version: who classified it
 # An early parse (Classifier.start) is used within this time, else parsed again.
@@ -58,13 +69,13 @@ TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
 # report, a question about one's reports, a question back, an FAQ answer, a question for an
 # officer, feedback. Danger now instead, unless the procedure (PROCEDURE_TOPIC) is asked in no
 # words of now.
-MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ, "escalate", "feedback"})
+MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ, "escalate", FEEDBACK})
 # Where a calm reading of danger said of now (a safety-net word and one of now) would send it:
 # a report to make, a question back. Danger now instead (Pipeline._danger_instead).
 DANGER_READ_CALMLY = frozenset({REPORT, CLARIFY})
 # Where a calm reading of people hurt in an accident would send it: a report, a question (to an
 # officer or answered), feedback, a question back. Danger now instead (Pipeline._danger_instead).
-HARM_READ_CALMLY = frozenset({REPORT, FAQ, "escalate", "feedback", CLARIFY})
+HARM_READ_CALMLY = frozenset({REPORT, FAQ, "escalate", FEEDBACK, CLARIFY})
 
 
 class Classifier:
@@ -298,6 +309,9 @@ class Pipeline:
                 # "kalo anak remaja kabur dari rumah, prosedur lapornya gmn?", read as how to
                 # make a police report: how to report a missing person
                 (name, read), overruled = instead, True
+            elif name == FEEDBACK and tells_of_a_crime_suffered(message.text):
+                # "saya korban tabrak lari kemarin sore", read as feedback: a report to make
+                name, overruled = REPORT, True
             elif nudge and name != EMERGENCY_DIALOG:
                 name = STATUS  # the waiting ticket's status, not the menu or a question back
             context = replace(context, state=None, command=command, classification=read)
