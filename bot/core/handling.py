@@ -55,6 +55,8 @@ FAQ = "faq"
 REPORT = "crime_report"
 # The handler of praise, complaints and suggestions (data/intents.yml).
 FEEDBACK = "feedback"
+# The handler that passes a question to an officer (data/intents.yml).
+ESCALATE = "escalate"
 # The handler of a question that names no topic (data/intents.yml): it answers the last one.
 FOLLOW_UP = "follow_up"
 # The handler of a question about the citizen's own reports (data/intents.yml, /status).

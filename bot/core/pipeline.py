@@ -17,6 +17,7 @@ from bot.core.errors import NluUnavailable
 from bot.core.found_body import tells_of_a_body_found
 from bot.core.handling import (
     CLARIFY,
+    ESCALATE,
     FAQ,
     FEEDBACK,
     FOLLOW_UP,
@@ -69,13 +70,13 @@ TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
 # report, a question about one's reports, a question back, an FAQ answer, a question for an
 # officer, feedback. Danger now instead, unless the procedure (PROCEDURE_TOPIC) is asked in no
 # words of now.
-MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ, "escalate", FEEDBACK})
+MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ, ESCALATE, FEEDBACK})
 # Where a calm reading of danger said of now (a safety-net word and one of now) would send it:
 # a report to make, a question back. Danger now instead (Pipeline._danger_instead).
 DANGER_READ_CALMLY = frozenset({REPORT, CLARIFY})
 # Where a calm reading of people hurt in an accident would send it: a report, a question (to an
 # officer or answered), feedback, a question back. Danger now instead (Pipeline._danger_instead).
-HARM_READ_CALMLY = frozenset({REPORT, FAQ, "escalate", FEEDBACK, CLARIFY})
+HARM_READ_CALMLY = frozenset({REPORT, FAQ, ESCALATE, FEEDBACK, CLARIFY})
 
 
 class Classifier:
