@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.handling import Context
-from bot.core.router import is_nudge
+from bot.core.router import ticket_asked_after
 from bot.core.tickets import find_ticket_code
 from bot.core.types import Outcome, Reply, TicketSummary
 from bot.core.wib import format_wib
@@ -14,8 +14,7 @@ LISTED = 5
 
 def handle(context: Context) -> Outcome:
     code = find_ticket_code(context.text)
-    waiting = next((ticket for ticket in context.tickets if ticket.waiting), None)
-    if code is None and waiting is not None and is_nudge(context.text):
+    if code is None and (waiting := ticket_asked_after(context.tickets, context.text)):
         return _still_waiting(context, waiting)
     if code is not None:
         ticket = next((t for t in context.tickets if t.code == code), None)

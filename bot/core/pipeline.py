@@ -36,9 +36,9 @@ from bot.core.router import (
     COMMAND_HANDLERS,
     NluRules,
     handler_for_classification,
-    is_nudge,
     is_salutation,
     parse_command,
+    ticket_asked_after,
 )
 from bot.core.safety import EMERGENCY_DIALOG, EmergencyKeywords
 from bot.core.self_harm import tells_of_self_harm
@@ -220,11 +220,7 @@ class Pipeline:
             tells_of_self_harm(message.text) or tells_of_a_body_found(message.text)
         )
         # "min??", "kok ga dibales" while a ticket waits for an officer: asks after it.
-        nudge = (
-            command is None
-            and any(ticket.waiting for ticket in turn.tickets)
-            and is_nudge(message.text)
-        )
+        nudge = command is None and ticket_asked_after(turn.tickets, message.text) is not None
         language = message.citizen.language
         if not message.text.lstrip().startswith("/"):  # typed, not a button's command
             language = detect_language(message.text) or language

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.handling import CLARIFY, FAQ, REPORT, STATUS
 from bot.core.tickets import is_ticket_code
-from bot.core.types import Classification
+from bot.core.types import Classification, TicketSummary
 from bot.core.words import words
 
 # Commands work on every channel (typed or sent by a button) and need no NLU.
@@ -137,6 +137,13 @@ def is_nudge(text: str) -> bool:
         and not REPLY_WORDS.isdisjoint(said)
         and not PENDING_WORDS.isdisjoint(said)
     )
+
+
+def ticket_asked_after(tickets: Sequence[TicketSummary], text: str) -> TicketSummary | None:
+    """The newest of the tickets (newest first) still waiting for an officer, when the text is
+    a nudge (`is_nudge`) about it; else None."""
+    waiting = next((ticket for ticket in tickets if ticket.waiting), None)
+    return waiting if waiting is not None and is_nudge(text) else None
 
 
 def is_acknowledgement(text: str) -> bool:
