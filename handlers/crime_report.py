@@ -96,7 +96,7 @@ def handle(context: Context) -> Outcome:
         if changing and (given or "latitude" in data):
             data["where"] = given
             return _changed(context, data)
-        if only_time(given) and not changing:  # "sekitar jam 2 pagi": when, not where
+        if only_time(given):  # "sekitar jam 2 pagi": when, not where
             _set_when(data, given)
             given = ""
         where = _where(given, data)
