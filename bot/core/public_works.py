@@ -1,6 +1,7 @@
 """A request to mend public works ("tolong lampu jalan di depan polsek diperbaiki", "jalan
-berlubang depan sekolah, tolong ditindak"): the NLU reads many as emergencies; they are a matter
-to report, which the office passes on, unless someone is hurt."""
+berlubang depan sekolah, tolong ditindak", "jalanan depan rumah rusak parah"): the NLU reads many
+as emergencies; they are a matter to report, which the office passes on, unless someone is
+hurt."""
 
 from __future__ import annotations
 
@@ -25,10 +26,26 @@ HARM = frozenset(
     "accident|crash|injured|hurt|fell|dead|died|electrocuted|bleeding|suspicious".split("|")
 )
 _LONGEST = 3  # words in the longest phrase above
+# A road, and damage said of it a few words on ("jalanan depan rumah rusak parah").
+ROADS = frozenset("jalan|jalanan|jln|jl|road|street".split("|"))
+ROAD_DAMAGE = frozenset(
+    "rusak|berlubang|bolong|lubang|retak|ambles|amblas|hancur|potholes|damaged|broken".split("|")
+)
+_ROAD_TO_DAMAGE = 5  # words from the road to its damage, at most
 
 
 def asks_to_mend_public_works(text: str) -> bool:
-    """Whether the text names public works (WORKS) broken or to be mended (MEND), and no harm
-    (HARM)."""
-    runs = phrases(undoubled_words(text), _LONGEST)
-    return bool(runs & WORKS) and bool(runs & MEND) and not runs & HARM
+    """Whether the text names public works (WORKS) broken or to be mended (MEND), or a damaged
+    road, and no harm (HARM)."""
+    said = undoubled_words(text)
+    runs = phrases(said, _LONGEST)
+    named = (bool(runs & WORKS) and bool(runs & MEND)) or _road_damaged(said)
+    return named and not runs & HARM
+
+
+def _road_damaged(said: list[str]) -> bool:
+    """Whether a road word is followed, within a few words, by a word of its damage."""
+    return any(
+        word in ROADS and ROAD_DAMAGE.intersection(said[at + 1 : at + 1 + _ROAD_TO_DAMAGE])
+        for at, word in enumerate(said)
+    )

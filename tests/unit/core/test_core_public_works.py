@@ -14,6 +14,8 @@ from bot.core.public_works import asks_to_mend_public_works
         "got mampet depan rumah, air naik ke jalan",
         "the traffic light at the junction is broken",
         "pju di gang 3 mati2 terus",  # a doubled word
+        "jalanan depan rumah rusak parah, banyak lubang",  # damage a few words after the road
+        "the road near our school is damaged",
     ],
 )
 def test_public_works_to_mend(text: str) -> None:
@@ -28,6 +30,8 @@ def test_public_works_to_mend(text: str) -> None:
         "tolong lampu jalan di depan polsek",  # nothing broken or to mend
         "motor saya rusak ditabrak mobil",  # no public works
         "hp saya mati, tolong",
+        "motor saya rusak di jalan",  # damage before the road: not the road's
+        "di jalan dekat pasar ada rumah warga yang dirusak massa",  # far from the road, and not
     ],
 )
 def test_no_mere_repair(text: str) -> None:
