@@ -17,6 +17,9 @@ from tests.unit.core.pipeline_fakes import Chat, only_text
         "korban tabrak lari, pelaku kabur",
         "ibu saya jadi korban hipnotis di pasar",
         "I was a victim of a hit and run yesterday",
+        "my wallet was stolen at the beach, how do i report it",  # asking how to report
+        "hp saya dicuri orang di angkot, mau lapor",
+        "we got scammed by a fake villa booking",
     ],
 )
 def test_a_crime_suffered(text: str) -> None:
@@ -30,6 +33,8 @@ def test_a_crime_suffered(text: str) -> None:
         "Hampir setahun kasus tabrak lari ayah saya tidak ada perkembangan, kami keluarga korban",
         "tolong petugas perempuan diperbanyak buat nangani korban pelecehan",
         "terima kasih pak sudah bantu korban kecelakaan",
+        "motor saya dicuri, mau lapor tapi ditolak petugas",  # handling beyond the asking
+        "my phone was stolen and the police never called back",
     ],
 )
 def test_no_crime_suffered_told(text: str) -> None:
