@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.core.handling import Context
 from bot.core.place import PlaceSaid, place_said
+from bot.core.report_wish import names_only_the_kind
 from bot.core.types import (
     Button,
     Category,
@@ -141,7 +142,7 @@ def handle(context: Context) -> Outcome:
 
 
 def _start(context: Context, data: dict[str, Any]) -> Outcome:
-    """From /lapor: ask what happened. From the NLU: the message already says what happened,
+    """From /lapor, or a wish to report naming only a kind of crime: ask what happened. From the NLU: the message already says what happened,
     or adds to a report just made."""
     ticket = ticket_to_add_to(context, (Category.CRIME_REPORT,))
     if ticket is not None:
@@ -149,8 +150,9 @@ def _start(context: Context, data: dict[str, Any]) -> Outcome:
     classification = context.classification
     if classification is not None:
         data.update(intent=classification.intent, confidence=classification.confidence)
-    if context.command is not None or not context.text:
-        # A location or photo alone (handlers/fallback.py) starts a report with it.
+    if context.command is not None or not context.text or names_only_the_kind(context.text):
+        # A location or photo alone (handlers/fallback.py) starts a report with it; "saya mau
+        # lapor pencurian" tells not yet what happened.
         notice = "report.attachment_received" if "latitude" in data or "photos" in data else None
         return _ask(context, "what", data, notice)
     data["what"] = context.text

@@ -32,6 +32,7 @@ from bot.core.language import detect_language
 from bot.core.missing import PROCEDURE_TOPIC, asks_the_procedure, is_missing_person
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
 from bot.core.public_works import asks_to_mend_public_works
+from bot.core.report_wish import READ_AS, wants_to_report
 from bot.core.router import (
     COMMAND_HANDLERS,
     NluRules,
@@ -63,6 +64,9 @@ EARLY_PARSES = 1_000  # at most this many kept
 FOLLOW_UP_WINDOW = timedelta(minutes=30)
 # A question that carries aspects over ("kalau SIM?") looks this many questions back.
 CARRY_OVER_DEPTH = 3
+# An unsure reading whose best guess is the topic just asked is taken from this confidence
+# ("perpanjang" after the SIM answer, read as SIM at 0.44).
+ON_TOPIC_AT_LEAST = 0.3
 # Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
@@ -309,8 +313,18 @@ class Pipeline:
             elif name == FEEDBACK and tells_of_a_crime_suffered(message.text):
                 # "saya korban tabrak lari kemarin sore", read as feedback: a report to make
                 name, overruled = REPORT, True
+            elif name == FAQ and read is not None and self._wish_to_report(read):
+                # "saya mau lapor pencurian", read as how to make a police report: the report
+                name, overruled = REPORT, True
             elif nudge and name != EMERGENCY_DIALOG:
                 name = STATUS  # the waiting ticket's status, not the menu or a question back
+            elif (
+                name == CLARIFY
+                and read is not None
+                and await self._on_topic(read, message.citizen.id, ticket)
+            ):
+                # "perpanjang" just after the SIM answer: that answer's part, not a question back
+                name = self.classifier.intents.spec(read.intent).handler
             context = replace(context, state=None, command=command, classification=read)
             if name == FOLLOW_UP:
                 # The ticket hides the questions before it; a question after it, the ticket,
@@ -376,6 +390,24 @@ class Pipeline:
         return (handler in DANGER_READ_CALMLY and self.classifier.names_danger_present(found)) or (
             handler in HARM_READ_CALMLY and self.classifier.names_harm_present(found)
         )
+
+    async def _on_topic(
+        self, found: Classification, citizen_id: int, ticket: TicketSummary | None
+    ) -> bool:
+        """Whether an unsure reading guesses (from ON_TOPIC_AT_LEAST) the topic the citizen
+        asked about last, lately (FOLLOW_UP_WINDOW) and after their recent ticket."""
+        if found.faq_topic is None or found.confidence < ON_TOPIC_AT_LEAST:
+            return False
+        since = datetime.now(UTC) - FOLLOW_UP_WINDOW
+        if ticket is not None:
+            since = max(since, ticket.created_at)
+        return await self.inbox.recent_topic(citizen_id, since) == found.faq_topic
+
+    @staticmethod
+    def _wish_to_report(found: Classification) -> bool:
+        """Whether an FAQ reading (of a topic in READ_AS) is a citizen saying they want to
+        report, asking nothing (bot/core/report_wish.py)."""
+        return found.faq_topic in READ_AS and wants_to_report(found.text)
 
     def _missing_person(
         self, handler: str, found: Classification | None

@@ -203,3 +203,40 @@ async def test_a_report_made_long_ago_is_not_assumed(chat: Chat, content: Conten
     decision = await chat.send("brp biayanya?")
 
     assert only_text(decision) == content.texts.get("id", "faq.which")
+
+
+async def test_an_unsure_guess_at_the_topic_just_asked_gets_its_answer(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    chat.nlu.says("perpanjang", "faq_sim", 0.44)
+    await chat.send("syarat perpanjang sim")
+
+    decision = await chat.send("perpanjang")
+
+    assert only_text(decision).startswith(content.faq_answer("sim", "id").strip())
+    assert chat.state is None  # no question back
+
+
+async def test_an_unsure_guess_at_another_topic_asks_back(chat: Chat, content: Content) -> None:
+    script(chat)
+    chat.nlu.says("perpanjang", "faq_skck", 0.44)
+    await chat.send("syarat perpanjang sim")
+
+    decision = await chat.send("perpanjang")
+
+    assert only_text(decision) == content.texts.get("id", "clarify.ask")
+
+
+async def test_an_unsure_guess_at_a_topic_asked_long_ago_asks_back(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    chat.nlu.says("perpanjang", "faq_sim", 0.44)
+    await chat.send("syarat perpanjang sim")
+    for message_id in chat.inbox.processed_at:
+        chat.inbox.processed_at[message_id] -= FOLLOW_UP_WINDOW + timedelta(minutes=1)
+
+    decision = await chat.send("perpanjang")
+
+    assert only_text(decision) == content.texts.get("id", "clarify.ask")
