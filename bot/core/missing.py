@@ -16,8 +16,8 @@ PEOPLE = frozenset(
 # Things a person word may follow as their owner ("hp anak saya"), or that a text about a thing
 # lost names ("anak saya hilang hpnya").
 THINGS = frozenset(
-    "hp handphone ponsel motor mobil sepeda tas dompet laptop uang kunci ktp sim stnk perhiasan "
-    "emas kartu atm phone wallet bag car bike".split()
+    "hp handphone ponsel motor mobil sepeda tas dompet laptop uang kunci ktp sim stnk bpkb paspor "
+    "ijazah akta sertifikat perhiasan emas kartu atm phone wallet bag car bike passport".split()
 )
 # Said of people only: not home, not back, no news, unreachable.
 NOT_HOME = frozenset(
@@ -36,6 +36,8 @@ _LONGEST = max(len(phrase.split()) for phrase in NOT_HOME | LOST)
 _NOT_HOME = re.compile(rf"(?<!\w)(?:{phrase_alternatives(NOT_HOME)})(?!\w)")
 # The FAQ topic that answers how to report a missing person (data/faq/orang_hilang.yml).
 PROCEDURE_TOPIC = "orang_hilang"
+# The one that answers how to get a letter for a thing lost (data/faq/surat_kehilangan.yml).
+LOSS_TOPIC = "surat_kehilangan"
 # Words that ask how, where, what or whether, or put a case: the procedure asked
 # ("lapornya kemana?", "kalau lansia hilang gimana"), not someone gone now.
 ASKING = frozenset(
@@ -53,6 +55,14 @@ def is_missing_person(text: str) -> bool:
         return False
     runs = phrases(said, _LONGEST)
     return bool(runs & NOT_HOME) or (bool(runs & LOST) and not _names_a_thing(said))
+
+
+def is_a_thing_lost(text: str) -> bool:
+    """Whether the text tells of a thing (THINGS) lost (LOST), naming no person gone missing
+    ("saya wna, paspor saya hilang")."""
+    said = undoubled_words(text)
+    lost = not phrases(said, _LONGEST).isdisjoint(LOST)
+    return lost and _names_a_thing(said) and not _names_a_person(said)
 
 
 def asks_the_procedure(text: str) -> bool:

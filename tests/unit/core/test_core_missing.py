@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.missing import asks_the_procedure, is_missing_person
+from bot.core.missing import asks_the_procedure, is_a_thing_lost, is_missing_person
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,18 @@ def test_not_come_home_and_unreachable_are_missing_too() -> None:
 )
 def test_the_procedure_asked(text: str, asks: bool) -> None:
     assert asks_the_procedure(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "lost"),
+    [
+        ("saya wna, paspor saya hilang", True),
+        ("i lost my passport at the airport", True),
+        ("paspor anak saya hilang", True),  # the child is the owner
+        ("anak saya hilang di pasar", False),  # a person
+        ("anak saya hilang, tasnya ketinggalan di rumah", False),  # gone, the bag not lost
+        ("paspor saya mau diperpanjang", False),  # nothing lost
+    ],
+)
+def test_a_thing_lost(text: str, lost: bool) -> None:
+    assert is_a_thing_lost(text) is lost

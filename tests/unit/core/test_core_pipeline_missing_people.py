@@ -91,3 +91,19 @@ async def test_the_procedure_asked_but_read_as_another_question_gets_its_answer(
     assert decision.outcome.needs_review  # the admins' review lists it as overruled
     assert decision.classification is not None
     assert decision.classification.intent == intent  # stored as the NLU read it
+
+
+@pytest.mark.parametrize(
+    "text", ["saya wna, paspor saya hilang", "ijazah adik saya hilang waktu pindahan"]
+)
+async def test_a_thing_lost_read_as_the_missing_person_procedure_gets_the_loss_letter(
+    chat: Chat, content: Content, text: str
+) -> None:
+    chat.nlu.says(text, "faq_orang_hilang", 0.73)
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None
+    reply = decision.outcome.replies[0].text
+    assert reply.startswith(content.faq_answer("surat_kehilangan", "id").strip())
+    assert decision.outcome.needs_review  # the admins' review lists it as overruled
