@@ -29,7 +29,13 @@ from bot.core.handling import (
 )
 from bot.core.handoff import OFFICER_DIALOG
 from bot.core.language import detect_language
-from bot.core.missing import PROCEDURE_TOPIC, asks_the_procedure, is_missing_person
+from bot.core.missing import (
+    LOSS_TOPIC,
+    PROCEDURE_TOPIC,
+    asks_the_procedure,
+    is_a_thing_lost,
+    is_missing_person,
+)
 from bot.core.ports import Accepted, Decision, Inbox, NluClient, Turn
 from bot.core.public_works import asks_to_mend_public_works
 from bot.core.report_wish import READ_AS, wants_to_report
@@ -41,6 +47,7 @@ from bot.core.router import (
     parse_command,
     ticket_asked_after,
 )
+from bot.core.rumours import asks_if_a_rumour_is_true
 from bot.core.safety import EMERGENCY_DIALOG, EmergencyKeywords
 from bot.core.self_harm import tells_of_self_harm
 from bot.core.tickets import new_ticket_code, ticket_priority
@@ -70,6 +77,9 @@ ON_TOPIC_AT_LEAST = 0.3
 # Dialogs that hold a citizen's ticket take danger now themselves: handlers/officer.py makes
 # the ticket urgent; an emergency's ticket is urgent already. Danger now breaks off any other.
 TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
+# Where a reading of a question whether a rumour is true would send it: danger now, a report to
+# make, a question back. A question for an officer instead, unless said in words of now or help.
+RUMOUR_READ_AS = frozenset({EMERGENCY_DIALOG, REPORT, CLARIFY})
 # Where a calm reading of someone gone missing would send it (Pipeline._missing_person): a
 # report, a question about one's reports, a question back, an FAQ answer, a question for an
 # officer, feedback. Danger now instead, unless the procedure (PROCEDURE_TOPIC) is asked in no
@@ -298,6 +308,9 @@ class Pipeline:
                 # "ada mayat di kebun", as a report to make: danger now
                 overruled = classification is not None and name != EMERGENCY_DIALOG
                 name = EMERGENCY_DIALOG
+            elif self._rumour_asked(name, classification):
+                # "apakah benar ada penculikan anak di daerah sini?", read as an emergency
+                name, overruled = ESCALATE, True
             elif classification is not None and self._report_instead(classification, ticket):
                 name, overruled = REPORT, True
             elif self._danger_instead(name, classification):
@@ -310,6 +323,9 @@ class Pipeline:
                 # "kalo anak remaja kabur dari rumah, prosedur lapornya gmn?", read as how to
                 # make a police report: how to report a missing person
                 (name, read), overruled = instead, True
+            elif name == FAQ and read is not None and self._thing_lost(read):
+                # "saya wna, paspor saya hilang", read as how to report a missing person
+                read, overruled = replace(read, faq_topic=LOSS_TOPIC), True
             elif name == FEEDBACK and tells_of_a_crime_suffered(message.text):
                 # "saya korban tabrak lari kemarin sore", read as feedback: a report to make
                 name, overruled = REPORT, True
@@ -402,6 +418,21 @@ class Pipeline:
         if ticket is not None:
             since = max(since, ticket.created_at)
         return await self.inbox.recent_topic(citizen_id, since) == found.faq_topic
+
+    def _rumour_asked(self, handler: str, found: Classification | None) -> bool:
+        """Whether a reading (RUMOUR_READ_AS) is of a question whether a rumour is true
+        (bot/core/rumours.py), in no words of now or of a call for help."""
+        return (
+            found is not None
+            and handler in RUMOUR_READ_AS
+            and asks_if_a_rumour_is_true(found.text)
+            and not self.classifier.says_now(found)
+        )
+
+    @staticmethod
+    def _thing_lost(found: Classification) -> bool:
+        """Whether a reading as how to report a missing person tells of a thing lost."""
+        return found.faq_topic == PROCEDURE_TOPIC and is_a_thing_lost(found.text)
 
     @staticmethod
     def _wish_to_report(found: Classification) -> bool:
