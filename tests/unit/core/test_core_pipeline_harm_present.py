@@ -1,4 +1,4 @@
-"""People hurt in an accident are danger now, however calmly the NLU reads the message: a word
+"""People hurt in an accident (or stranded in a disaster) are danger now, however calmly the NLU reads the message: a word
 of an accident and one of harm, no earlier day, no care already given, no case put or paperwork
 asked about (data/emergency_keywords.yml)."""
 
@@ -19,6 +19,13 @@ from tests.unit.core.pipeline_fakes import Chat, opens_an_urgent_report
         ("bapak saya korban tabrak lari, lukanya parah, pelakunya kabur", "feedback", 0.8),
         ("motor nabrak pejalan kaki di depan pasar, korbannya pingsan", "question_other", 0.6),
         ("there's been a crash on the bypass, a man is bleeding", "crime_report", 0.4),  # unsure
+        # stranded in a disaster
+        (
+            "banjir di perumahan kami, air sudah sepinggang, ada lansia belum dievakuasi",
+            "feedback",
+            0.8,
+        ),
+        ("flooding in our street, a family is stranded on the roof", "question_other", 0.7),
     ],
 )
 async def test_people_hurt_in_an_accident_read_calmly_is_an_emergency(
@@ -54,6 +61,7 @@ async def test_people_hurt_in_an_accident_read_calmly_is_an_emergency(
         # no harm
         ("ada pohon tumbang nutup jalan raya", "feedback"),
         ("nomor darurat kalau ada kecelakaan berapa", "faq_nomor_darurat"),
+        ("banjir di desa kami, warga sudah dievakuasi ke balai desa", "feedback"),  # brought out
     ],
 )
 async def test_an_accident_with_no_one_hurt_now_is_read_as_the_nlu_reads_it(
