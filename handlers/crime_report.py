@@ -68,6 +68,7 @@ APPS: Mapping[str, str] = {
 ONLINE_WORDS = frozenset(APPS) | frozenset(
     "online onlen olshop daring internet medsos sosmed marketplace website situs web link "
     "aplikasi apk transfer tf rekening akun saldo otp mbanking pinjol ditelpon ditelepon nelpon "
+    "phoned texted "
     "diretas dihack hacked app account sebar nyebar menyebar menyebarkan disebar disebarin "
     "disebarkan disebarluaskan nyebarin diposting diupload diviralkan".split()
 )

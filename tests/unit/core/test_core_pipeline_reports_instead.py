@@ -1,7 +1,8 @@
 """A crime of an earlier day is a report, not danger now: the NLU reads many such reports
 ("rumah sy kebobolan maling semalam") as emergencies. Words of now, of a call for help or of
 danger that lasts (data/emergency_keywords.yml) keep them emergencies. So is a request to mend
-public works ("tolong lampu jalan diperbaiki") that names no harm."""
+public works ("tolong lampu jalan diperbaiki") that names no harm, and a scam call ("ada yang
+ngaku polisi nelpon…, minta transfer")."""
 
 from __future__ import annotations
 
@@ -47,6 +48,26 @@ async def test_an_earlier_days_crime_or_a_repair_starts_a_report(
 @pytest.mark.parametrize(
     "text",
     [
+        "barusan ada yang ngaku polisi nelpon bilang anak saya kecelakaan, minta transfer",
+        "someone called pretending to be a doctor, said my son was hurt, asked me to transfer money",
+    ],
+)
+async def test_a_scam_call_starts_a_report(chat: Chat, content: Content, text: str) -> None:
+    chat.nlu.says(text, "emergency", 0.75)
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None  # no urgent ticket
+    assert chat.state is not None
+    assert (chat.state.dialog, chat.state.data["what"]) == ("crime_report", text)
+    # asked through what (the caller's number), not where
+    assert content.texts.get(chat.language, "report.ask_where_online") in only_text(decision)
+    assert decision.outcome.needs_review  # the admins' review lists it as overruled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "semalam rumah saya dirampok, sekarang pelakunya masih di sekitar sini",  # now
         "tolong pak, kemarin saya dipukuli preman",  # a call for help
         "anak saya diculik kemarin sore",  # danger that lasts
@@ -60,6 +81,7 @@ async def test_an_earlier_days_crime_or_a_repair_starts_a_report(
         "ada perampokan di pasar",  # no day at all
         "jalan berlubang depan sekolah, barusan ada kecelakaan, orangnya luka",  # a repair, harm
         "lampu jalan mati, ada begal di gang",  # a repair, a word of the safety net
+        "ada yang ngaku polisi di depan rumah bawa pistol, minta uang",  # at the door, armed
     ],
 )
 async def test_now_help_lasting_danger_or_today_stay_emergencies(chat: Chat, text: str) -> None:
