@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from bot.core.errors import ContentError
 from bot.core.evacuation import EvacuationPoint
 from bot.core.safety import EmergencyKeywords
 from bot.core.types import Category, IntentSpec, Location
+from bot.core.words import undoubled_words
 
 # A line of an FAQ answer that tells the office's address and numbers (config.yml `office`).
 OFFICE_LINE = "{office}"
@@ -49,7 +51,11 @@ def load_content(data_dir: Path, languages: Iterable[str], office: Office | None
             raise ContentError(f"{path}: action must be one of {', '.join(FAQ_ACTIONS)}")
         answer = _with_office(raw["answer"], office_lines)
         aspects = {name: _with_office(part, office_lines) for name, part in aspects.items()}
-        faq[topic] = FaqAnswer(topic, raw["title"], answer, aspects, action)
+        names = _names(path, raw.get("names") or [])
+        faq[topic] = FaqAnswer(topic, raw["title"], answer, aspects, action, names)
+    named_twice = [name for name, count in Counter(_all_names(faq)).items() if count > 1]
+    if named_twice:
+        raise ContentError(f"data/faq: names given to two topics: {', '.join(named_twice)}")
     return Content(
         texts=texts,
         faq=faq,
@@ -57,6 +63,17 @@ def load_content(data_dir: Path, languages: Iterable[str], office: Office | None
         campaigns=_campaigns(data_dir, languages),
         aspect_words=aspect_words,
     )
+
+
+def _names(path: Path, names: object) -> tuple[str, ...]:
+    """A topic's names, each as its words joined by one space ("e-tilang" → "e tilang")."""
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ContentError(f"{path}: names must be a list of words or phrases")
+    return tuple(" ".join(undoubled_words(name)) for name in names)
+
+
+def _all_names(faq: Mapping[str, FaqAnswer]) -> list[str]:
+    return [name for answer in faq.values() for name in answer.names]
 
 
 def _office_lines(office: Office, texts: Texts, language: str) -> str:

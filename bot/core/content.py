@@ -11,6 +11,7 @@ from bot.core.aspects import AspectWords
 from bot.core.errors import ContentError, InvalidInput
 from bot.core.evacuation import EvacuationPoint
 from bot.core.types import Category, Classification, IntentScore, IntentSpec, Parse
+from bot.core.words import undoubled_words
 
 DEFAULT_LANGUAGE = "id"
 
@@ -53,6 +54,8 @@ class FaqAnswer:
     # Short answers to one part of the topic (see AspectWords), by aspect, then by language.
     aspects: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     action: str | None = None  # a key of FAQ_ACTIONS: "how do I report…" offers /lapor
+    # Words that name the service itself, in any language ("skck", "police clearance").
+    names: tuple[str, ...] = ()
 
     def focused(self, asked: AbstractSet[str], language: str) -> str | None:
         """The short answers to the aspects a question asked about, in the topic's order
@@ -105,6 +108,17 @@ class Content:
 
     def faq_answer(self, topic: str, language: str) -> str:
         return in_language(self.faq[topic].answer, language)
+
+    def topic_named(self, text: str) -> str | None:
+        """The one FAQ topic whose names (FaqAnswer.names) the text says as whole words
+        ("can i pay traffic fine online?" → tilang); None for none or several."""
+        said = f" {' '.join(undoubled_words(text))} "
+        named = {
+            topic
+            for topic, answer in self.faq.items()
+            if any(f" {name} " in said for name in answer.names)
+        }
+        return named.pop() if len(named) == 1 else None
 
 
 class IntentTable:

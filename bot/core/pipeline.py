@@ -28,6 +28,7 @@ from bot.core.handling import (
     Handler,
 )
 from bot.core.handoff import OFFICER_DIALOG
+from bot.core.impostors import tells_of_an_impostor
 from bot.core.language import detect_language
 from bot.core.missing import (
     LOSS_TOPIC,
@@ -167,8 +168,15 @@ class Classifier:
     def mends_public_works(self, found: Classification) -> bool:
         """Whether an urgent reading asks to mend public works ("tolong lampu jalan
         diperbaiki") with no danger-now word of the safety net."""
-        danger = self.safety_net is not None and self.safety_net.match(found.text) is not None
-        return not danger and asks_to_mend_public_works(found.text)
+        return not self._names_danger(found) and asks_to_mend_public_works(found.text)
+
+    def tells_of_a_scam_call(self, found: Classification) -> bool:
+        """Whether an urgent reading tells of a scam call ("ada yang ngaku polisi nelpon…, minta
+        transfer", bot/core/impostors.py) with no danger-now word of the safety net."""
+        return not self._names_danger(found) and tells_of_an_impostor(found.text)
+
+    def _names_danger(self, found: Classification) -> bool:
+        return self.safety_net is not None and self.safety_net.match(found.text) is not None
 
     async def classify_if_reachable(self, text: str) -> Classification | None:
         """`classify`, or None while the NLU is unreachable (and the safety net finds nothing)."""
@@ -334,6 +342,10 @@ class Pipeline:
                 name, overruled = REPORT, True
             elif nudge and name != EMERGENCY_DIALOG:
                 name = STATUS  # the waiting ticket's status, not the menu or a question back
+            elif name == FOLLOW_UP and (named := self.content.topic_named(message.text)):
+                # "can i pay traffic fine online?", read as a question naming no service
+                assert read is not None  # FOLLOW_UP is a reading's handler
+                name, read, overruled = FAQ, replace(read, faq_topic=named), True
             elif (
                 name == CLARIFY
                 and read is not None
@@ -382,12 +394,16 @@ class Pipeline:
           or of lasting danger (`Classifier.in_the_past`), which starts a report;
         - a request to mend public works ("tolong lampu jalan diperbaiki", "jalan berlubang
           depan sekolah") naming no harm (`Classifier.mends_public_works`): a report, which the
-          office passes on."""
+          office passes on;
+        - a scam call: someone posing as police or a doctor asking for money for an accident
+          or an arrest (`Classifier.tells_of_a_scam_call`)."""
         if not found.urgent:
             return False
         acted_on = found.confidence >= self.rules.emergency_threshold  # else clarify decides
         if acted_on and (
-            self.classifier.in_the_past(found) or self.classifier.mends_public_works(found)
+            self.classifier.in_the_past(found)
+            or self.classifier.mends_public_works(found)
+            or self.classifier.tells_of_a_scam_call(found)
         ):
             return True
         return (

@@ -64,6 +64,29 @@ def test_an_unknown_action_is_refused(tmp_path: Path) -> None:
         load_content(data_dir(tmp_path, FAQ + "action: dance\n"), ("id", "en"))
 
 
+def test_a_topic_is_found_by_its_names(tmp_path: Path) -> None:
+    faq = FAQ + "names: [skck, police clearance, e-skck]\n"
+    content = load_content(data_dir(tmp_path, faq), ("id", "en"))
+
+    assert content.topic_named("Is the POLICE CLEARANCE free?") == "skck"
+    assert content.topic_named("bisa bikin e-skck?") == "skck"  # a hyphen is a space
+    assert content.topic_named("skcknya berapa") is None  # whole words only
+    assert content.topic_named("brp biayanya?") is None
+
+
+def test_a_name_given_to_two_topics_is_refused(tmp_path: Path) -> None:
+    data = data_dir(tmp_path, FAQ + "names: [skck, clearance]\n")
+    other = "topic: sim\ntitle: {id: SIM, en: SIM}\nanswer: {id: SIM., en: SIM.}\n"
+    (data / "faq" / "sim.yml").write_text(other + "names: [sim, clearance]\n")
+    with pytest.raises(ContentError, match="names given to two topics: clearance"):
+        load_content(data, ("id", "en"))
+
+
+def test_names_that_are_no_list_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="names must be a list"):
+        load_content(data_dir(tmp_path, FAQ + "names: skck\n"), ("id", "en"))
+
+
 OFFICE_FAQ = """\
 topic: layanan_kantor
 title: {id: Kantor, en: Office}

@@ -240,3 +240,18 @@ async def test_an_unsure_guess_at_a_topic_asked_long_ago_asks_back(
     decision = await chat.send("perpanjang")
 
     assert only_text(decision) == content.texts.get("id", "clarify.ask")
+
+
+async def test_a_question_read_as_naming_no_service_that_names_one_gets_its_answer(
+    chat: Chat, content: Content
+) -> None:
+    script(chat)
+    text = "can i pay traffic fine online?"
+    chat.nlu.says(text, "follow_up_question", 0.65)
+    await chat.send("berapa biaya skck")  # another topic asked just before
+
+    decision = await chat.send(text)
+
+    online = content.faq["tilang"].aspects["online"]["en"].strip()
+    assert online in only_text(decision)
+    assert decision.outcome.needs_review  # the admins' review lists it as overruled
