@@ -9,6 +9,7 @@ from typing import Any
 from bot.core.handling import Context
 from bot.core.place import PlaceSaid, place_said
 from bot.core.report_wish import names_only_the_kind
+from bot.core.router import asks_to_wait
 from bot.core.types import (
     Button,
     Category,
@@ -87,6 +88,8 @@ def handle(context: Context) -> Outcome:
         return _start(context, data)
     step = context.state.step
     text = context.text
+    if step in _PROMPTS and asks_to_wait(text):  # "sebentar pak, saya cek dulu": no answer yet
+        return _reply(context, step, data, context.t("report.wait"))
     changing = bool(data.get("changing"))  # a part chosen at the summary: then the summary again
     if step == "what":
         if not text:

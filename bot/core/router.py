@@ -78,6 +78,13 @@ PARTICLES = frozenset("eh deh dong sih ya yah aja aj lah kok nih tuh ah".split()
 # thanks, which "Sama-sama" would answer.
 ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iya".split())
 
+# A message asking the bot to wait while the citizen finds an answer ("sebentar pak, saya cek
+# dulu"): a word of WAIT, the rest of WAITING_WORDS (letters held down written once).
+WAIT = frozenset("sebentar bentar bntr bntar tunggu tungguin tggu wait hold moment sec dulu".split())
+WAITING_WORDS = frozenset(
+    "saya sy aku gw gue i me let ya yah ok oke cek ceck check dicek liat lihat ingat inget "
+    "mikir pikir cari nyari carikan tanya nanya tanyain hold on one a just please plis pls".split()
+)
 
 # A short message asking after a reply while a ticket waits ("kok ga dibales", "ada jawaban?",
 # "any update?"): a word of a reply and one of its not having come or being asked after…
@@ -154,6 +161,16 @@ def is_acknowledgement(text: str) -> bool:
     )
 
 
+def asks_to_wait(text: str) -> bool:
+    """'sebentar pak, saya cek dulu', 'wait, let me check': a whole message that asks for time
+    to find an answer (a word of WAIT, and otherwise only WAITING_WORDS and calls for
+    attention)."""
+    said = [_single_letters(word) for word in words(text)]
+    return not _WAIT.isdisjoint(said) and all(
+        word in _WAIT or word in _WAITING_WORDS or word in _AROUND for word in said
+    )
+
+
 def _single_letters(word: str) -> str:
     """'halooo' → 'halo', 'pakk' → 'pak': a letter held down is one letter."""
     return "".join(letter for n, letter in enumerate(word) if n == 0 or letter != word[n - 1])
@@ -163,6 +180,8 @@ _SALUTATIONS = frozenset(
     " ".join(_single_letters(word) for word in phrase.split()) for phrase in SALUTATIONS
 )
 _AROUND = _SALUTATIONS | PARTICLES
+_WAIT = frozenset(_single_letters(word) for word in WAIT)
+_WAITING_WORDS = frozenset(_single_letters(word) for word in WAITING_WORDS)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from bot.core.content import IntentTable
 from bot.core.router import (
     COMMAND_HANDLERS,
     NluRules,
+    asks_to_wait,
     handler_for_classification,
     is_nudge,
     parse_command,
@@ -158,3 +159,24 @@ def test_a_nudge_calls_for_attention_or_asks_after_a_reply(text: str) -> None:
 )
 def test_other_messages_are_no_nudge(text: str) -> None:
     assert not is_nudge(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sebentar pak, saya cek dulu", "bentar yaa", "tungguuu", "wait, let me check", "hold on"],
+)
+def test_asking_to_wait(text: str) -> None:
+    assert asks_to_wait(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sebentar, jam 2 pagi kayaknya",  # an answer after it
+        "dulu pernah ada maling",
+        "di depan rumah",
+        "ok",
+    ],
+)
+def test_no_asking_to_wait(text: str) -> None:
+    assert not asks_to_wait(text)

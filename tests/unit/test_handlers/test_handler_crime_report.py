@@ -113,6 +113,17 @@ def test_what_step_needs_words(make_context: MakeContext, content: Content) -> N
     assert step(outcome)[2]["photos"] == [{"kind": "photo", "ref": "f1"}]
 
 
+@pytest.mark.parametrize("at", ["what", "where", "when"])
+def test_asked_to_wait_the_step_stays(make_context: MakeContext, content: Content, at: str) -> None:
+    data = {"what": "motor saya dicuri tadi malam"} if at != "what" else {}
+    state = DialogState("crime_report", at, data)
+
+    outcome = crime_report.handle(make_context("sebentar pak, saya cek dulu", state=state))
+
+    assert text_of(outcome) == content.texts.get("id", "report.wait")
+    assert step(outcome) == ("crime_report", at, data)  # nothing taken as the answer
+
+
 def test_what_step_moves_to_where(make_context: MakeContext) -> None:
     outcome = crime_report.handle(
         make_context("  dompet dicopet  ", state=DialogState("crime_report", "what", {}))
