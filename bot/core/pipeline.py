@@ -309,50 +309,14 @@ class Pipeline:
                     spec = self.classifier.intents.spec(classification.intent)
                     name = handler_for_classification(classification, spec.handler, self.rules)
             ticket = context.recent_ticket
-            read = classification  # as the handler sees it
-            overruled = False
-            if urgent_told:
-                # "capek hidup, pengen mati aja", read as a question, "saya mau bunuh diri" or
-                # "ada mayat di kebun", as a report to make: danger now
-                overruled = classification is not None and name != EMERGENCY_DIALOG
-                name = EMERGENCY_DIALOG
-            elif self._rumour_asked(name, classification):
-                # "apakah benar ada penculikan anak di daerah sini?", read as an emergency
-                name, overruled = ESCALATE, True
-            elif classification is not None and self._report_instead(classification, ticket):
-                name, overruled = REPORT, True
-            elif self._danger_instead(name, classification):
-                # "ada yg lempar molotov ke rumah warga, pelakunya masih di ujung gang", read as
-                # a report to make; "ada kecelakaan beruntun di tol, banyak korban", read as the
-                # question which numbers to call
-                name, overruled = EMERGENCY_DIALOG, True
-            elif (instead := self._missing_person(name, classification)) is not None:
-                # "anak sy blm pulang dari kemarin", read as a status question: danger now;
-                # "kalo anak remaja kabur dari rumah, prosedur lapornya gmn?", read as how to
-                # make a police report: how to report a missing person
-                (name, read), overruled = instead, True
-            elif name == FAQ and read is not None and self._thing_lost(read):
-                # "saya wna, paspor saya hilang", read as how to report a missing person
-                read, overruled = replace(read, faq_topic=LOSS_TOPIC), True
-            elif name == FEEDBACK and tells_of_a_crime_suffered(message.text):
-                # "saya korban tabrak lari kemarin sore", read as feedback: a report to make
-                name, overruled = REPORT, True
-            elif name == FAQ and read is not None and self._wish_to_report(read):
-                # "saya mau lapor pencurian", read as how to make a police report: the report
-                name, overruled = REPORT, True
-            elif nudge and name != EMERGENCY_DIALOG:
-                name = STATUS  # the waiting ticket's status, not the menu or a question back
-            elif name == FOLLOW_UP and (named := self.content.topic_named(message.text)):
-                # "can i pay traffic fine online?", read as a question naming no service
-                assert read is not None  # FOLLOW_UP is a reading's handler
-                name, read, overruled = FAQ, replace(read, faq_topic=named), True
-            elif (
-                name == CLARIFY
-                and read is not None
-                and await self._on_topic(read, message.citizen.id, ticket)
-            ):
-                # "perpanjang" just after the SIM answer: that answer's part, not a question back
-                name = self.classifier.intents.spec(read.intent).handler
+            name, read, overruled = await self._instead(
+                name,
+                classification,
+                message.citizen.id,
+                ticket,
+                urgent_told=urgent_told,
+                nudge=nudge,
+            )
             context = replace(context, state=None, command=command, classification=read)
             if name == FOLLOW_UP:
                 # The ticket hides the questions before it; a question after it, the ticket,
@@ -383,6 +347,58 @@ class Pipeline:
             language_changed=language != message.citizen.language,
             state_changed=outcome.state != turn.state,
         )
+
+    async def _instead(
+        self,
+        name: str,
+        found: Classification | None,
+        citizen_id: int,
+        ticket: TicketSummary | None,
+        *,
+        urgent_told: bool,
+        nudge: bool,
+    ) -> tuple[str, Classification | None, bool]:
+        """The handler a reading goes to and the reading it sees, where the message's words
+        say otherwise than the NLU; and whether that overrules the NLU (the review lists it)."""
+        if urgent_told:
+            # "capek hidup, pengen mati aja", read as a question, "saya mau bunuh diri" or "ada
+            # mayat di kebun", as a report to make: danger now
+            return EMERGENCY_DIALOG, found, found is not None and name != EMERGENCY_DIALOG
+        if self._rumour_asked(name, found):
+            # "apakah benar ada penculikan anak di daerah sini?", read as an emergency
+            return ESCALATE, found, True
+        if found is not None and self._report_instead(found, ticket):
+            return REPORT, found, True
+        if self._danger_instead(name, found):
+            # "ada yg lempar molotov ke rumah warga, pelakunya masih di ujung gang", read as a
+            # report to make; "ada kecelakaan beruntun di tol, banyak korban", read as the
+            # question which numbers to call
+            return EMERGENCY_DIALOG, found, True
+        if (instead := self._missing_person(name, found)) is not None:
+            # "anak sy blm pulang dari kemarin", read as a status question: danger now; "kalo
+            # anak remaja kabur dari rumah, prosedur lapornya gmn?", read as how to make a police
+            # report: how to report a missing person
+            return (*instead, True)
+        if found is None:
+            return (STATUS if nudge else name), found, False
+        if name == FAQ and self._thing_lost(found):
+            # "saya wna, paspor saya hilang", read as how to report a missing person
+            return FAQ, replace(found, faq_topic=LOSS_TOPIC), True
+        if name == FEEDBACK and tells_of_a_crime_suffered(found.text):
+            # "saya korban tabrak lari kemarin sore", read as feedback: a report to make
+            return REPORT, found, True
+        if name == FAQ and self._wish_to_report(found):
+            # "saya mau lapor pencurian", read as how to make a police report: the report
+            return REPORT, found, True
+        if nudge and name != EMERGENCY_DIALOG:
+            return STATUS, found, False  # the waiting ticket's status, not a question back
+        if name == FOLLOW_UP and (named := self.content.topic_named(found.text)):
+            # "can i pay traffic fine online?", read as a question naming no service
+            return FAQ, replace(found, faq_topic=named), True
+        if name == CLARIFY and await self._on_topic(found, citizen_id, ticket):
+            # "perpanjang" just after the SIM answer: that answer's part, not a question back
+            return self.classifier.intents.spec(found.intent).handler, found, False
+        return name, found, False
 
     def _report_instead(self, found: Classification, ticket: TicketSummary | None) -> bool:
         """Whether an emergency reading is a report instead (REPORT):

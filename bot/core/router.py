@@ -80,7 +80,9 @@ ACKNOWLEDGEMENTS = frozenset("ok oke okay okey oce sip siap baik noted deh ya iy
 
 # A message asking the bot to wait while the citizen finds an answer ("sebentar pak, saya cek
 # dulu"): a word of WAIT, the rest of WAITING_WORDS (letters held down written once).
-WAIT = frozenset("sebentar bentar bntr bntar tunggu tungguin tggu wait hold moment sec dulu".split())
+WAIT = frozenset(
+    "sebentar bentar bntr bntar tunggu tungguin tggu wait hold moment sec dulu".split()
+)
 WAITING_WORDS = frozenset(
     "saya sy aku gw gue i me let ya yah ok oke cek ceck check dicek liat lihat ingat inget "
     "mikir pikir cari nyari carikan tanya nanya tanyain hold on one a just please plis pls".split()
