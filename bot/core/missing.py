@@ -22,6 +22,7 @@ THINGS = frozenset(
 # Said of people only: not home, not back, no news, unreachable.
 NOT_HOME = frozenset(
     "belum pulang|blm pulang|tidak pulang|ga pulang|gak pulang|gk pulang|nggak pulang|"
+    "belum plg|blm plg|tdk plg|ga plg|gak plg|gk plg|"
     "belum balik|blm balik|ga balik|gak balik|tidak kembali|belum kembali|kabur dari rumah|"
     "tidak ada kabar|gak ada kabar|ga ada kabar|hilang kontak|ilang kontak|"
     "tidak bisa dihubungi|gak bisa dihubungi|ga bisa dihubungi|come home|not back|wandered off|"

@@ -27,6 +27,7 @@ class EmergencyKeywords:
         now_words: Iterable[str],
         help_words: Iterable[str],
         lasting_words: Iterable[str],
+        past_words: Iterable[str],
         over_words: Iterable[str],
         accident_words: Iterable[str],
         harm_words: Iterable[str],
@@ -37,6 +38,7 @@ class EmergencyKeywords:
         self._now = _whole_words(now_words)
         self._help = _whole_words(help_words)
         self._lasting = _whole_words(lasting_words)
+        self._past = _whole_words(past_words)
         self._over = _whole_words(over_words)
         self._accident = _whole_words(accident_words)
         self._harm = _whole_words(harm_words)
@@ -64,10 +66,11 @@ class EmergencyKeywords:
         return _holds(self._now, text) or _holds(self._help, text)
 
     def in_the_past(self, text: str) -> bool:
-        """Whether the text tells of a day before today ("rumah sy kemalingan semalam") with no
-        word of now, of a call for help or of danger that lasts ("anak saya diculik kemarin")."""
+        """Whether the text tells of a day before today ("rumah sy kemalingan semalam", "dulu
+        pernah…") with no word of now, of a call for help or of danger that lasts ("anak saya
+        diculik kemarin")."""
         lasting = _holds(self._lasting, text)
-        return _names_an_earlier_day(text) and not lasting and not self.says_now(text)
+        return self._earlier(text) and not lasting and not self.says_now(text)
 
     def danger_present(self, text: str) -> bool:
         """Whether the text holds a danger-now word and a word of now (not only a call for
@@ -77,7 +80,7 @@ class EmergencyKeywords:
             _holds(self._pattern, text)
             and _holds(self._now, text)
             and not _holds(self._over, text)
-            and not _names_an_earlier_day(text)
+            and not self._earlier(text)
         )
 
     def harm_present(self, text: str) -> bool:
@@ -90,8 +93,14 @@ class EmergencyKeywords:
             and _holds(self._harm, text)
             and not _holds(self._tended, text)
             and not _holds(self._case, text)
-            and not _names_an_earlier_day(text)
+            and not self._earlier(text)
         )
+
+
+    def _earlier(self, text: str) -> bool:
+        """Whether the text names a day before today, or tells of a time past in other words
+        (past_words: "dulu pernah", "waktu itu")."""
+        return _names_an_earlier_day(text) or _holds(self._past, text)
 
 
 def _names_an_earlier_day(text: str) -> bool:

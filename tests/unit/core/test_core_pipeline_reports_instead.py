@@ -48,6 +48,24 @@ async def test_an_earlier_days_crime_or_a_repair_starts_a_report(
 @pytest.mark.parametrize(
     "text",
     [
+        "dulu pernah ada yg bawa parang ke rumah sy, mau sy laporin",
+        "waktu itu ada orang nodong saya di jalan",
+    ],
+)
+async def test_a_time_past_told_without_a_day_starts_a_report(chat: Chat, text: str) -> None:
+    chat.nlu.says(text, "emergency", 0.9)
+
+    decision = await chat.send(text)
+
+    assert decision.outcome.ticket is None  # no urgent ticket
+    assert chat.state is not None
+    assert (chat.state.dialog, chat.state.data["what"]) == ("crime_report", text)
+    assert decision.outcome.needs_review
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "barusan ada yang ngaku polisi nelpon bilang anak saya kecelakaan, minta transfer",
         "someone called pretending to be a doctor, said my son was hurt, asked me to transfer money",
     ],
@@ -82,6 +100,8 @@ async def test_a_scam_call_starts_a_report(chat: Chat, content: Content, text: s
         "jalan berlubang depan sekolah, barusan ada kecelakaan, orangnya luka",  # a repair, harm
         "lampu jalan mati, ada begal di gang",  # a repair, a word of the safety net
         "ada yang ngaku polisi di depan rumah bawa pistol, minta uang",  # at the door, armed
+        "dulu pernah dipukuli, sekarang dia datang lagi bawa pisau",  # a time past, and now
+        "adek sy blm plg dr kmrn sore pak, biasanya gk pernah gini",  # missing since then
     ],
 )
 async def test_now_help_lasting_danger_or_today_stay_emergencies(chat: Chat, text: str) -> None:
