@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.found_body import tells_of_a_body_found
+from bot.core.gas_leak import tells_of_a_gas_leak
 from bot.core.handling import Context
 from bot.core.missing import is_missing_person
 from bot.core.safety import EMERGENCY_DIALOG
@@ -30,6 +31,8 @@ def handle(context: Context) -> Outcome:
             text = f"{text}\n{context.t('emergency.missing_photo')}"
     elif tells_of_a_body_found(context.text):
         text = context.t("emergency.body", code=context.ticket_code)
+    elif tells_of_a_gas_leak(context.text):
+        text = context.t("emergency.gas", code=context.ticket_code)
     else:
         text = context.t("emergency.now", code=context.ticket_code)
     state = DialogState(DIALOG, "follow_up", data)

@@ -15,6 +15,7 @@ from bot.core.aspects import carries_over
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
 from bot.core.found_body import tells_of_a_body_found
+from bot.core.gas_leak import tells_of_a_gas_leak
 from bot.core.handling import (
     CLARIFY,
     ESCALATE,
@@ -236,10 +237,12 @@ class Pipeline:
     async def decide(self, turn: Turn) -> Decision:
         message = turn.message
         command = parse_command(message.text)
-        # Thoughts of self-harm, a body found: danger now in words that need no reading,
-        # breaking off any dialog that holds no ticket yet.
+        # Thoughts of self-harm, a body found, a gas leak: danger now in words that need no
+        # reading, breaking off any dialog that holds no ticket yet.
         urgent_told = command is None and (
-            tells_of_self_harm(message.text) or tells_of_a_body_found(message.text)
+            tells_of_self_harm(message.text)
+            or tells_of_a_body_found(message.text)
+            or tells_of_a_gas_leak(message.text)
         )
         # "min??", "kok ga dibales" while a ticket waits for an officer: asks after it.
         nudge = command is None and ticket_asked_after(turn.tickets, message.text) is not None

@@ -96,7 +96,6 @@ class EmergencyKeywords:
             and not self._earlier(text)
         )
 
-
     def _earlier(self, text: str) -> bool:
         """Whether the text names a day before today, or tells of a time past in other words
         (past_words: "dulu pernah", "waktu itu")."""
