@@ -6,7 +6,7 @@ complaint about one)."""
 from __future__ import annotations
 
 from bot.core.when import time_said
-from bot.core.words import phrases, undoubled_words
+from bot.core.words import CASE_PUT, phrases, undoubled_words
 
 BODIES = frozenset("mayat|mayit|jenazah|jasad|orang mati|dead body|corpse|a body|bodies".split("|"))
 # Words of finding one, said anywhere in the text ("mayat ditemukan", "nemu jenazah bayi").
@@ -21,9 +21,8 @@ THERE_IS = frozenset(
     for body in BODIES
 )
 # A case put ("kalau menemukan mayat lapor kemana?") or a body already taken away.
-NOT_NOW = frozenset(
-    "kalau|kalo|klo|klu|jika|apabila|bila|misal|misalnya|seandainya|andaikan|if|dievakuasi|"
-    "sudah diangkat|udah diangkat|sudah dibawa|udah dibawa|sudah diurus|udah diurus|"
+NOT_NOW = CASE_PUT | frozenset(
+    "dievakuasi|sudah diangkat|udah diangkat|sudah dibawa|udah dibawa|sudah diurus|udah diurus|"
     "sudah ditangani|udah ditangani|was taken away|has been taken".split("|")
 )
 _LONGEST = max(len(p.split()) for p in BODIES | FOUND | THERE_IS | NOT_NOW)

@@ -6,7 +6,7 @@ cylinder, stove or hose of it."""
 from __future__ import annotations
 
 from bot.core.when import time_said
-from bot.core.words import phrases, undoubled_words
+from bot.core.words import CASE_PUT, phrases, undoubled_words
 
 # A leak said with the gas itself.
 GAS_LEAKING = frozenset(
@@ -21,9 +21,8 @@ GAS_THINGS = frozenset(
 )
 LEAKING = frozenset("bocor|bocornya|kebocoran|mendesis|desis|leak|leaks|leaking|hissing".split("|"))
 # A case put ("kalau gas bocor harus gimana?") or a leak mended already.
-NOT_NOW = frozenset(
-    "kalau|kalo|klo|klu|jika|apabila|bila|misal|misalnya|seandainya|cara|if|how to|"
-    "sudah diperbaiki|udah diperbaiki|sudah aman|udah aman|sudah ditangani|udah ditangani|"
+NOT_NOW = CASE_PUT | frozenset(
+    "cara|how to|sudah diperbaiki|udah diperbaiki|sudah aman|udah aman|sudah ditangani|udah ditangani|"
     "was fixed|is fixed".split("|")
 )
 _LONGEST = max(len(p.split()) for p in GAS_LEAKING | GAS_THINGS | LEAKING | NOT_NOW)

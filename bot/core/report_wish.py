@@ -5,7 +5,7 @@ lapor pencurian bawa apa aja?", "where do I report a theft?")."""
 
 from __future__ import annotations
 
-from bot.core.words import undoubled_words
+from bot.core.words import CASE_PUT, undoubled_words
 
 LEADS = frozenset(
     "mau lapor|mau melapor|mau melaporkan|mau laporin|mau ngelapor|mau ngelaporin|ingin lapor|"
@@ -14,8 +14,6 @@ LEADS = frozenset(
     "ingin membuat laporan|want to report|would like to report|d like to report|wanna report|"
     "need to report|want to file a report|want to make a report".split("|")
 )
-# A lead after one of these puts a case ("kalau mau lapor…"), after more words it is no lead.
-HYPOTHETICAL = frozenset("kalau kalo klo klu jika jikalau seandainya misal misalnya if".split())
 LEAD_WITHIN = 6  # words before the lead, at most ("selamat pagi pak, saya ingin melaporkan…")
 # Words asking how, where or with what: the procedure asked, which its answer tells.
 ASKING = frozenset(
@@ -48,14 +46,15 @@ def names_only_the_kind(text: str) -> bool:
 
 def _told(said: list[str]) -> list[str] | None:
     """The words other than a lead said near the start and courtesies before it, or None when
-    there is no lead or the text asks (ASKING) or puts a case (HYPOTHETICAL)."""
+    there is no lead or the text asks (ASKING) or puts a case before it (CASE_PUT: "kalau mau
+    lapor…")."""
     if not ASKING.isdisjoint(word.removesuffix("nya") for word in said):
         return None
     for start in range(min(LEAD_WITHIN, len(said)) + 1):
         for end in range(start + 1, min(start + _LONGEST, len(said)) + 1):
             if " ".join(said[start:end]) in LEADS:
                 before = said[:start]
-                if HYPOTHETICAL.intersection(before):
+                if CASE_PUT.intersection(before):
                     return None
                 return [word for word in before if word not in COURTESY] + said[end:]
     return None

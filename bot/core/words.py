@@ -11,6 +11,10 @@ ENDINGS = ("nya", "kah", "lah")
 # A word doubled with a 2, as chats write it, maybe with an ending: "pulang2", "syarat2nya"
 # (two letters at least: "B2" is a licence class).
 _DOUBLED = re.compile(rf"(?<=[^\W\d_]{{2}})2(?=(?:{'|'.join(ENDINGS)})?$)")
+# Words that put a case rather than tell one ("kalau menemukan mayat lapor kemana?").
+CASE_PUT = frozenset(
+    "kalau kalo klo klu jika jikalau apabila bila misal misalnya seandainya andaikan if".split()
+)
 
 
 def phrase_alternatives(phrases: Iterable[str]) -> str:
