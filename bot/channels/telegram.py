@@ -41,7 +41,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.body import parse_json, read_body
 from bot.channels.telegram_http import AiohttpRequest
-from bot.channels.text import split_text
+from bot.channels.text import Progress, split_text
 from bot.channels.uploads import SendPicture, Uploads
 from bot.core.background import BackgroundTasks
 from bot.core.content import DEFAULT_LANGUAGE, Texts
@@ -221,41 +221,47 @@ class TelegramSender:
         if not message.chat_id.lstrip("-").isdigit():
             raise DeliveryError(f"not a Telegram chat id: {message.chat_id!r}", retryable=False)
         chat_id = int(message.chat_id)
+        progress = Progress(message.parts_sent)
         try:
             if message.reply.image_id is not None:
                 [(caption, keyboard)] = parts
                 send = self._photo_to(chat_id, caption, keyboard)
                 await self.uploads.send(message.reply.image_id, send)
                 return
-            for text, keyboard in parts:
+
+            async def send_part(part: tuple[str, InlineKeyboardMarkup | None]) -> None:
+                text, keyboard = part
                 await self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard,
+                    chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
-        except RetryAfter as error:
+
+            await progress.send_rest(parts, send_part)
+        except TelegramError as error:
+            raise self._delivery_error(error, progress.sent) from None
+
+    def _delivery_error(self, error: TelegramError, parts_sent: int) -> DeliveryError:
+        if isinstance(error, RetryAfter):
             seconds = _seconds(error.retry_after)
             # Telegram's flood control covers the bot: pause every send until then.
             self._overall.pause_until(self.clock() + seconds)
-            raise DeliveryError(
-                "rate limited by Telegram", retryable=True, retry_after=seconds
-            ) from None
-        except Forbidden as error:
-            raise DeliveryError(
-                f"forbidden: {error.message}", retryable=False, unreachable=True
-            ) from None
-        except TimedOut:
+            return DeliveryError(
+                "rate limited by Telegram",
+                retryable=True,
+                retry_after=seconds,
+                parts_sent=parts_sent,
+            )
+        if isinstance(error, Forbidden):
+            return DeliveryError(f"forbidden: {error.message}", retryable=False, unreachable=True)
+        if isinstance(error, TimedOut):
             # The message may have arrived: sending it again could duplicate it.
-            raise DeliveryError(
-                "timed out; delivery uncertain, not retried", retryable=False
-            ) from None
-        except BadRequest as error:
-            raise DeliveryError(f"rejected: {error.message}", retryable=False) from None
-        except NetworkError as error:
-            raise DeliveryError(f"network error: {error.message}", retryable=True) from None
-        except TelegramError as error:
-            raise DeliveryError(f"Telegram error: {error.message}", retryable=False) from None
+            return DeliveryError("timed out; delivery uncertain, not retried", retryable=False)
+        if isinstance(error, BadRequest):
+            return DeliveryError(f"rejected: {error.message}", retryable=False)
+        if isinstance(error, NetworkError):
+            return DeliveryError(
+                f"network error: {error.message}", retryable=True, parts_sent=parts_sent
+            )
+        return DeliveryError(f"Telegram error: {error.message}", retryable=False)
 
     def _photo_to(
         self, chat_id: int, caption: str, keyboard: InlineKeyboardMarkup | None

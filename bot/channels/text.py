@@ -1,6 +1,32 @@
-"""Text helpers shared by the channels."""
+"""Text helpers shared by the channels: splitting a long text, and sending its parts."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+Part = TypeVar("Part")
+Sent = TypeVar("Sent")
+
+
+@dataclass
+class Progress:
+    """The parts of one outbound message confirmed sent, earlier tries' included
+    (OutboundMessage.parts_sent): a retry sends only the rest, and a failure part-way says how
+    far it got (DeliveryError.parts_sent)."""
+
+    sent: int = 0
+
+    async def send_rest(
+        self, parts: Sequence[Part], send: Callable[[Part], Awaitable[Sent]]
+    ) -> Sent | None:
+        """Send the parts not sent yet, in order; the last one's answer (None if none was)."""
+        answer = None
+        for part in parts[self.sent :]:
+            answer = await send(part)
+            self.sent += 1
+        return answer
 
 
 def split_text(text: str, limit: int, *, utf16: bool = False) -> list[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.channels.text import split_text
+from bot.channels.text import Progress, split_text
 from bot.channels.uploads import Uploads
 from bot.channels.whatsapp import CHANNEL
 from bot.channels.whatsapp_graph import (
@@ -173,25 +173,29 @@ class WhatsAppSender:
     async def _send(self, message: OutboundMessage) -> Receipt:
         if not message.chat_id.isdigit():
             raise DeliveryError("not a WhatsApp number", retryable=False)
+        progress = Progress(message.parts_sent)
         try:
             if message.template_required or not self.window_open(message):
-                return await self._send_template(message)
+                return await self._send_template(message, progress)
             try:
-                return await self._send_free_form(message)
+                return await self._send_free_form(message, progress)
             except GraphError as error:
-                if error.code != REENGAGEMENT:
+                if error.code != REENGAGEMENT or progress.sent:
                     raise
-                return await self._send_template(message)
+                return await self._send_template(message, progress)
         except GraphError as error:
-            raise self._delivery_error(error) from None
+            raise self._delivery_error(error, progress.sent) from None
+        except DeliveryError as error:  # the network (GraphApi)
+            raise DeliveryError(
+                str(error), retryable=error.retryable, parts_sent=progress.sent
+            ) from None
 
-    async def _send_free_form(self, message: OutboundMessage) -> Receipt:
+    async def _send_free_form(self, message: OutboundMessage, progress: Progress) -> Receipt:
         if message.reply.image_id is not None:
             return await self._send_image(message, message.reply.image_id)
         label = self.choose_labels.get(message.language) or next(iter(self.choose_labels.values()))
-        wamid = None
-        for part in render(message.reply, label):
-            wamid = await self._post(message.chat_id, part)
+        parts = render(message.reply, label)
+        wamid = await progress.send_rest(parts, lambda part: self._post(message.chat_id, part))
         return Receipt(external_id=wamid)
 
     async def _send_image(self, message: OutboundMessage, image_id: str) -> Receipt:
@@ -208,10 +212,9 @@ class WhatsAppSender:
         await self._uploads.send(image_id, send)
         return Receipt(external_id=wamid)
 
-    async def _send_template(self, message: OutboundMessage) -> Receipt:
-        wamid = None
-        for part in template_messages(message, self.template):
-            wamid = await self._post(message.chat_id, part)
+    async def _send_template(self, message: OutboundMessage, progress: Progress) -> Receipt:
+        parts = template_messages(message, self.template)
+        wamid = await progress.send_rest(parts, lambda part: self._post(message.chat_id, part))
         return Receipt(external_id=wamid, template=self.template.name)
 
     async def _post(self, to: str, content: Mapping[str, Any]) -> str | None:
@@ -221,15 +224,22 @@ class WhatsAppSender:
         wamid = json_dict(sent[0]).get("id") if sent else None
         return wamid if isinstance(wamid, str) else None
 
-    def _delivery_error(self, error: GraphError) -> DeliveryError:
+    def _delivery_error(self, error: GraphError, parts_sent: int) -> DeliveryError:
         if error.code == THROUGHPUT:
             # The number's throughput is spent: pause every send for a moment.
             self._number.pause_until(self.clock() + 1.0)
         if error.code in RATE_LIMITS:
             retry_after = 6.0 if error.code == PAIR_RATE else 1.0
-            return DeliveryError(f"rate limited: {error}", retryable=True, retry_after=retry_after)
+            return DeliveryError(
+                f"rate limited: {error}",
+                retryable=True,
+                retry_after=retry_after,
+                parts_sent=parts_sent,
+            )
         if error.code in UNREACHABLE:
             return DeliveryError(f"undeliverable: {error}", retryable=False, unreachable=True)
         if error.code in TEMPORARY or error.status >= 500:
-            return DeliveryError(f"WhatsApp unavailable: {error}", retryable=True)
+            return DeliveryError(
+                f"WhatsApp unavailable: {error}", retryable=True, parts_sent=parts_sent
+            )
         return DeliveryError(f"rejected: {error}", retryable=False)

@@ -39,9 +39,12 @@ class DeliveryError(PolresError):
         retryable: bool,
         retry_after: float | None = None,
         unreachable: bool = False,
+        parts_sent: int = 0,
     ) -> None:
         super().__init__(reason)
         self.retryable = retryable
         self.retry_after = retry_after
         # The citizen cannot be reached on this channel any more (e.g. blocked the bot).
         self.unreachable = unreachable
+        # Parts of the message confirmed sent before it failed, earlier tries' included.
+        self.parts_sent = parts_sent

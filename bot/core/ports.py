@@ -122,8 +122,11 @@ class Outbox(Protocol):
         """Record these messages (by id) as sent (one write for a whole pass)."""
         ...
 
-    async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
-        """Record a failed attempt; `retry_at` None gives up for good."""
+    async def mark_failed(
+        self, message_id: int, error: str, retry_at: datetime | None, parts_sent: int = 0
+    ) -> None:
+        """Record a failed attempt and the parts confirmed sent so far (a retry sends the
+        rest: OutboundMessage.parts_sent); `retry_at` None gives up for good."""
         ...
 
     async def mark_unreachable(self, message_id: int, error: str) -> None:

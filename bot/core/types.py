@@ -269,6 +269,9 @@ class OutboundMessage:
     last_inbound_at: datetime | None = None  # when the citizen last wrote on this channel
     # The platform refused it as free-form text (WhatsApp's 24-hour window): send a template.
     template_required: bool = False
+    # Of a reply sent in several parts (a long text, then its buttons), those confirmed by
+    # earlier tries: a retry sends only the rest, so the citizen never gets a part twice.
+    parts_sent: int = 0
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,7 @@ class OutboxWorker:
         if error.retryable and attempt < self.policy.max_attempts:
             delay = self.policy.delay(attempt, error.retry_after)
             retry_at = datetime.now(UTC) + timedelta(seconds=delay)
-        await self.outbox.mark_failed(message.id, str(error), retry_at)
+        await self.outbox.mark_failed(message.id, str(error), retry_at, error.parts_sent)
 
     async def run(self) -> None:
         """Until cancelled, or after `drain()` once nothing more can be sent now."""

@@ -160,6 +160,8 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     template: Mapped[str | None] = mapped_column(String(100))  # sent as this approved template
     template_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Of a reply sent in parts, those confirmed so far (OutboundMessage.parts_sent).
+    parts_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
     priority: Mapped[int] = mapped_column(default=PRIORITY_NORMAL, server_default="1")
     # Inbound: an admin's review (bot/storage/review.py).

@@ -149,8 +149,11 @@ class SqlOutbox:
             MESSAGES_OUT.labels(channel).inc(count)
         return [None] * len(batch)
 
-    async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
-        """Count the attempt; `retry_at` None marks the message failed for good."""
+    async def mark_failed(
+        self, message_id: int, error: str, retry_at: datetime | None, parts_sent: int = 0
+    ) -> None:
+        """Count the attempt and keep the parts sent; `retry_at` None marks the message failed
+        for good."""
         retry = {"next_attempt_at": retry_at} if retry_at else {"delivery_status": "failed"}
         if retry_at is not None:
             OUTBOX_RETRIES.inc()
@@ -158,7 +161,12 @@ class SqlOutbox:
             await session.execute(
                 update(models.Message)
                 .where(models.Message.id == message_id, models.Message.direction == "out")
-                .values(attempts=models.Message.attempts + 1, last_error=error, **retry)
+                .values(
+                    attempts=models.Message.attempts + 1,
+                    last_error=error,
+                    parts_sent=parts_sent,
+                    **retry,
+                )
             )
 
     async def mark_unreachable(self, message_id: int, error: str) -> None:
@@ -212,6 +220,7 @@ def _delivery_update(report: DeliveryReport) -> Update:
         return statement.where(M.c.template_required.is_(False)).values(
             delivery_status="pending",
             template_required=True,
+            parts_sent=0,  # a template's parts are its own
             next_attempt_at=utcnow(),
             last_error=report.error,
         )

@@ -58,6 +58,7 @@ def _outbound() -> Select[Any]:
             messages.created_at,
             messages.attempts,
             messages.template_required,
+            messages.parts_sent,
             last_inbound_at.label("last_inbound_at"),
         )
         .join_from(models.Message.__table__, models.Citizen.__table__)
@@ -88,4 +89,5 @@ def outbound_of(row: Row[Any]) -> OutboundMessage:
         language=row.language,
         last_inbound_at=row.last_inbound_at,
         template_required=row.template_required,
+        parts_sent=row.parts_sent,
     )

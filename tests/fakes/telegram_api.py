@@ -234,8 +234,10 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
         retry_after: int = 3,
         description: str | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error instead of handling them.
+        """Answer the next `times` calls of `method` (after letting `after` through) with an
+        error instead of handling them.
 
         429 answers "Too Many Requests: retry after N" with parameters.retry_after (PTB:
         RetryAfter); other statuses answer their HTTP phrase unless `description` is given
@@ -252,7 +254,7 @@ class FakeTelegramApi(SendingMethods, GettingUpdates):
             except ValueError:
                 phrase = "Error"
             fault = Fault(status, description or phrase, None)
-        self._faults.setdefault(method.lower(), deque()).extend([fault] * times)
+        self._faults.setdefault(method.lower(), deque()).extend([None] * after + [fault] * times)
 
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Hold the next `times` calls of `method` for `seconds` before answering them.

@@ -59,7 +59,7 @@ class TelegramApiBase(LocalServer):
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}
 
-        self._faults: dict[str, deque[Fault]] = {}
+        self._faults: dict[str, deque[Fault | None]] = {}  # None: let that call through
         self._delays: dict[str, deque[float]] = {}
         self._blocked: dict[int, str | None] = {}
         self._rate_limit: RateLimit | None = None
@@ -119,8 +119,8 @@ class TelegramApiBase(LocalServer):
             if delays:
                 await self._sleep(delays.popleft())
             faults = self._faults.get(key)
-            if faults:
-                fault = faults.popleft()
+            fault = faults.popleft() if faults else None
+            if fault is not None:
                 raise ApiError(fault.status, fault.description, retry_after=fault.retry_after)
             if method is None:
                 raise ApiError(404, "Not Found")

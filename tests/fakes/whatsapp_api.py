@@ -96,6 +96,13 @@ class _Drop(Exception):
     """Close the connection without answering."""
 
 
+class _Pass:
+    """A send answered as usual, before the faults queued after it."""
+
+
+PASS = _Pass()
+
+
 # -- the server --------------------------------------------------------------------------------
 
 
@@ -124,7 +131,8 @@ class FakeGraphApi(LocalServer):
         self._read: list[str] = []
         self._templates: dict[tuple[str, str], int] = {}
         self._media: dict[str, Media] = {}
-        self._faults: deque[GraphError | None] = deque()  # None: drop the connection
+        # None: drop the connection; PASS: answer that send as usual
+        self._faults: deque[GraphError | _Pass | None] = deque()
         self._delays: deque[float] = deque()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -198,8 +206,10 @@ class FakeGraphApi(LocalServer):
         http_status: int | None = None,
         times: int = 1,
         message: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` message sends (not mark-as-read) with Graph error `code`.
+        """Answer the next `times` message sends (not mark-as-read), after letting `after`
+        through, with Graph error `code`.
 
         The HTTP status defaults to Meta's for that code (GRAPH_ERRORS; 400 when unknown).
         With a status of 500 or more the answer is a plain transient Graph error (no error_data).
@@ -207,7 +217,7 @@ class FakeGraphApi(LocalServer):
         transient = http_status is not None and http_status >= 500
         message = message or (TRANSIENT_MESSAGE if transient else None)
         error = GraphError(code, message=message, status=http_status, whatsapp=not transient)
-        self._faults.extend([error] * times)
+        self._faults.extend([PASS] * after + [error] * times)
 
     def slow_next(self, seconds: float, times: int = 1) -> None:
         """Hold the next `times` message sends for `seconds`; they are still carried out after
@@ -330,9 +340,11 @@ class FakeGraphApi(LocalServer):
         if self._delays:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), self._delays.popleft())
-        if self._faults:
-            fault = self._faults.popleft()
-            raise _Drop if fault is None else fault
+        fault = self._faults.popleft() if self._faults else PASS
+        if fault is None:
+            raise _Drop
+        if isinstance(fault, GraphError):
+            raise fault
         to = message.get("to")
         if to is None or to == "":
             raise required("to")

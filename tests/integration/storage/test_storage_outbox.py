@@ -114,6 +114,17 @@ async def test_failed_attempt_is_retried_at_the_given_time(
     assert await delivery(db, message.id) == ("pending", 2, "timeout")
 
 
+async def test_a_retry_knows_the_parts_already_sent(inbox: SqlInbox, outbox: SqlOutbox) -> None:
+    now = await queue(inbox, "whatsapp", "teks panjang")
+    [message] = await outbox.due(["whatsapp"], now, limit=10)
+    assert message.parts_sent == 0
+    await outbox.mark_failed(message.id, "131056: pair rate limit", now, parts_sent=1)
+
+    [again] = await outbox.due(["whatsapp"], now + SOON, limit=10)
+
+    assert (again.id, again.parts_sent) == (message.id, 1)  # the retry sends the rest
+
+
 async def test_failure_without_retry_gives_up(
     inbox: SqlInbox, outbox: SqlOutbox, db: Database
 ) -> None:
@@ -213,7 +224,7 @@ async def test_a_message_that_needed_a_template_is_queued_again_once(
     )
     await outbox.record_deliveries([needs_template, needs_template])  # redelivered webhook
     [again] = await outbox.due(["whatsapp"], datetime.now(UTC) + SOON, limit=10)
-    assert (again.id, again.template_required) == (message_id, True)
+    assert (again.id, again.template_required, again.parts_sent) == (message_id, True, 0)
     await outbox.mark_sent({message_id: Receipt("wamid.T", template="polres_pesan")}, now_())
     await outbox.record_deliveries([needs_template])  # the old wamid: no longer this message
     assert (await delivery(db, message_id))[0] == "sent"

@@ -117,12 +117,13 @@ async def test_0014_clears_the_old_review_flags(database_url: str) -> None:
     review lists by their own columns; from 0014 it means overruled by the bot's rules."""
     db = Database.connect(database_url)
     try:
-        async with db.engine.begin() as connection:
-            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0013"))
+        assert await upgrade(database_url) is None  # the models are head's: flag a row there,
         inbox = SqlInbox(db)
         accepted = await inbox.accept(Inbound("telegram", "c1", "m1", "mau tanya"))
         flagged = Decision(Outcome(needs_review=True), None, "id", "PL-X", None)
         await inbox.commit(accepted.message_id, flagged)
+        async with db.engine.begin() as connection:  # then go back to before 0014
+            await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0013"))
 
         assert await upgrade(database_url) == "0013"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -195,6 +196,23 @@ async def test_a_long_text_arrives_in_parts_with_the_keyboard_on_the_last(
 
 
 # -- failures -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [429, 502])
+async def test_a_send_failing_part_way_is_retried_from_the_part_not_sent(
+    api: FakeTelegramApi, sender: TelegramSender, status: int
+) -> None:
+    message = outbound("kata " * 1000, BUTTONS)  # 5000 characters: two parts
+    api.fail_next("sendMessage", status, retry_after=1, after=1)
+    error = await delivery_error(sender, message)
+    assert (error.retryable, error.parts_sent) == (True, 1)
+
+    await sender.send(replace(message, parts_sent=error.parts_sent))
+
+    sent = api.sent_messages(CHAT)
+    assert len(sent) == 2  # the first part once
+    assert [m.reply_markup for m in sent] == [None, KEYBOARD]
+    assert " ".join(m.plain_text for m in sent) == message.reply.text.strip()
 
 
 async def test_429_is_retryable_after_retry_after_and_pauses_every_send(

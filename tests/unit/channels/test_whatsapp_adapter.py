@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -387,6 +388,26 @@ async def test_graph_errors_become_delivery_errors(
         retry_after,
     )
     assert CITIZEN not in str(error)  # phone numbers never reach the logs
+
+
+@pytest.mark.parametrize(
+    ("code", "http_status"), [(131056, None), (1, 500)], ids=["pair-rate", "server-error"]
+)
+async def test_a_send_failing_part_way_is_retried_from_the_part_not_sent(
+    api: FakeGraphApi, sender: WhatsAppSender, code: int, http_status: int | None
+) -> None:
+    # A long answer with buttons goes as its text, then a short interactive message.
+    message = outbound("kata " * 300, buttons=(Button("Ya", "/ya"), Button("Tidak", "/tidak")))
+    api.fail_next(code, http_status=http_status, after=1)
+    with pytest.raises(DeliveryError) as raised:
+        await sender.send(message)
+    assert (raised.value.retryable, raised.value.parts_sent) == (True, 1)
+
+    receipt = await sender.send(replace(message, parts_sent=raised.value.parts_sent))
+
+    sent = api.sent_messages(CITIZEN)
+    assert [m.type for m in sent] == ["text", "interactive"]  # the text once
+    assert receipt == Receipt(external_id=sent[-1].wamid)
 
 
 async def test_a_dropped_connection_is_retried(api: FakeGraphApi, sender: WhatsAppSender) -> None:

@@ -34,6 +34,7 @@ class FakeOutbox:
     messages: list[OutboundMessage]
     sent: list[int] = field(default_factory=list)
     failed: list[tuple[int, str, datetime | None]] = field(default_factory=list)
+    parts_sent: dict[int, int] = field(default_factory=dict)
     asked_channels: list[tuple[str, ...]] = field(default_factory=list)
     unreachable: list[int] = field(default_factory=list)
     receipts: dict[int, Receipt] = field(default_factory=dict)
@@ -54,8 +55,11 @@ class FakeOutbox:
     async def release(self, message_ids: Sequence[int], now: datetime) -> None:
         self.released.extend(message_ids)
 
-    async def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
+    async def mark_failed(
+        self, message_id: int, error: str, retry_at: datetime | None, parts_sent: int = 0
+    ) -> None:
         self.failed.append((message_id, error, retry_at))
+        self.parts_sent[message_id] = parts_sent
 
     async def mark_unreachable(self, message_id: int, error: str) -> None:
         self.unreachable.append(message_id)
@@ -134,6 +138,15 @@ async def test_a_retryable_failure_is_retried_no_earlier_than_retry_after() -> N
     assert retry_at is not None
     assert retry_at >= before + timedelta(seconds=30)
     assert retry_at <= datetime.now(UTC) + timedelta(seconds=31)
+
+
+async def test_a_failure_part_way_keeps_the_parts_sent_for_the_retry() -> None:
+    outbox = FakeOutbox([outbound(1)])
+    sender = FakeSender(error=DeliveryError("131056 pair rate", retryable=True, parts_sent=1))
+
+    await worker(outbox, sender).run_once()
+
+    assert outbox.parts_sent == {1: 1}  # the retry sends only the part after it
 
 
 async def test_a_retryable_failure_without_retry_after_backs_off() -> None:
