@@ -16,6 +16,8 @@ def handle(context: Context) -> Outcome:
         return Outcome(replies=(Reply(context.t("smalltalk.ok")),))
     if intent in _SHORT_ANSWERS:
         return Outcome(replies=(Reply(context.t(f"smalltalk.{intent}")),))
+    if context.command == "/tanya":
+        return Outcome(replies=(Reply(context.t("smalltalk.ask")),))
     welcome = intent == GREET or context.command == "/start"
     intro = context.t("smalltalk.greet") if welcome else None
     return Outcome(replies=(menu_reply(context, intro),))

@@ -15,6 +15,7 @@ COMMAND_HANDLERS: Mapping[str, str] = {
     "/start": "smalltalk",
     "/help": "smalltalk",
     "/menu": "smalltalk",
+    "/tanya": "smalltalk",  # a question announced: "go ahead"
     "/lapor": REPORT,
     "/status": STATUS,
     "/petugas": "escalate",
@@ -55,6 +56,14 @@ COMMAND_WORDS: Mapping[str, str] = {
         "saya ingin memberi saran|mau komplain|saya mau komplain|komplain|mau ngadu|"
         "saya mau ngadu|feedback|i want to complain|i want to give feedback".split("|"),
         "/saran",
+    ),
+    # a question announced, not asked yet (the NLU cannot tell what kind of message follows)
+    **dict.fromkeys(
+        "mau tanya|saya mau tanya|sy mau tanya|aku mau tanya|mau nanya|saya mau nanya|"
+        "mau bertanya|saya mau bertanya|ingin bertanya|saya ingin bertanya|boleh tanya|"
+        "boleh nanya|numpang tanya|izin bertanya|ijin bertanya|izin tanya|ijin tanya|"
+        "i have a question|i want to ask|can i ask|can i ask something|i d like to ask".split("|"),
+        "/tanya",
     ),
     # an officer wanted, no question yet (the buttons' titles typed)
     **dict.fromkeys(

@@ -43,6 +43,8 @@ RULES = NluRules(confidence_threshold=0.5, emergency_threshold=0.3, dialog_emerg
         ("mau kasih saran min", "/saran"),
         ("I want to complain", "/saran"),
         ("Tanya petugas", "/petugas"),  # the button's title typed
+        ("pak saya mau tanya", "/tanya"),  # a question announced, not asked yet
+        ("I have a question", "/tanya"),
         ("ask an officer", "/petugas"),
     ],
 )

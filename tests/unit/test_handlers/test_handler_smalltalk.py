@@ -71,6 +71,14 @@ def test_menu_commands_show_the_menu(
     assert outcome.state is None
 
 
+def test_a_question_announced_is_asked_for(make_context: MakeContext, content: Content) -> None:
+    outcome = smalltalk.handle(make_context("pak saya mau tanya", command="/tanya"))
+
+    [reply] = outcome.replies
+    assert reply.text == content.texts.get("id", "smalltalk.ask")
+    assert outcome.state is None  # the question that follows is read as any message
+
+
 def test_chit_chat_shows_the_menu_in_english(make_context: MakeContext, content: Content) -> None:
     outcome = smalltalk.handle(make_context("are you a robot", language="en", intent="smalltalk"))
 
