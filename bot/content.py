@@ -177,7 +177,18 @@ def load_emergency_keywords(data_dir: Path, intents: IntentTable) -> EmergencyKe
     intent = str(raw.get("intent"))
     if intent not in intents.specs or not intents.specs[intent].urgent:
         raise ContentError(f"{path}: intent must be an urgent intent of data/intents.yml")
-    lists = ("now", "help", "lasting", "past", "over", "accident", "harm", "tended", "case")
+    lists = (
+        "now",
+        "help",
+        "lasting",
+        "past",
+        "over",
+        "accident",
+        "harm",
+        "peril",
+        "tended",
+        "case",
+    )
     return EmergencyKeywords(
         _words(path, raw, "keywords"),
         intents.specs[intent],

@@ -90,9 +90,10 @@ MISSING_READ_CALMLY = frozenset({REPORT, STATUS, CLARIFY, FAQ, ESCALATE, FEEDBAC
 # Where a calm reading of danger said of now (a safety-net word and one of now) would send it:
 # a report to make, a question back. Danger now instead (Pipeline._danger_instead).
 DANGER_READ_CALMLY = frozenset({REPORT, CLARIFY})
-# Where a calm reading of people hurt in an accident would send it: a report, a question (to an
-# officer or answered), feedback, a question back. Danger now instead (Pipeline._danger_instead).
-HARM_READ_CALMLY = frozenset({REPORT, FAQ, ESCALATE, FEEDBACK, CLARIFY})
+# Where a calm reading of people hurt in an accident, or of a peril (a fire, someone drowning),
+# would send it: a report, a question (to an officer, answered, or naming no service),
+# feedback, a question back. Danger now instead (Pipeline._danger_instead).
+HARM_READ_CALMLY = frozenset({REPORT, FAQ, FOLLOW_UP, ESCALATE, FEEDBACK, CLARIFY})
 
 
 class Classifier:

@@ -3,7 +3,7 @@ message still make it an emergency (110/112 at once, an urgent ticket); anything
 Inside a dialog, words of "now" confirm the NLU's urgent answer (`says_now`); a crime of an
 earlier day is no danger now unless it lasts (`in_the_past`); a danger word said of the present
 moment is danger now, however calmly the NLU reads it (`danger_present`), and so are people hurt
-in an accident (`harm_present`)."""
+in an accident and perils such as a fire or someone drowning (`harm_present`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from bot.core.when import time_said
 from bot.core.words import phrase_alternatives
 
 SOURCE = "keywords"  # stored as the message's model version: who classified it
+# Names that hold a peril word but tell of none: the fire brigade ("nomor pemadam kebakaran").
+_NO_PERIL = re.compile(r"(?:pemadam|dinas|mobil|petugas|regu)\s+kebakaran")
 EMERGENCY_DIALOG = "emergency"  # after danger now: later messages join its urgent ticket
 
 
@@ -31,6 +33,7 @@ class EmergencyKeywords:
         over_words: Iterable[str],
         accident_words: Iterable[str],
         harm_words: Iterable[str],
+        peril_words: Iterable[str],
         tended_words: Iterable[str],
         case_words: Iterable[str],
     ) -> None:
@@ -42,6 +45,7 @@ class EmergencyKeywords:
         self._over = _whole_words(over_words)
         self._accident = _whole_words(accident_words)
         self._harm = _whole_words(harm_words)
+        self._peril = _whole_words(peril_words)
         self._tended = _whole_words(tended_words)
         self._case = _whole_words(case_words)
         self.emergency = emergency
@@ -85,12 +89,14 @@ class EmergencyKeywords:
 
     def harm_present(self, text: str) -> bool:
         """Whether the text tells of people hurt in an accident, now: a word of an accident and
-        one of harm ("ada kecelakaan beruntun di tol, banyak korban"), naming no earlier day, no
-        care already given ("korbannya sudah dibawa ke rs") and no case put or paperwork asked
-        about ("kalau ada kecelakaan dan korban luka, telpon mana?")."""
+        one of harm ("ada kecelakaan beruntun di tol, banyak korban"), or a peril ("ada
+        kebakaran di pasar", "ada orang tenggelam"), naming no earlier day, nothing over ("api
+        sudah padam"), no care already given ("korbannya sudah dibawa ke rs") and no case put
+        or paperwork asked about ("kalau ada kecelakaan dan korban luka, telpon mana?")."""
+        hurt = _holds(self._accident, text) and _holds(self._harm, text)
         return (
-            _holds(self._accident, text)
-            and _holds(self._harm, text)
+            (hurt or _holds(self._peril, _NO_PERIL.sub(" ", text.lower())))
+            and not _holds(self._over, text)
             and not _holds(self._tended, text)
             and not _holds(self._case, text)
             and not self._earlier(text)

@@ -1,4 +1,5 @@
-"""People hurt in an accident (or stranded in a disaster) are danger now, however calmly the NLU reads the message: a word
+"""People hurt in an accident (or stranded in a disaster), and perils such as a fire or someone
+drowning, are danger now, however calmly the NLU reads the message: a word
 of an accident and one of harm, no earlier day, no care already given, no case put or paperwork
 asked about (data/emergency_keywords.yml)."""
 
@@ -26,6 +27,10 @@ from tests.unit.core.pipeline_fakes import Chat, opens_an_urgent_report
             0.8,
         ),
         ("flooding in our street, a family is stranded on the roof", "question_other", 0.7),
+        # a peril, hurt or not yet
+        ("ada kebakaran di pasar, apinya gede", "follow_up_question", 0.6),
+        ("ada orang tenggelam di sungai", "question_other", 0.8),
+        ("anak kecil jatuh ke sumur", "crime_report", 0.3),  # unsure
     ],
 )
 async def test_people_hurt_in_an_accident_read_calmly_is_an_emergency(
@@ -62,6 +67,10 @@ async def test_people_hurt_in_an_accident_read_calmly_is_an_emergency(
         ("ada pohon tumbang nutup jalan raya", "feedback"),
         ("nomor darurat kalau ada kecelakaan berapa", "faq_nomor_darurat"),
         ("banjir di desa kami, warga sudah dievakuasi ke balai desa", "feedback"),  # brought out
+        ("nomor pemadam kebakaran di sini berapa", "faq_nomor_darurat"),  # the fire brigade
+        ("tadi ada kebakaran di pasar, tapi api sudah padam", "crime_report"),  # over
+        ("rumah saya kebakaran, mau ngurus surat yang hilang", "faq_surat_kehilangan"),  # paperwork
+        ("habis matahari tenggelam ada orang mondar mandir", "crime_report"),  # sunset
     ],
 )
 async def test_an_accident_with_no_one_hurt_now_is_read_as_the_nlu_reads_it(
