@@ -73,6 +73,7 @@ def test_a_part_the_topic_has_no_short_answer_for_is_left_out() -> None:
         ("masa berlaku skck berapa lama", {"validity", "duration"}),
         ("bikin surat kehilangan dimana?", {"where"}),
         ("skck bisa diwakilkan gak?", {"proxy"}),
+        ("skck yang udah jadi boleh diambilkan adik?", {"proxy"}),
         ("can someone else renew my SIM for me?", {"proxy"}),
         ("how long does it take to get an SKCK?", {"duration"}),
         ("tilang elektronik cek nya lewat apa", {"online"}),
