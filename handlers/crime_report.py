@@ -69,9 +69,8 @@ APPS: Mapping[str, str] = {
 ONLINE_WORDS = frozenset(APPS) | frozenset(
     "online onlen olshop daring internet medsos sosmed marketplace website situs web link "
     "aplikasi apk transfer tf rekening akun saldo otp mbanking pinjol ditelpon ditelepon nelpon "
-    "phoned texted "
-    "diretas dihack hacked app account sebar nyebar menyebar menyebarkan disebar disebarin "
-    "disebarkan disebarluaskan nyebarin diposting diupload diviralkan".split()
+    "phoned texted diretas dihack hacked app account sebar nyebar menyebar menyebarkan disebar "
+    "disebarin disebarkan disebarluaskan nyebarin diposting diupload diviralkan".split()
 )
 # A text made only of these says there is nothing more ("udah itu aja pak", "that's all"): no
 # detail to add to what happened.

@@ -187,7 +187,11 @@ class WhatsAppSender:
             raise self._delivery_error(error, progress.sent) from None
         except DeliveryError as error:  # the network (GraphApi)
             raise DeliveryError(
-                str(error), retryable=error.retryable, parts_sent=progress.sent
+                str(error),
+                retryable=error.retryable,
+                retry_after=error.retry_after,
+                unreachable=error.unreachable,
+                parts_sent=progress.sent,
             ) from None
 
     async def _send_free_form(self, message: OutboundMessage, progress: Progress) -> Receipt:
