@@ -391,8 +391,9 @@ class Pipeline:
         if name == FEEDBACK and tells_of_a_crime_suffered(found.text):
             # "saya korban tabrak lari kemarin sore", read as feedback: a report to make
             return REPORT, found, True
-        if name == FAQ and self._wish_to_report(found):
-            # "saya mau lapor pencurian", read as how to make a police report: the report
+        if self._wish_to_report(name, found):
+            # "saya mau lapor pencurian", read as how to make a police report (or unsure): the
+            # report
             return REPORT, found, True
         if nudge and name != EMERGENCY_DIALOG:
             return STATUS, found, False  # the waiting ticket's status, not a question back
@@ -471,10 +472,11 @@ class Pipeline:
         return found.faq_topic == PROCEDURE_TOPIC and is_a_thing_lost(found.text)
 
     @staticmethod
-    def _wish_to_report(found: Classification) -> bool:
-        """Whether an FAQ reading (of a topic in READ_AS) is a citizen saying they want to
-        report, asking nothing (bot/core/report_wish.py)."""
-        return found.faq_topic in READ_AS and wants_to_report(found.text)
+    def _wish_to_report(handler: str, found: Classification) -> bool:
+        """Whether an FAQ reading (of a topic in READ_AS), or an unsure one, is a citizen
+        saying they want to report, asking nothing (bot/core/report_wish.py)."""
+        read_so = handler == CLARIFY or (handler == FAQ and found.faq_topic in READ_AS)
+        return read_so and wants_to_report(found.text)
 
     def _missing_person(
         self, handler: str, found: Classification | None

@@ -60,6 +60,16 @@ async def test_a_wish_to_report_read_as_the_procedure_asks_what_happened(
     assert decision.outcome.needs_review  # the admins' review lists it as overruled
 
 
+async def test_a_wish_to_report_read_unsurely_asks_what_happened(chat: Chat) -> None:
+    text = "saya ingin melaporkan kasus penganiayaan"
+    chat.nlu.says(text, "faq_prosedur_laporan", 0.4)  # below the threshold: unsure
+
+    await chat.send(text)
+
+    assert chat.state is not None
+    assert (chat.state.dialog, chat.state.step) == ("crime_report", "what")
+
+
 async def test_a_wish_telling_what_happened_asks_where(chat: Chat, content: Content) -> None:
     text = "mau lapor penipuan, penjual di marketplace ga kirim barang padahal sudah transfer"
     chat.nlu.says(text, "faq_penipuan_online", 0.9)
