@@ -18,6 +18,12 @@ def script(chat: Chat) -> None:
         chat.nlu.says(text, "follow_up_question", 0.9)
 
 
+def long_ago(chat: Chat) -> None:
+    """Move every message processed so far to before the follow-up window."""
+    for message_id in chat.inbox.processed_at:
+        chat.inbox.processed_at[message_id] -= FOLLOW_UP_WINDOW + timedelta(minutes=1)
+
+
 async def test_a_follow_up_question_gets_the_last_topics_answer(
     chat: Chat, content: Content
 ) -> None:
@@ -74,8 +80,7 @@ async def test_without_a_topic_the_bot_asks_which_service(chat: Chat, content: C
 async def test_a_topic_asked_long_ago_is_not_assumed(chat: Chat, content: Content) -> None:
     script(chat)
     await chat.send("syarat perpanjang sim")
-    for message_id in chat.inbox.processed_at:
-        chat.inbox.processed_at[message_id] -= FOLLOW_UP_WINDOW + timedelta(minutes=1)
+    long_ago(chat)
 
     decision = await chat.send("brp biayanya?")
 
@@ -131,8 +136,7 @@ async def test_what_about_long_after_the_question_gets_a_whole_answer(
     script(chat)
     chat.nlu.says("kalau sim?", "faq_sim", 0.9)
     await chat.send("berapa biaya skck")
-    for message_id in chat.inbox.processed_at:
-        chat.inbox.processed_at[message_id] -= FOLLOW_UP_WINDOW + timedelta(minutes=1)
+    long_ago(chat)
 
     text = only_text(await chat.send("kalau sim?"))
 
@@ -234,8 +238,7 @@ async def test_an_unsure_guess_at_a_topic_asked_long_ago_asks_back(
     script(chat)
     chat.nlu.says("perpanjang", "faq_sim", 0.44)
     await chat.send("syarat perpanjang sim")
-    for message_id in chat.inbox.processed_at:
-        chat.inbox.processed_at[message_id] -= FOLLOW_UP_WINDOW + timedelta(minutes=1)
+    long_ago(chat)
 
     decision = await chat.send("perpanjang")
 
