@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.aspects import carries_over
 from bot.core.content import Content, IntentTable
 from bot.core.errors import NluUnavailable
+from bot.core.extortion import COMPLAINT_TOPIC, tells_of_an_officer_asking_money
 from bot.core.found_body import tells_of_a_body_found
 from bot.core.gas_leak import tells_of_a_gas_leak
 from bot.core.handling import (
@@ -82,6 +83,9 @@ TICKET_DIALOGS = frozenset({OFFICER_DIALOG, EMERGENCY_DIALOG})
 # Where a reading of a question whether a rumour is true would send it: danger now, a report to
 # make, a question back. A question for an officer instead, unless said in words of now or help.
 RUMOUR_READ_AS = frozenset({EMERGENCY_DIALOG, REPORT, CLARIFY})
+# Where a reading of an officer asking for money would send it: an FAQ answer (not the one on
+# complaining about officers), a report to make, a question back. That answer instead.
+EXTORTION_READ_AS = frozenset({FAQ, REPORT, CLARIFY})
 # Where a calm reading of someone gone missing would send it (Pipeline._missing_person): a
 # report, a question about one's reports, a question back, an FAQ answer, a question for an
 # officer, feedback. Danger now instead, unless the procedure (PROCEDURE_TOPIC) is asked in no
@@ -391,6 +395,10 @@ class Pipeline:
         if name == FEEDBACK and tells_of_a_crime_suffered(found.text):
             # "saya korban tabrak lari kemarin sore", read as feedback: a report to make
             return REPORT, found, True
+        if name in EXTORTION_READ_AS and self._extortion_told(found):
+            # "polisi minta duit biar ga ditilang", read as the traffic-ticket question: how to
+            # complain about an officer
+            return FAQ, replace(found, faq_topic=COMPLAINT_TOPIC), True
         if self._wish_to_report(name, found):
             # "saya mau lapor pencurian", read as how to make a police report (or unsure): the
             # report
@@ -465,6 +473,12 @@ class Pipeline:
             and asks_if_a_rumour_is_true(found.text)
             and not self.classifier.says_now(found)
         )
+
+    @staticmethod
+    def _extortion_told(found: Classification) -> bool:
+        """Whether a reading other than the complaint answer tells of an officer asking for
+        money (bot/core/extortion.py)."""
+        return found.faq_topic != COMPLAINT_TOPIC and tells_of_an_officer_asking_money(found.text)
 
     @staticmethod
     def _thing_lost(found: Classification) -> bool:
