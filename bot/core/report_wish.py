@@ -5,7 +5,7 @@ lapor pencurian bawa apa aja?", "where do I report a theft?")."""
 
 from __future__ import annotations
 
-from bot.core.words import CASE_PUT, undoubled_words
+from bot.core.words import CASE_PUT, spans, undoubled_words
 
 LEADS = frozenset(
     "mau lapor|mau melapor|mau melaporkan|mau laporin|mau ngelapor|mau ngelaporin|ingin lapor|"
@@ -29,7 +29,6 @@ COURTESY = frozenset(
     "saya sy aku gw gue kami i we pak bu bapak ibu min mas mbak kak bang gan halo hai hi hello "
     "selamat assalamualaikum permisi maaf mohon izin ijin good sir madam".split()
 )
-_LONGEST = max(len(lead.split()) for lead in LEADS)
 
 
 def wants_to_report(text: str) -> bool:
@@ -50,11 +49,8 @@ def _told(said: list[str]) -> list[str] | None:
     lapor…")."""
     if not ASKING.isdisjoint(word.removesuffix("nya") for word in said):
         return None
-    for start in range(min(LEAD_WITHIN, len(said)) + 1):
-        for end in range(start + 1, min(start + _LONGEST, len(said)) + 1):
-            if " ".join(said[start:end]) in LEADS:
-                before = said[:start]
-                if CASE_PUT.intersection(before):
-                    return None
-                return [word for word in before if word not in COURTESY] + said[end:]
-    return None
+    lead = next(spans(said, LEADS), None)
+    if lead is None or lead[0] > LEAD_WITHIN or CASE_PUT.intersection(said[: lead[0]]):
+        return None
+    start, end = lead
+    return [word for word in said[:start] if word not in COURTESY] + said[end:]

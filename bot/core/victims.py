@@ -6,7 +6,7 @@ diproses"): that is feedback. Asking how to report ("how do i report it") is no 
 
 from __future__ import annotations
 
-from bot.core.words import phrases, undoubled_words
+from bot.core.words import phrases, spans, undoubled_words
 
 VICTIM = frozenset(
     "saya korban|sy korban|aku korban|gw korban|gue korban|kami korban|saya jadi korban|"
@@ -32,7 +32,7 @@ HANDLING = frozenset(
     "polisi polsek polres proses diproses ditanggapi tanggapan perkembangan diabaikan pelayanan "
     "report case investigation officer officers police".split()
 )
-_LONGEST = max(len(phrase.split()) for phrase in VICTIM | ASKING_TO_REPORT)
+_LONGEST = max(len(phrase.split()) for phrase in VICTIM)
 
 
 def tells_of_a_crime_suffered(text: str) -> bool:
@@ -47,8 +47,6 @@ def tells_of_a_crime_suffered(text: str) -> bool:
 def _without_asking_to_report(said: list[str]) -> list[str]:
     """The words, less those of each ASKING_TO_REPORT phrase in them."""
     kept = list(said)
-    for start in range(len(said)):
-        for end in range(start + 1, min(start + _LONGEST, len(said)) + 1):
-            if " ".join(said[start:end]) in ASKING_TO_REPORT:
-                kept[start:end] = [""] * (end - start)
+    for start, end in spans(said, ASKING_TO_REPORT):
+        kept[start:end] = [""] * (end - start)
     return kept

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 
 _WORD = re.compile(r"[^\W_]+")
 # Endings a word takes in chats: "biayanya", "bukakah", "bayarlah".
@@ -33,6 +34,16 @@ def undoubled_words(text: str) -> list[str]:
     """`words`, a word doubled with a 2 written once: "pulang2" → "pulang", "syarat2nya" →
     "syaratnya"."""
     return [_DOUBLED.sub("", word) for word in words(text)]
+
+
+def spans(said: Sequence[str], vocabulary: AbstractSet[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of every run of the words that is a phrase of the vocabulary, by start,
+    then end: `said[start:end]`."""
+    longest = max((len(phrase.split()) for phrase in vocabulary), default=0)
+    for start in range(len(said)):
+        for end in range(start + 1, min(start + longest, len(said)) + 1):
+            if " ".join(said[start:end]) in vocabulary:
+                yield start, end
 
 
 def phrases(said: Sequence[str], longest: int) -> set[str]:

@@ -32,6 +32,7 @@ def test_a_wish_to_report(text: str) -> None:
         "mau lapor ke polisi bawa apa aja",
         "where do I report a theft?",
         "gimana caranya ngelaporin pungli",  # no lead
+        "pencurian motor tadi malam",  # no lead, asking nothing
     ],
 )
 def test_no_wish_to_report(text: str) -> None:
