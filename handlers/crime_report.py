@@ -145,8 +145,8 @@ def handle(context: Context) -> Outcome:
 
 
 def _start(context: Context, data: dict[str, Any]) -> Outcome:
-    """From /lapor, or a wish to report naming only a kind of crime: ask what happened. From the NLU: the message already says what happened,
-    or adds to a report just made."""
+    """From /lapor, or a wish to report naming only a kind of crime: ask what happened. From
+    the NLU: the message already says what happened, or adds to a report just made."""
     ticket = ticket_to_add_to(context, (Category.CRIME_REPORT,))
     if ticket is not None:
         return add_to_ticket(context, ticket)

@@ -94,7 +94,7 @@ WAIT = frozenset(
 )
 WAITING_WORDS = frozenset(
     "saya sy aku gw gue i me let ya yah ok oke cek ceck check dicek liat lihat ingat inget "
-    "mikir pikir cari nyari carikan tanya nanya tanyain hold on one a just please plis pls".split()
+    "mikir pikir cari nyari carikan tanya nanya tanyain on one a just please plis pls".split()
 )
 
 # A short message asking after a reply while a ticket waits ("kok ga dibales", "ada jawaban?",

@@ -15,9 +15,9 @@ from bot.core.when import time_said
 from bot.core.words import phrase_alternatives
 
 SOURCE = "keywords"  # stored as the message's model version: who classified it
+EMERGENCY_DIALOG = "emergency"  # after danger now: later messages join its urgent ticket
 # Names that hold a peril word but tell of none: the fire brigade ("nomor pemadam kebakaran").
 _NO_PERIL = re.compile(r"(?:pemadam|dinas|mobil|petugas|regu)\s+kebakaran")
-EMERGENCY_DIALOG = "emergency"  # after danger now: later messages join its urgent ticket
 
 
 class EmergencyKeywords:
